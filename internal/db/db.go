@@ -1,0 +1,240 @@
+// Package db opens gongzhi's storage on SQLite or PostgreSQL, runs the
+// embedded migrations and hides the few dialect differences behind one value.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"gongzhi/internal/errs"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect int
+
+// The two engines gongzhi runs on.
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DB is a database handle that knows its dialect. Queries are written with
+// '?' placeholders and rebound for PostgreSQL.
+type DB struct {
+	sql     *sql.DB
+	Dialect Dialect
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL server.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// SQLitePath returns the database file used for a data directory.
+func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "gongzhi.db") }
+
+// Open opens dsn (a postgres:// URL) or, when dsn is empty, the SQLite file
+// in dataDir, and applies pending migrations.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	var d *DB
+	if IsPostgres(dsn) {
+		sdb, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sdb.SetMaxOpenConns(16)
+		sdb.SetMaxIdleConns(16)
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+		d = &DB{sql: sdb, Dialect: Postgres}
+	} else {
+		path := dsn
+		if path == "" {
+			if err := os.MkdirAll(dataDir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+			path = SQLitePath(dataDir)
+		}
+		path = strings.TrimPrefix(path, "sqlite://")
+		// WAL lets readers run beside the one writer; immediate transactions
+		// take the write lock up front so two writers never deadlock on upgrade;
+		// synchronous FULL because an acknowledged change must survive power loss.
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+			"&_pragma=synchronous(FULL)&_txlock=immediate&_time_format=sqlite"
+		sdb, err := sql.Open("sqlite", "file:"+path+q)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		sdb.SetMaxOpenConns(8)
+		sdb.SetMaxIdleConns(8)
+		d = &DB{sql: sdb, Dialect: SQLite}
+	}
+	if err := d.sql.PingContext(ctx); err != nil {
+		d.sql.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", d.Dialect, err)
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.sql.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.sql.Close() }
+
+// SQL returns the underlying pool for tools that need it (benchmarks, migrations).
+func (d *DB) SQL() *sql.DB { return d.sql }
+
+// Ping checks the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
+
+// Rebind turns '?' placeholders into the dialect's own.
+func (d Dialect) Rebind(q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	inStr := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inStr = !inStr
+		}
+		if c == '?' && !inStr {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// Querier is what both DB and Tx offer, so read helpers work in and out of a transaction.
+type Querier interface {
+	Exec(ctx context.Context, q string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+	D() Dialect
+}
+
+// D returns the dialect.
+func (d *DB) D() Dialect { return d.Dialect }
+
+// Exec runs a statement outside a transaction.
+func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := d.sql.ExecContext(ctx, d.Dialect.Rebind(q), args...)
+	return r, MapError(err)
+}
+
+// Query runs a query outside a transaction.
+func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r, err := d.sql.QueryContext(ctx, d.Dialect.Rebind(q), args...)
+	return r, MapError(err)
+}
+
+// QueryRow runs a one-row query outside a transaction.
+func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.sql.QueryRowContext(ctx, d.Dialect.Rebind(q), args...)
+}
+
+// Tx is a transaction that rebinds placeholders like DB.
+type Tx struct {
+	tx      *sql.Tx
+	Dialect Dialect
+}
+
+// D returns the dialect.
+func (t *Tx) D() Dialect { return t.Dialect }
+
+// Exec runs a statement in the transaction.
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := t.tx.ExecContext(ctx, t.Dialect.Rebind(q), args...)
+	return r, MapError(err)
+}
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r, err := t.tx.QueryContext(ctx, t.Dialect.Rebind(q), args...)
+	return r, MapError(err)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.Dialect.Rebind(q), args...)
+}
+
+// Prepare prepares a statement for bulk work inside the transaction.
+func (t *Tx) Prepare(ctx context.Context, q string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, t.Dialect.Rebind(q))
+}
+
+// InTx runs fn in one transaction: committed if fn returns nil, rolled back
+// otherwise. Every command a user issues goes through here exactly once.
+func (d *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := d.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return errs.Wrap(MapError(err), "begin")
+	}
+	tx := &Tx{tx: stx, Dialect: d.Dialect}
+	defer stx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return errs.Wrap(MapError(err), "commit")
+	}
+	return nil
+}
+
+// InsertID runs an INSERT … RETURNING id and returns the id.
+func InsertID(ctx context.Context, q Querier, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, MapError(err)
+}
+
+// NotFound maps sql.ErrNoRows to an ENOTFOUND error naming what was missing.
+func NotFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.New(errs.ENOTFOUND, "%s not found", what)
+	}
+	return errs.Wrap(err, what)
+}
+
+// Like escapes a value for a LIKE pattern with '\' as the escape character.
+func Like(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// Subtree returns a condition that col (a materialized path) lies in the
+// subtree at path, and its argument. SQLite uses GLOB because its LIKE is
+// case-insensitive and would skip the index; PostgreSQL uses LIKE on a
+// text_pattern_ops index. Paths hold only digits and '/', so nothing needs escaping.
+func (d Dialect) Subtree(col, path string) (string, any) {
+	if d == Postgres {
+		return col + " LIKE ?", path + "%"
+	}
+	return col + " GLOB ?", path + "*"
+}
