@@ -1,0 +1,181 @@
+// Package auth holds users, their area grants, web sessions, API tokens,
+// password hashing, login throttling, the audit log and the one function that
+// decides every read and write: Authorize.
+package auth
+
+import (
+	"slices"
+	"strings"
+
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+)
+
+// Role is what a user may do on the area a grant names and its subtree.
+type Role string
+
+// The roles of DESIGN.md.
+const (
+	DistrictAdmin  Role = "district_admin"
+	StreetStaff    Role = "street_staff"
+	CommunityStaff Role = "community_staff"
+	GridWorker     Role = "grid_worker"
+	UnitLiaison    Role = "unit_liaison"
+	Member         Role = "member"
+	Resident       Role = "resident"
+	Auditor        Role = "auditor"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{DistrictAdmin, StreetStaff, CommunityStaff, GridWorker, UnitLiaison, Member, Resident, Auditor}
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r string) bool { return slices.Contains(Roles, Role(r)) }
+
+// Perm is one kind of read or write.
+type Perm string
+
+// Permissions checked by Authorize.
+const (
+	AreaRead     Perm = "area.read"     // browse the area tree
+	OrgRead      Perm = "org.read"      // party orgs, association, service points
+	OrgWrite     Perm = "org.write"     // edit the tree and organisations
+	UnitRead     Perm = "unit.read"     // units and their details
+	UnitWrite    Perm = "unit.write"    // create, edit and import units
+	CoverageRead Perm = "coverage.read" // coverage figures and gap lists
+	UserRead     Perm = "user.read"     // see users and grants
+	UserAdmin    Perm = "user.admin"    // create users, grant roles
+	AuditRead    Perm = "audit.read"    // read the audit log
+)
+
+// rolePerms is the whole permission table. Scope comes from the grant's area.
+var rolePerms = map[Role][]Perm{
+	DistrictAdmin:  {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead, UserAdmin, AuditRead},
+	StreetStaff:    {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead},
+	CommunityStaff: {AreaRead, OrgRead, UnitRead, UnitWrite, CoverageRead},
+	GridWorker:     {AreaRead, OrgRead, UnitRead, CoverageRead},
+	UnitLiaison:    {AreaRead, OrgRead, UnitRead},
+	Member:         {AreaRead, OrgRead},
+	Resident:       {AreaRead},
+	Auditor:        {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead},
+}
+
+// Can reports whether the role carries the permission anywhere.
+func (r Role) Can(p Perm) bool { return slices.Contains(rolePerms[r], p) }
+
+// Grant gives a role on an area and its subtree.
+type Grant struct {
+	ID       int64  `json:"id"`
+	Role     Role   `json:"role"`
+	AreaCode string `json:"area"`
+	AreaPath string `json:"-"`
+	AreaName string `json:"area_name,omitempty"`
+}
+
+// Principal is who is asking: a signed-in user, a token holder or the system.
+type Principal struct {
+	UserID      int64
+	Username    string
+	DisplayName string
+	Lang        string
+	Grants      []Grant
+	System      bool // the CLI and demo builder act as the system
+}
+
+// SystemPrincipal acts for the command line; it may do anything.
+func SystemPrincipal() *Principal { return &Principal{Username: "system", System: true} }
+
+// Name is how the principal appears in the audit log.
+func (p *Principal) Name() string {
+	if p == nil {
+		return "anonymous"
+	}
+	return p.Username
+}
+
+// HasRole reports whether the principal holds the role anywhere.
+func (p *Principal) HasRole(r Role) bool {
+	if p == nil {
+		return false
+	}
+	for _, g := range p.Grants {
+		if g.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Authorize decides whether p may use perm on a record whose area path is
+// path. It is the one place gongzhi makes that decision: handlers and
+// services call it before every read and write of a scoped record.
+func Authorize(p *Principal, perm Perm, path string) error {
+	if p == nil {
+		return errs.New(errs.EUNAUTHORIZED, "sign in first")
+	}
+	if p.System {
+		return nil
+	}
+	for _, g := range p.Grants {
+		if g.Role.Can(perm) && strings.HasPrefix(path, g.AreaPath) {
+			return nil
+		}
+	}
+	return errs.New(errs.EFORBIDDEN, "you may not do this here (%s)", perm)
+}
+
+// AuthorizeAny decides whether p holds perm anywhere, for pages that list
+// records and then filter them by Scope.
+func AuthorizeAny(p *Principal, perm Perm) error {
+	if p == nil {
+		return errs.New(errs.EUNAUTHORIZED, "sign in first")
+	}
+	if p.System || len(Scope(p, perm)) > 0 {
+		return nil
+	}
+	return errs.New(errs.EFORBIDDEN, "your role does not allow this (%s)", perm)
+}
+
+// Scope returns the area paths where p holds perm, with paths inside other
+// returned paths removed. The system principal gets "/" (everything).
+func Scope(p *Principal, perm Perm) []string {
+	if p == nil {
+		return nil
+	}
+	if p.System {
+		return []string{"/"}
+	}
+	var paths []string
+	for _, g := range p.Grants {
+		if g.Role.Can(perm) {
+			paths = append(paths, g.AreaPath)
+		}
+	}
+	slices.Sort(paths)
+	out := paths[:0]
+	for _, s := range paths {
+		if len(out) > 0 && strings.HasPrefix(s, out[len(out)-1]) {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// ScopeSQL returns a condition limiting col (an area path) to where p holds
+// perm, with its arguments; "1=0" when p holds it nowhere.
+func ScopeSQL(d db.Dialect, p *Principal, perm Perm, col string) (string, []any) {
+	paths := Scope(p, perm)
+	if len(paths) == 0 {
+		return "1=0", nil
+	}
+	if len(paths) == 1 && paths[0] == "/" {
+		return "1=1", nil
+	}
+	conds := make([]string, len(paths))
+	args := make([]any, len(paths))
+	for i, s := range paths {
+		conds[i], args[i] = d.Subtree(col, s)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}

@@ -1,0 +1,131 @@
+package auth
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+)
+
+// Token is an API token as listed; the secret itself is shown once, at creation.
+type Token struct {
+	ID         int64      `json:"id"`
+	Label      string     `json:"label"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// TokenPrefix starts every API token so leaked tokens are easy to find in logs and code.
+const TokenPrefix = "gz_"
+
+// CreateToken makes a token for userID and returns its secret. A user makes
+// their own tokens; a user admin may make them for users in scope.
+func (s *Service) CreateToken(ctx context.Context, p *Principal, userID int64, label string) (string, Token, error) {
+	if p == nil {
+		return "", Token{}, errs.New(errs.EUNAUTHORIZED, "sign in first")
+	}
+	if len([]rune(label)) > 100 {
+		return "", Token{}, errs.Invalid("label", "label must be at most 100 characters")
+	}
+	if p.UserID != userID {
+		grants, err := grantsOf(ctx, s.db, userID)
+		if err != nil {
+			return "", Token{}, err
+		}
+		ok := p.System
+		for _, g := range grants {
+			if Authorize(p, UserAdmin, g.AreaPath) == nil {
+				ok = true
+			}
+		}
+		if !ok {
+			return "", Token{}, errs.New(errs.EFORBIDDEN, "you may only create tokens for yourself")
+		}
+	}
+	secret := randomToken(TokenPrefix)
+	now := s.clock.Now()
+	t := Token{Label: label, Prefix: secret[:len(TokenPrefix)+6], CreatedAt: now}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM users WHERE id = ?", userID).Scan(&n); err != nil || n == 0 {
+			return errs.New(errs.ENOTFOUND, "user not found")
+		}
+		id, err := db.InsertID(ctx, tx, "INSERT INTO api_tokens (user_id, label, prefix, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+			userID, label, t.Prefix, hashToken(secret), now)
+		if err != nil {
+			return errs.Wrap(err, "insert token")
+		}
+		t.ID = id
+		return Record(ctx, tx, now, p, Change{Action: "create", Entity: "token", EntityID: strconv.FormatInt(id, 10), After: t})
+	})
+	if err != nil {
+		return "", Token{}, err
+	}
+	return secret, t, nil
+}
+
+// Tokens lists a user's tokens, newest first.
+func (s *Service) Tokens(ctx context.Context, p *Principal, userID int64) ([]Token, error) {
+	if p == nil || (p.UserID != userID && !p.System) {
+		return nil, errs.New(errs.EFORBIDDEN, "you may only list your own tokens")
+	}
+	rows, err := s.db.Query(ctx, "SELECT id, label, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
+	if err != nil {
+		return nil, errs.Wrap(err, "tokens")
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		if err := rows.Scan(&t.ID, &t.Label, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+			return nil, errs.Wrap(err, "scan token")
+		}
+		out = append(out, t)
+	}
+	return out, errs.Wrap(rows.Err(), "tokens")
+}
+
+// RevokeToken stops a token working; its row stays for the record.
+func (s *Service) RevokeToken(ctx context.Context, p *Principal, tokenID int64) error {
+	return s.db.InTx(ctx, func(tx *db.Tx) error {
+		var owner int64
+		var revoked *time.Time
+		if err := tx.QueryRow(ctx, "SELECT user_id, revoked_at FROM api_tokens WHERE id = ?", tokenID).Scan(&owner, &revoked); err != nil {
+			return db.NotFound(err, "token")
+		}
+		if p == nil || (p.UserID != owner && !p.System) {
+			return errs.New(errs.ENOTFOUND, "token not found")
+		}
+		if revoked != nil {
+			return errs.New(errs.ECONFLICT, "token already revoked")
+		}
+		now := s.clock.Now()
+		if _, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, tokenID); err != nil {
+			return errs.Wrap(err, "revoke")
+		}
+		return Record(ctx, tx, now, p, Change{Action: "revoke", Entity: "token", EntityID: strconv.FormatInt(tokenID, 10)})
+	})
+}
+
+// TokenPrincipal returns the principal behind a bearer token. Last use is
+// written at most once a minute so reads do not turn into writes.
+func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal, error) {
+	var id, userID int64
+	var last *time.Time
+	err := s.db.QueryRow(ctx, "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", hashToken(secret)).
+		Scan(&id, &userID, &last)
+	if err != nil {
+		return nil, errs.New(errs.EUNAUTHORIZED, "missing or invalid API token")
+	}
+	now := s.clock.Now()
+	if last == nil || now.Sub(*last) > time.Minute {
+		if _, err := s.db.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, id); err != nil {
+			return nil, errs.Wrap(err, "token use")
+		}
+	}
+	return s.principal(ctx, userID)
+}

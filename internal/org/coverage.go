@@ -1,0 +1,130 @@
+package org
+
+import (
+	"context"
+	"strings"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/errs"
+)
+
+// Coverage groups (覆盖): two_new = non-public enterprises + social organisations.
+const (
+	GroupShop         = "shop"
+	GroupTwoNew       = "two_new"
+	GroupRegionalUnit = "regional_unit"
+)
+
+// Groups lists the coverage groups in the order API.md gives them.
+var Groups = []string{GroupShop, GroupTwoNew, GroupRegionalUnit}
+
+// GroupOf returns the coverage group of a unit kind.
+func GroupOf(k UnitKind) string {
+	switch k {
+	case Shop:
+		return GroupShop
+	case NonPublicEnterprise, SocialOrganization:
+		return GroupTwoNew
+	}
+	return GroupRegionalUnit
+}
+
+// GroupFigure is coverage of one group: covered = has_party_org OR platform_covered.
+type GroupFigure struct {
+	Group   string   `json:"group"`
+	Total   int      `json:"total"`
+	Covered int      `json:"covered"`
+	Rate    *float64 `json:"rate"` // nil when Total is 0
+}
+
+// Coverage is the figure for one area's subtree.
+type Coverage struct {
+	Area   string        `json:"area"`
+	Name   string        `json:"name"`
+	Level  Level         `json:"level"`
+	Groups []GroupFigure `json:"groups"`
+}
+
+// Rate returns covered/total rounded to 4 places, or nil when total is 0.
+func Rate(covered, total int) *float64 {
+	if total == 0 {
+		return nil
+	}
+	r := float64(int(float64(covered)/float64(total)*10000+0.5)) / 10000
+	return &r
+}
+
+type tally map[string]*[2]int // group → total, covered
+
+func (t tally) figures() []GroupFigure {
+	out := make([]GroupFigure, len(Groups))
+	for i, g := range Groups {
+		c := t[g]
+		if c == nil {
+			c = &[2]int{}
+		}
+		out[i] = GroupFigure{Group: g, Total: c[0], Covered: c[1], Rate: Rate(c[1], c[0])}
+	}
+	return out
+}
+
+// CoverageOf returns coverage for an area's subtree and, for the drill-down,
+// for each child area. One grouped query feeds both.
+func (s *Service) CoverageOf(ctx context.Context, p *auth.Principal, code string) (Coverage, []Coverage, error) {
+	a, err := s.Area(ctx, p, code)
+	if err != nil {
+		return Coverage{}, nil, err
+	}
+	if err := auth.Authorize(p, auth.CoverageRead, a.Path); err != nil {
+		return Coverage{}, nil, err
+	}
+	children, err := s.Areas(ctx, p, AreaFilter{Parent: a.Code})
+	if err != nil {
+		return Coverage{}, nil, err
+	}
+	cond, arg := s.db.Dialect.Subtree("area_path", a.Path)
+	rows, err := s.db.Query(ctx, `SELECT area_path, kind, count(*),
+		sum(CASE WHEN has_party_org OR platform_covered THEN 1 ELSE 0 END)
+		FROM units WHERE `+cond+` GROUP BY area_path, kind`, arg)
+	if err != nil {
+		return Coverage{}, nil, errs.Wrap(err, "coverage")
+	}
+	defer rows.Close()
+	total := tally{}
+	byChild := make([]tally, len(children))
+	for i := range byChild {
+		byChild[i] = tally{}
+	}
+	add := func(t tally, g string, n, c int) {
+		if t[g] == nil {
+			t[g] = &[2]int{}
+		}
+		t[g][0] += n
+		t[g][1] += c
+	}
+	for rows.Next() {
+		var path string
+		var kind UnitKind
+		var n, c int
+		if err := rows.Scan(&path, &kind, &n, &c); err != nil {
+			return Coverage{}, nil, errs.Wrap(err, "scan coverage")
+		}
+		g := GroupOf(kind)
+		add(total, g, n, c)
+		for i, ch := range children {
+			if strings.HasPrefix(path, ch.Path) {
+				add(byChild[i], g, n, c)
+				break
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Coverage{}, nil, errs.Wrap(err, "coverage")
+	}
+	cov := Coverage{Area: a.Code, Name: a.Name, Level: a.Level, Groups: total.figures()}
+	kids := make([]Coverage, len(children))
+	for i, ch := range children {
+		kids[i] = Coverage{Area: ch.Code, Name: ch.Name, Level: ch.Level, Groups: byChild[i].figures()}
+	}
+	return cov, kids, nil
+}
