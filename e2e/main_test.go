@@ -1,0 +1,167 @@
+// Package e2e runs the built gongzhi binary as a newcomer would: commands,
+// a real server, real HTTP and, where Chromium is present, a real browser.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"gongzhi/internal/db"
+	"gongzhi/internal/testkit"
+)
+
+var binary string // path of the gongzhi binary built once for all tests
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gongzhi-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "gongzhi")
+	build := exec.Command("go", "build", "-o", binary, "../cmd/gongzhi")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build gongzhi:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// store is where one test's database lives, as command-line flags.
+type store []string
+
+func newStore(t *testing.T, d db.Dialect) store {
+	dsn, dir := testkit.NewDSN(t, d)
+	if dsn != "" {
+		return store{"--db", dsn}
+	}
+	return store{"--data", dir}
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs the binary with args plus the store flags and optional stdin.
+func (s store) run(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, append(args, s...)...)
+	cmd.Env = append(os.Environ(), "GONGZHI_LOG_LEVEL=warn")
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+// server is a running `gongzhi serve`.
+type server struct {
+	URL string
+	cmd *exec.Cmd
+	out *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serve starts the server and waits until /healthz answers.
+func (s store) serve(t *testing.T, extra ...string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(binary, append(append([]string{"serve", "--addr", addr}, extra...), s...)...)
+	cmd.Env = append(os.Environ(), "GONGZHI_LOG_LEVEL=warn")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	srv := &server{URL: "http://" + addr, cmd: cmd, out: &out}
+	t.Cleanup(func() { srv.stop(t) })
+	deadline := time.Now().Add(90 * time.Second) // --demo builds the district first
+	for {
+		resp, err := http.Get(srv.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return srv
+			}
+		}
+		if time.Now().After(deadline) || cmd.ProcessState != nil {
+			t.Fatalf("server did not come up:\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (s *server) stop(t *testing.T) {
+	if s.cmd.Process == nil || s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server exit after SIGTERM: %v\n%s", err, s.out.String())
+		}
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		t.Errorf("server did not stop within 30s of SIGTERM")
+	}
+}
+
+// get does an API GET with a bearer token and decodes JSON into v.
+func (s *server) get(t *testing.T, token, path string, v any) int {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", s.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if v != nil && resp.StatusCode == 200 {
+		if err := json.Unmarshal(body, v); err != nil {
+			t.Fatalf("GET %s: %v in %s", path, err, body)
+		}
+	}
+	return resp.StatusCode
+}
+
+// lastLine returns the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}

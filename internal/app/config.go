@@ -1,0 +1,84 @@
+// Package app wires gongzhi together: configuration, the Main that opens
+// storage and serves HTTP, and the command line.
+package app
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"gongzhi/internal/db"
+)
+
+// Config is every setting, from flags and GONGZHI_* variables, validated once.
+type Config struct {
+	DataDir       string // --data / GONGZHI_DATA: where SQLite and uploads live
+	DB            string // --db / GONGZHI_DB: postgres://… or empty for SQLite
+	Addr          string // --addr / GONGZHI_ADDR
+	Demo          bool   // --demo: fill an empty database with the demo district
+	LogJSON       bool   // --log-json / GONGZHI_LOG_JSON
+	LogLevel      string // --log-level / GONGZHI_LOG_LEVEL: debug, info, warn, error
+	SecureCookies bool   // --secure-cookies / GONGZHI_SECURE_COOKIES: always mark cookies Secure
+}
+
+// DefaultConfig returns the defaults, overridden by GONGZHI_* variables.
+func DefaultConfig(getenv func(string) string) Config {
+	c := Config{DataDir: "./gongzhi-data", Addr: "127.0.0.1:8080", LogLevel: "info"}
+	str := func(dst *string, key string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	boolean := func(dst *bool, key string) {
+		if v, err := strconv.ParseBool(getenv(key)); err == nil {
+			*dst = v
+		}
+	}
+	str(&c.DataDir, "GONGZHI_DATA")
+	str(&c.DB, "GONGZHI_DB")
+	str(&c.Addr, "GONGZHI_ADDR")
+	str(&c.LogLevel, "GONGZHI_LOG_LEVEL")
+	boolean(&c.LogJSON, "GONGZHI_LOG_JSON")
+	boolean(&c.SecureCookies, "GONGZHI_SECURE_COOKIES")
+	return c
+}
+
+// storageFlags binds the flags every command takes.
+func (c *Config) storageFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (SQLite database, uploads); env GONGZHI_DATA")
+	fs.StringVar(&c.DB, "db", c.DB, "database: postgres://… for PostgreSQL, empty for SQLite in --data; env GONGZHI_DB")
+	fs.BoolVar(&c.LogJSON, "log-json", c.LogJSON, "log JSON lines instead of text; env GONGZHI_LOG_JSON")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error; env GONGZHI_LOG_LEVEL")
+}
+
+// serveFlags binds the flags of serve.
+func (c *Config) serveFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address HOST:PORT; env GONGZHI_ADDR")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill an empty database with the demo district first and print the demo logins")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "always mark cookies Secure (behind a TLS proxy); env GONGZHI_SECURE_COOKIES")
+}
+
+// Validate checks the whole config once, so later code can trust it.
+func (c Config) Validate() error {
+	if c.DB != "" && !db.IsPostgres(c.DB) {
+		return fmt.Errorf("--db must be a postgres:// URL (leave it empty for SQLite in --data)")
+	}
+	if c.DB == "" && strings.TrimSpace(c.DataDir) == "" {
+		return fmt.Errorf("--data must name a directory")
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr must be HOST:PORT: %v", err)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level must be debug, info, warn or error")
+	}
+	return nil
+}
+
+// envConfig reads the defaults from the process environment.
+func envConfig() Config { return DefaultConfig(os.Getenv) }

@@ -1,0 +1,147 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"gongzhi/internal/api"
+	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
+	"gongzhi/internal/db"
+	"gongzhi/internal/org"
+	"gongzhi/internal/web"
+)
+
+// Main is the running application: storage, services and the HTTP server.
+// Tests build one on a temp database and an address of ":0".
+type Main struct {
+	Config Config
+	Clock  clock.Clock
+	Logger *slog.Logger
+	Hasher *auth.Hasher
+
+	DB   *db.DB
+	Auth *auth.Service
+	Org  *org.Service
+
+	registry *prometheus.Registry
+	server   *http.Server
+	ln       net.Listener
+	done     chan error
+}
+
+// NewMain returns a Main for cfg logging to logw.
+func NewMain(cfg Config, logw io.Writer) *Main {
+	return &Main{Config: cfg, Clock: clock.Real{}, Logger: newLogger(cfg, logw), Hasher: auth.DefaultHasher()}
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open connects storage (running migrations) and builds the services.
+func (m *Main) Open(ctx context.Context) error {
+	d, err := db.Open(ctx, m.Config.DB, m.Config.DataDir)
+	if err != nil {
+		return err
+	}
+	m.DB = d
+	m.Auth = auth.NewService(d, m.Clock, m.Hasher)
+	m.Org = org.NewService(d, m.Clock)
+	return nil
+}
+
+// Handler returns the whole HTTP surface: pages, API, health and metrics.
+func (m *Main) Handler() (http.Handler, error) {
+	m.registry = prometheus.NewRegistry()
+	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger, SecureCookies: m.Config.SecureCookies})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", api.New(api.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger}))
+	mux.HandleFunc("GET /healthz", m.healthz)
+	mux.HandleFunc("GET /readyz", m.healthz)
+	mux.Handle("GET /metrics", metricsHandler(m.registry))
+	mux.Handle("/", pages)
+	return withRequestID(withLogging(m.Logger, withMetrics(m.registry, mux))), nil
+}
+
+func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := m.DB.Ping(ctx); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// Run starts serving on Config.Addr and returns once the listener is open.
+func (m *Main) Run(ctx context.Context) error {
+	h, err := m.Handler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.ln = ln
+	m.server = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	m.done = make(chan error, 1)
+	go func() {
+		err := m.server.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		m.done <- err
+	}()
+	m.Logger.Info("serving", "url", m.URL(), "db", m.DB.Dialect.String())
+	return nil
+}
+
+// URL is the base URL the server listens on.
+func (m *Main) URL() string {
+	if m.ln == nil {
+		return ""
+	}
+	return "http://" + m.ln.Addr().String()
+}
+
+// Close finishes in-flight requests (up to 20 s), then closes storage.
+func (m *Main) Close() error {
+	var err error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err = m.server.Shutdown(ctx)
+		if serr := <-m.done; err == nil {
+			err = serr
+		}
+	}
+	if m.DB != nil {
+		if cerr := m.DB.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
