@@ -56,7 +56,7 @@ func newcomer(t *testing.T, eng db.Dialect) {
 	if r := s.run(t, "", "frobnicate"); r.code != 2 {
 		t.Fatalf("unknown command: exit %d, want 2", r.code)
 	}
-	if r := s.run(t, "long-enough-pw\n", "user", "add", "--username", "x", "--role", "king", "--area", "310104", "--password-stdin"); r.code != 1 || !strings.Contains(r.stderr, "role") {
+	if r := s.run(t, "long-enough-pw\n", "user", "add", "--username", "xx", "--role", "king", "--area", "310104", "--password-stdin"); r.code != 1 || !strings.Contains(r.stderr, "role") {
 		t.Fatalf("bad role: exit %d %q", r.code, r.stderr)
 	}
 	const community = "310104001001"

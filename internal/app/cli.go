@@ -100,17 +100,26 @@ func (c *CLI) parse(name string, args []string, bind func(*flag.FlagSet, *Config
 	if bind != nil {
 		bind(fs, &cfg)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, nil, -1
+	// Flags may come before or after positional arguments (import units FILE --data DIR).
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return cfg, nil, -1
+			}
+			return cfg, nil, exitUsage
 		}
-		return cfg, nil, exitUsage
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(c.Stderr, "gongzhi %s: %v\n", name, err)
 		return cfg, nil, exitUsage
 	}
-	return cfg, fs.Args(), 0
+	return cfg, positional, 0
 }
 
 // open builds and opens a Main; logs go to stderr.

@@ -60,7 +60,11 @@ func (s *Service) CreateToken(ctx context.Context, p *Principal, userID int64, l
 			return errs.Wrap(err, "insert token")
 		}
 		t.ID = id
-		return Record(ctx, tx, now, p, Change{Action: "create", Entity: "token", EntityID: strconv.FormatInt(id, 10), After: t})
+		path, err := ownerPath(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		return Record(ctx, tx, now, p, Change{Action: "create", Entity: "token", EntityID: strconv.FormatInt(id, 10), AreaPath: path, After: t})
 	})
 	if err != nil {
 		return "", Token{}, err
@@ -107,7 +111,11 @@ func (s *Service) RevokeToken(ctx context.Context, p *Principal, tokenID int64) 
 		if _, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, tokenID); err != nil {
 			return errs.Wrap(err, "revoke")
 		}
-		return Record(ctx, tx, now, p, Change{Action: "revoke", Entity: "token", EntityID: strconv.FormatInt(tokenID, 10)})
+		path, err := ownerPath(ctx, tx, owner)
+		if err != nil {
+			return err
+		}
+		return Record(ctx, tx, now, p, Change{Action: "revoke", Entity: "token", EntityID: strconv.FormatInt(tokenID, 10), AreaPath: path})
 	})
 }
 
@@ -128,4 +136,20 @@ func (s *Service) TokenPrincipal(ctx context.Context, secret string) (*Principal
 		}
 	}
 	return s.principal(ctx, userID)
+}
+
+// ownerPath files a token's audit rows under its owner's widest grant, so
+// auditors of that area see them.
+func ownerPath(ctx context.Context, q db.Querier, userID int64) (string, error) {
+	grants, err := grantsOf(ctx, q, userID)
+	if err != nil || len(grants) == 0 {
+		return "", err
+	}
+	path := grants[0].AreaPath
+	for _, g := range grants[1:] {
+		if len(g.AreaPath) < len(path) {
+			path = g.AreaPath
+		}
+	}
+	return path, nil
 }

@@ -1,7 +1,15 @@
 // Package web serves the server-rendered pages, their static files and i18n.
+//
+// Pages are stdlib html/template files embedded in the binary, parsed once at
+// New and cloned per request so the request's language can be bound to the
+// template's t function without leaking into another request. Static files are
+// served under content-hashed URLs. Every form post passes Go's
+// CrossOriginProtection and, for signed-in sessions, the session's CSRF token.
 package web
 
 import (
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -21,10 +29,96 @@ type Deps struct {
 	// SecureCookies forces the Secure flag; otherwise it is set when the
 	// request came over TLS (directly or via X-Forwarded-Proto).
 	SecureCookies bool
+	// MaxUploadBytes caps an import upload; 0 means DefaultMaxUpload.
+	MaxUploadBytes int64
+}
+
+// DefaultMaxUpload is the largest import file accepted: a district's whole
+// unit register as XLSX is a few MiB, so 50 MiB leaves room without letting
+// one upload fill the disk.
+const DefaultMaxUpload = 50 << 20
+
+// formLimit caps ordinary (non-upload) form bodies.
+const formLimit = 1 << 20
+
+// server holds what every handler shares; it is built once by New.
+type server struct {
+	Deps
+	tpl    *templates
+	cats   catalogs
+	assets *assets
 }
 
 // New returns the handler for every page and static file.
 func New(d Deps) (http.Handler, error) {
+	if d.DB == nil || d.Auth == nil || d.Org == nil {
+		return nil, fmt.Errorf("web: Deps.DB, Deps.Auth and Deps.Org are required")
+	}
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if d.MaxUploadBytes <= 0 {
+		d.MaxUploadBytes = DefaultMaxUpload
+	}
+	s := &server{Deps: d}
+	var err error
+	if s.cats, err = loadCatalogs(); err != nil {
+		return nil, err
+	}
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.tpl, err = loadTemplates(s.staticFuncs()); err != nil {
+		return nil, err
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	return cop.Handler(s.routes()), nil
+}
+
+// routes is the one route table of the web surface.
+func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
-	return mux, nil
+	mux.HandleFunc("GET /static/", s.serveAsset)
+
+	mux.HandleFunc("GET /login", s.public(s.loginForm))
+	mux.HandleFunc("POST /login", s.public(s.login))
+	mux.HandleFunc("POST /logout", s.post(formLimit, s.logout))
+	mux.HandleFunc("POST /lang", s.public(s.setLang))
+
+	mux.HandleFunc("GET /{$}", s.page(s.home))
+	mux.HandleFunc("GET /areas", s.page(s.areaRoots))
+	mux.HandleFunc("GET /areas/{code}", s.page(s.areaPage))
+
+	mux.HandleFunc("GET /units", s.page(s.unitList))
+	mux.HandleFunc("GET /units/export.xlsx", s.page(s.unitExport))
+	mux.HandleFunc("GET /units/new", s.page(s.unitNewForm))
+	mux.HandleFunc("POST /units", s.post(formLimit, s.unitCreate))
+	mux.HandleFunc("GET /units/{id}", s.page(s.unitPage))
+	mux.HandleFunc("GET /units/{id}/edit", s.page(s.unitEditForm))
+	mux.HandleFunc("POST /units/{id}", s.post(formLimit, s.unitUpdate))
+
+	mux.HandleFunc("GET /coverage", s.page(s.coverage))
+
+	mux.HandleFunc("GET /import", s.page(s.importForm))
+	mux.HandleFunc("POST /import", s.page(s.importUpload)) // parses its own multipart body, checks CSRF itself
+
+	mux.HandleFunc("GET /admin/users", s.page(s.userList))
+	mux.HandleFunc("GET /admin/users/new", s.page(s.userNewForm))
+	mux.HandleFunc("POST /admin/users", s.post(formLimit, s.userCreate))
+	mux.HandleFunc("GET /admin/users/{id}", s.page(s.userPage))
+	mux.HandleFunc("POST /admin/users/{id}/grants", s.post(formLimit, s.grantAdd))
+	mux.HandleFunc("POST /admin/users/{id}/grants/{grant}/delete", s.post(formLimit, s.grantRemove))
+
+	mux.HandleFunc("GET /tokens", s.page(s.tokenList))
+	mux.HandleFunc("POST /tokens", s.post(formLimit, s.tokenCreate))
+	mux.HandleFunc("POST /tokens/{id}/revoke", s.post(formLimit, s.tokenRevoke))
+
+	mux.HandleFunc("GET /audit", s.page(s.auditList))
+
+	mux.HandleFunc("/", s.public(s.notFound))
+	return mux
 }

@@ -1,0 +1,263 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gongzhi/internal/api"
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/testkit"
+)
+
+// matrixTargets are the extra records the matrix needs beyond the fixture:
+// a user in the other street (with tokens to aim at) and users whose grants
+// may be taken away.
+type matrixTargets struct {
+	bStaff   *auth.User // community_staff on ResB1, outside every scoped role
+	bStaffP  *auth.Principal
+	grantee  *auth.User // resident on ResA1 who receives grants
+	csUserID int64      // the fixture's community_staff user
+	unitIn   int64      // a unit in ResA1
+	unitOut  int64      // a unit in ResB1
+	serial   int
+}
+
+// request builds the request of one matrix cell.
+type request func(e *env, m *matrixTargets, r auth.Role, out bool) (path string, body any)
+
+// fixed is a request that is the same for both targets.
+func fixed(path string, body any) request {
+	return func(*env, *matrixTargets, auth.Role, bool) (string, any) { return path, body }
+}
+
+// pick returns in or out.
+func pick[T any](out bool, in, outside T) T {
+	if out {
+		return outside
+	}
+	return in
+}
+
+// unique names records a matrix cell creates, so no two cells collide.
+func (m *matrixTargets) unique(prefix string, r auth.Role, out bool) string {
+	m.serial++
+	return fmt.Sprintf("%s_%s_%s_%d", prefix, r, pick(out, "in", "out"), m.serial)
+}
+
+// matrixRow is one route's expectations. in and out list what each role
+// gets, in the order of auth.Roles:
+//
+//	district_admin street_staff community_staff grid_worker unit_liaison member resident auditor
+//
+// Each entry is a status, or "empty" for a 200 list with no items.
+type matrixRow struct {
+	target  string // what in and out mean, for failure messages
+	req     request
+	in, out string
+}
+
+// matrixRows is the whole matrix, one row per route of the route table.
+// Targets: areas ResA1 vs StreetB, units in ResA1 vs ResB1, coverage of
+// ResA1 vs District, users and tokens of the caller vs of a user in ResB1.
+func matrixRows() map[string]matrixRow {
+	units := func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+		return "/units?area=" + pick(out, testkit.ResA1, testkit.ResB1), nil
+	}
+	unitByID := func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+		return "/units/" + strconv.FormatInt(pick(out, m.unitIn, m.unitOut), 10), nil
+	}
+	return map[string]matrixRow{
+		"GET /openapi.json": {"the document", fixed("/openapi.json", nil),
+			"200 200 200 200 200 200 200 200",
+			"200 200 200 200 200 200 200 200"},
+		"GET /me": {"the caller", fixed("/me", nil),
+			"200 200 200 200 200 200 200 200",
+			"200 200 200 200 200 200 200 200"},
+		"GET /areas": {"children of ResA1 vs StreetB", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/areas?parent=" + pick(out, testkit.ResA1, testkit.StreetB), nil
+		},
+			"200 200 200 200 200 200 200 200",
+			"200 empty empty empty empty empty empty 200"},
+		"POST /areas": {"a grid under ResA1 vs a residential area under StreetB", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			m.serial++
+			if out {
+				return "/areas", map[string]any{"code": testkit.StreetB + fmt.Sprintf("%03d", 100+m.serial), "name": m.unique("居民区", r, out), "level": "residential", "parent": testkit.StreetB}
+			}
+			return "/areas", map[string]any{"code": testkit.ResA1 + fmt.Sprintf("%02d", 10+m.serial), "name": m.unique("网格", r, out), "level": "grid", "parent": testkit.ResA1}
+		},
+			"201 201 403 404 403 403 403 403",
+			"201 404 404 404 404 404 404 403"},
+		"GET /areas/{code}": {"ResA1 vs StreetB", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/areas/" + pick(out, testkit.ResA1, testkit.StreetB), nil
+		},
+			"200 200 200 404 200 200 200 200",
+			"200 404 404 404 404 404 404 200"},
+		"GET /units": {"units of ResA1 vs ResB1", units,
+			"200 200 200 403 200 403 403 200",
+			"200 403 403 403 403 403 403 200"},
+		"POST /units": {"a unit in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/units", map[string]any{"name": m.unique("单位", r, out), "kind": "shop", "area": pick(out, testkit.ResA1, testkit.ResB1)}
+		},
+			"201 201 201 403 403 403 403 403",
+			"201 403 403 403 403 403 403 403"},
+		"GET /units/export": {"units of ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			p, _ := units(e, m, r, out)
+			return strings.Replace(p, "/units?", "/units/export?format=csv&", 1), nil
+		},
+			"200 200 200 403 200 403 403 200",
+			"200 403 403 403 403 403 403 200"},
+		"POST /units/import": {"a file with a unit in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			csv := "name,kind,area,has_party_org,platform_covered\n" + m.unique("导入", r, out) + ",shop," + pick(out, testkit.ResA1, testkit.ResB1) + ",否,否\n"
+			return "/units/import?filename=units.csv", csv
+		},
+			"200 200 200 403 403 403 403 403",
+			"200 400 400 403 403 403 403 403"},
+		"GET /units/{id}": {"a unit in ResA1 vs ResB1", unitByID,
+			"200 200 200 404 200 404 404 200",
+			"200 404 404 404 404 404 404 200"},
+		"PATCH /units/{id}": {"a unit in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			p, _ := unitByID(e, m, r, out)
+			return p, map[string]any{"address": m.unique("地址", r, out)}
+		},
+			"200 200 200 404 403 404 404 403",
+			"200 404 404 404 404 404 404 403"},
+		"GET /stats/coverage": {"coverage of ResA1 vs the district", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/stats/coverage?area=" + pick(out, testkit.ResA1, testkit.District), nil
+		},
+			"200 200 200 403 403 403 403 200",
+			"200 403 403 403 403 403 403 200"},
+		"GET /tokens": {"the caller's tokens", fixed("/tokens", nil),
+			"200 200 200 200 200 200 200 200",
+			"200 200 200 200 200 200 200 200"},
+		"POST /tokens": {"a token for the caller vs for a user in ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			if out {
+				return "/tokens", map[string]any{"label": "for b", "user_id": m.bStaff.ID}
+			}
+			return "/tokens", map[string]any{"label": "mine"}
+		},
+			"201 201 201 201 201 201 201 201",
+			"201 403 403 403 403 403 403 403"},
+		"DELETE /tokens/{id}": {"the caller's token vs a ResB1 user's", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			p := pick(out, e.f.Users[r], m.bStaffP)
+			_, tok, err := e.f.Auth.CreateToken(context.Background(), p, p.UserID, "to revoke")
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return "/tokens/" + strconv.FormatInt(tok.ID, 10), nil
+		},
+			"204 204 204 204 204 204 204 204",
+			"404 404 404 404 404 404 404 404"},
+		"GET /users": {"all users vs the ResB1 user by name", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return pick(out, "/users", "/users?q="+url.QueryEscape(m.bStaff.Username)), nil
+		},
+			"200 200 403 403 403 403 403 200",
+			"200 empty 403 403 403 403 403 200"},
+		"POST /users": {"a user in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/users", map[string]any{"username": m.unique("u", r, out), "display_name": "新用户", "password": testkit.Password,
+				"role": "resident", "area": pick(out, testkit.ResA1, testkit.ResB1)}
+		},
+			"201 403 403 403 403 403 403 403",
+			"201 403 403 403 403 403 403 403"},
+		"GET /users/{id}": {"the ResA1 community staff vs the ResB1 one", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/users/" + strconv.FormatInt(pick(out, m.csUserID, m.bStaff.ID), 10), nil
+		},
+			"200 200 200 404 404 404 404 200",
+			"200 404 404 404 404 404 404 200"},
+		"POST /users/{id}/grants": {"a grant on GridA1 vs on ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			if out {
+				return "/users/" + strconv.FormatInt(m.bStaff.ID, 10) + "/grants", map[string]any{"role": "member", "area": testkit.ResB1}
+			}
+			return "/users/" + strconv.FormatInt(m.grantee.ID, 10) + "/grants", map[string]any{"role": "grid_worker", "area": testkit.GridA1}
+		},
+			"201 403 403 403 403 403 403 403",
+			"201 403 403 403 403 403 403 403"},
+		"DELETE /grants/{id}": {"a grant on ResA1 vs on ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			u := e.newUser(m.unique("g", r, out), auth.Member, pick(out, testkit.ResA1, testkit.ResB1))
+			return "/grants/" + strconv.FormatInt(u.Grants[0].ID, 10), nil
+		},
+			"204 403 403 403 403 403 403 403",
+			"204 403 403 403 403 403 403 403"},
+		"GET /audit": {"the whole log vs unit changes", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return pick(out, "/audit", "/audit?entity=unit"), nil
+		},
+			"200 403 403 403 403 403 403 200",
+			"200 403 403 403 403 403 403 200"},
+	}
+}
+
+// TestMatrix asks every route as every role, on an in-scope and an
+// out-of-scope target, and without a token, and compares the status with
+// the table above. A route without a row fails the test.
+func TestMatrix(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		m := &matrixTargets{
+			bStaff:   e.newUser("b_staff", auth.CommunityStaff, testkit.ResB1),
+			grantee:  e.newUser("grantee", auth.Resident, testkit.ResA1),
+			csUserID: e.f.Users[auth.CommunityStaff].UserID,
+			unitIn:   e.f.Units[testkit.UnitInA1],
+			unitOut:  e.f.Units[testkit.UnitInB1],
+		}
+		m.bStaffP = &auth.Principal{UserID: m.bStaff.ID, Username: m.bStaff.Username, Grants: m.bStaff.Grants}
+		rows := matrixRows()
+		seen := map[string]bool{}
+		for _, rt := range api.Routes() {
+			key := rt.Method + " " + rt.Path
+			seen[key] = true
+			row, ok := rows[key]
+			if !ok {
+				t.Errorf("route %s has no row in the matrix", key)
+				continue
+			}
+			for _, out := range []bool{false, true} {
+				want := strings.Fields(pick(out, row.in, row.out))
+				if len(want) != len(auth.Roles) {
+					t.Fatalf("%s: %d expectations for %d roles", key, len(want), len(auth.Roles))
+				}
+				for i, role := range auth.Roles {
+					path, body := row.req(e, m, role, out)
+					res := e.as(role, rt.Method, path, body)
+					where := pick(out, "in scope", "out of scope")
+					if msg := matrixMismatch(t, res, want[i]); msg != "" {
+						t.Errorf("%s as %s on %s target (%s: %s %s): %s\n%.400s", key, role, where, row.target, rt.Method, path, msg, res.body)
+					}
+				}
+			}
+			if !rt.Public {
+				path, body := row.req(e, m, auth.DistrictAdmin, false)
+				res := e.do("", rt.Method, path, body)
+				if res.status != 401 || !strings.HasPrefix(res.header.Get("WWW-Authenticate"), "Bearer") {
+					t.Errorf("%s without a token: status %d, WWW-Authenticate %q; want 401 with a Bearer challenge",
+						key, res.status, res.header.Get("WWW-Authenticate"))
+				}
+			}
+		}
+		for key := range rows {
+			if !seen[key] {
+				t.Errorf("matrix row %s names no route of the route table", key)
+			}
+		}
+	})
+}
+
+// matrixMismatch says how res differs from one expectation, or "".
+func matrixMismatch(t *testing.T, res resp, want string) string {
+	if want == "empty" {
+		if res.status != 200 {
+			return fmt.Sprintf("got %d, want 200 with no items", res.status)
+		}
+		if l := decodeJSON[listBody[any]](t, res); l.Total != 0 || len(l.Items) != 0 {
+			return fmt.Sprintf("got %d items (total %d), want none", len(l.Items), l.Total)
+		}
+		return ""
+	}
+	if strconv.Itoa(res.status) != want {
+		return fmt.Sprintf("got %d, want %s", res.status, want)
+	}
+	return ""
+}

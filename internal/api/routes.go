@@ -1,0 +1,70 @@
+package api
+
+import (
+	"net/http"
+
+	"gongzhi/internal/auth"
+)
+
+// Route is one endpoint of the API as the route table registers it.
+// Exported so tests and tools check documents against the table itself
+// instead of a second, hand-kept list.
+type Route struct {
+	Method string // GET, POST, PATCH or DELETE
+	Path   string // below Prefix, in the form ServeMux and OpenAPI share: /units/{id}
+	Public bool   // served without a bearer token
+}
+
+// handlerFunc is a handler that gets the caller and returns its error
+// instead of writing it, so errors are written in one place.
+type handlerFunc func(s *server, w http.ResponseWriter, r *http.Request, p *auth.Principal) error
+
+// route is a Route with its handler.
+type route struct {
+	Route
+	h handlerFunc
+}
+
+// routeTable is the API: every endpoint, once. Handlers are method
+// expressions so the table needs no server to be listed.
+func routeTable() []route {
+	return []route{
+		{Route{"GET", "/openapi.json", true}, (*server).openAPI},
+		{Route{"GET", "/me", false}, (*server).me},
+
+		{Route{"GET", "/areas", false}, (*server).listAreas},
+		{Route{"POST", "/areas", false}, (*server).createArea},
+		{Route{"GET", "/areas/{code}", false}, (*server).getArea},
+
+		{Route{"GET", "/units", false}, (*server).listUnits},
+		{Route{"POST", "/units", false}, (*server).createUnit},
+		{Route{"GET", "/units/export", false}, (*server).exportUnits},
+		{Route{"POST", "/units/import", false}, (*server).importUnits},
+		{Route{"GET", "/units/{id}", false}, (*server).getUnit},
+		{Route{"PATCH", "/units/{id}", false}, (*server).updateUnit},
+
+		{Route{"GET", "/stats/coverage", false}, (*server).coverage},
+
+		{Route{"GET", "/tokens", false}, (*server).listTokens},
+		{Route{"POST", "/tokens", false}, (*server).createToken},
+		{Route{"DELETE", "/tokens/{id}", false}, (*server).revokeToken},
+
+		{Route{"GET", "/users", false}, (*server).listUsers},
+		{Route{"POST", "/users", false}, (*server).createUser},
+		{Route{"GET", "/users/{id}", false}, (*server).getUser},
+		{Route{"POST", "/users/{id}/grants", false}, (*server).addGrant},
+		{Route{"DELETE", "/grants/{id}", false}, (*server).removeGrant},
+
+		{Route{"GET", "/audit", false}, (*server).listAudit},
+	}
+}
+
+// Routes lists every endpoint New serves, in table order.
+func Routes() []Route {
+	t := routeTable()
+	out := make([]Route, len(t))
+	for i, rt := range t {
+		out[i] = rt.Route
+	}
+	return out
+}

@@ -1,0 +1,192 @@
+package demo_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"testing"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/demo"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/org"
+	"gongzhi/internal/testkit"
+)
+
+func TestBuild(t *testing.T) {
+	digests := map[string]string{}
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := testkit.Clock()
+		as := auth.NewService(d, c, testkit.TestHasher())
+		start := time.Now()
+		logins, err := demo.Build(ctx, d, as, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("demo build on %s: %v", d.Dialect, time.Since(start))
+
+		sys := auth.SystemPrincipal()
+		s := org.NewService(d, c)
+		cov, streets, err := s.CoverageOf(ctx, sys, demo.DistrictCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][3]float64{"shop": {9873, 1262, 0.1278}, "two_new": {10074, 8424, 0.8362}}
+		for _, g := range cov.Groups {
+			w, ok := want[g.Group]
+			if !ok {
+				if g.Total < 1200 || g.Total > 1800 {
+					t.Errorf("regional units: %d, want about 1,500", g.Total)
+				}
+				continue
+			}
+			if float64(g.Total) != w[0] || float64(g.Covered) != w[1] || g.Rate == nil || *g.Rate != w[2] {
+				t.Errorf("%s: %d/%d rate %v, want %v", g.Group, g.Covered, g.Total, *g.Rate, w)
+			}
+		}
+		// Streets differ, so the drill-down has something to show.
+		if len(streets) != 13 {
+			t.Fatalf("%d streets", len(streets))
+		}
+		lo, hi := 1.0, 0.0
+		for _, st := range streets {
+			r := *st.Groups[0].Rate
+			lo, hi = min(lo, r), max(hi, r)
+		}
+		if hi-lo < 0.1 {
+			t.Errorf("shop coverage by street spans only %.3f–%.3f", lo, hi)
+		}
+
+		count := func(q string, args ...any) int {
+			t.Helper()
+			var n int
+			if err := d.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return n
+		}
+		if n := count("SELECT count(*) FROM areas WHERE level = 'street'"); n != 13 {
+			t.Errorf("%d streets", n)
+		}
+		if n := count("SELECT count(*) FROM areas WHERE level = 'residential'"); n != 306 {
+			t.Errorf("%d residential areas", n)
+		}
+		if n := count(`SELECT count(*) FROM (SELECT parent_code FROM areas WHERE level = 'residential' GROUP BY parent_code
+			HAVING count(*) < 18 OR count(*) > 30) x`); n != 0 {
+			t.Errorf("%d streets outside 18–30 residential areas", n)
+		}
+		if n := count(`SELECT count(*) FROM (SELECT parent_code FROM areas WHERE level = 'grid' GROUP BY parent_code
+			HAVING count(*) < 4 OR count(*) > 8) x`); n != 0 {
+			t.Errorf("%d residential areas outside 4–8 grids", n)
+		}
+		if n := count("SELECT count(*) FROM areas WHERE code = '310104013' AND name = '华泾镇' AND path = '/310104/013/'"); n != 1 {
+			t.Error("华泾镇 is not 310104013")
+		}
+		if _, n, err := s.AssocBodies(ctx, sys, org.AssocFilter{Kind: "committee"}); err != nil || n != 8 {
+			t.Errorf("%d committees, %v", n, err)
+		}
+		if _, n, err := s.AssocBodies(ctx, sys, org.AssocFilter{Kind: "branch"}); err != nil || n != 13 {
+			t.Errorf("%d branches, %v", n, err)
+		}
+		pts, n, err := s.PartTimeMembers(ctx, sys, org.PartTimeFilter{PerPage: 500})
+		if err != nil || n != 93 {
+			t.Errorf("%d part-time members, %v", n, err)
+		}
+		for _, m := range pts {
+			if m.UnitName == "" || m.Position == "" || len(m.Phone) != 11 || m.Phone[3:7] != "****" {
+				t.Errorf("part-time member %+v", m)
+				break
+			}
+		}
+		if n := count("SELECT count(*) FROM service_points WHERE kind = 'station'"); n != 13 {
+			t.Errorf("%d stations", n)
+		}
+		for _, kind := range []string{"district_committee", "street_working_committee", "community_party_committee",
+			"street_admin_party_group", "residential_party_org", "unit_party_org", "hub_party_org"} {
+			if n := count("SELECT count(*) FROM party_orgs WHERE kind = ?", kind); n == 0 {
+				t.Errorf("no %s", kind)
+			}
+		}
+		if n := count(`SELECT count(*) FROM units u WHERE u.has_party_org AND NOT EXISTS
+			(SELECT 1 FROM party_orgs o WHERE o.unit_id = u.id)`); n != 0 {
+			t.Errorf("%d units with a party organisation but no record of it", n)
+		}
+		// The data obeys the rules the org service enforces on new records.
+		orgs, _, err := s.PartyOrgs(ctx, sys, org.PartyOrgFilter{Kind: "residential_party_org", PerPage: 500})
+		if err != nil || len(orgs) != 306 {
+			t.Fatalf("%d residential party orgs, %v", len(orgs), err)
+		}
+		bodies, _, _ := s.AssocBodies(ctx, sys, org.AssocFilter{PerPage: 500})
+		for _, body := range bodies {
+			ms, err := s.AssocMembers(ctx, sys, body.ID)
+			if err != nil || len(ms) == 0 {
+				t.Errorf("%s: %d members, %v", body.Name, len(ms), err)
+			}
+			if err := org.CheckPresidents(body.PresidentMode, ms); err != nil {
+				t.Errorf("%s: %v", body.Name, err)
+			}
+		}
+		if n := count("SELECT count(*) FROM audit_log WHERE action = 'demo'"); n != 7 {
+			t.Errorf("%d demo audit rows, want one per kind of record", n)
+		}
+
+		// One login per role, each able to sign in where the brief says.
+		if len(logins) != len(auth.Roles) {
+			t.Fatalf("%d logins", len(logins))
+		}
+		wantArea := map[auth.Role]string{auth.DistrictAdmin: "310104", auth.StreetStaff: "310104001", auth.Auditor: "310104"}
+		for i, l := range logins {
+			if l.Role != auth.Roles[i] || l.Password == "" || l.AreaName == "" {
+				t.Errorf("login %+v", l)
+			}
+			if w, ok := wantArea[l.Role]; ok && l.Area != w {
+				t.Errorf("%s on %s, want %s", l.Role, l.Area, w)
+			}
+			if _, p, err := as.Login(ctx, l.Username, l.Password, "127.0.0.1"); err != nil || !p.HasRole(l.Role) {
+				t.Errorf("login %s: %v", l.Username, err)
+			}
+		}
+		if logins[2].Area != "310104001001" || logins[3].Area != "31010400100101" {
+			t.Errorf("community/grid logins: %+v %+v", logins[2], logins[3])
+		}
+
+		// Records added after the demo get fresh ids on both engines.
+		if _, err := s.CreateUnit(ctx, sys, org.UnitInput{Name: ptr("演示后新增商铺"), Kind: ptr("shop"), Area: ptr("31010400100101")}); err != nil {
+			t.Fatalf("unit after demo: %v", err)
+		}
+		if _, err := s.CreateServicePoint(ctx, sys, org.NewServicePoint{Name: "新服务点", Kind: "point", Area: "310104001001"}); err != nil {
+			t.Fatalf("service point after demo: %v", err)
+		}
+
+		if _, err := demo.Build(ctx, d, as, c); errs.Code(err) != errs.ECONFLICT || errs.Message(err) != "database is not empty" {
+			t.Fatalf("second build: %v", err)
+		}
+
+		// The same seed gives the same district on every engine.
+		rows, err := d.Query(ctx, "SELECT id, name, area_code, has_party_org, platform_covered, employees, contact_phone FROM units WHERE id <= 21500 ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		h := sha256.New()
+		for rows.Next() {
+			var id, emp int
+			var name, area, phone string
+			var a, b bool
+			if err := rows.Scan(&id, &name, &area, &a, &b, &emp, &phone); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(h, id, name, area, a, b, emp, phone)
+		}
+		digests[d.Dialect.String()] = hex.EncodeToString(h.Sum(nil))
+	})
+	if len(digests) == 2 && digests["sqlite"] != digests["postgres"] {
+		t.Errorf("the demo differs between engines: %v", digests)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

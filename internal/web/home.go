@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/org"
+)
+
+// homePage is the data of home.html: what each of the user's roles does, where.
+type homePage struct {
+	Grants   []homeGrant
+	Staff    bool          // has any working area beyond browsing (units, coverage, users, audit)
+	Coverage *org.Coverage // figures of the user's coverage area, when they may read them
+}
+
+// homeGrant is one role on one area with the links that role may follow there.
+type homeGrant struct {
+	Role                                  string
+	AreaCode, AreaName                    string
+	Units, Coverage, Import, Users, Audit bool
+	NewUnit                               bool
+}
+
+// home is the dashboard: one card per grant with that role's work, plus the
+// coverage figures for roles that read them. Members and residents get a
+// simple page; their own capabilities (demands, activities) come later.
+func (s *server) home(w http.ResponseWriter, r *http.Request, rq *request) error {
+	p := rq.P
+	page := homePage{}
+	for _, g := range p.Grants {
+		can := func(perm auth.Perm) bool { return auth.Authorize(p, perm, g.AreaPath) == nil }
+		hg := homeGrant{Role: string(g.Role), AreaCode: g.AreaCode, AreaName: g.AreaName,
+			Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead), Import: can(auth.UnitWrite),
+			NewUnit: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead)}
+		page.Staff = page.Staff || hg.Units || hg.Coverage || hg.Users || hg.Audit
+		page.Grants = append(page.Grants, hg)
+	}
+	if code := homeArea(p, auth.CoverageRead); code != "" {
+		cov, _, err := s.Org.CoverageOf(r.Context(), p, code)
+		if err != nil {
+			return err
+		}
+		page.Coverage = &cov
+	}
+	s.render(w, rq, http.StatusOK, "home.html", rq.view(r, "home", "home.title", page))
+	return nil
+}

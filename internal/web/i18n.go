@@ -1,0 +1,134 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gongzhi/internal/auth"
+)
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// Interface languages, as written in <html lang> and stored in users.lang.
+const (
+	langZH = "zh-CN" // default: the people using gongzhi read Chinese first
+	langEN = "en"
+)
+
+// catalogFiles maps each interface language to its embedded catalog.
+var catalogFiles = map[string]string{langZH: "locales/zh_CN.json", langEN: "locales/en_US.json"}
+
+// langCookie remembers the choice of visitors who are not signed in.
+const langCookie = "gz_lang"
+
+// catalog is one language's messages under dotted keys ("nav.units").
+type catalog map[string]string
+
+// catalogs holds every language's catalog.
+type catalogs map[string]catalog
+
+func loadCatalogs() (catalogs, error) {
+	out := catalogs{}
+	for lang, file := range catalogFiles {
+		b, err := localeFS.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("web: read %s: %w", file, err)
+		}
+		var c catalog
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", file, err)
+		}
+		out[lang] = c
+	}
+	return out, nil
+}
+
+// T returns the message for key, formatted with args (fmt verbs). A missing
+// key shows as itself so the gap is visible; a test keeps catalogs complete.
+func (c catalog) T(key string, args ...any) string {
+	msg, ok := c[key]
+	if !ok {
+		msg = key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+func validLang(s string) bool { return s == langZH || s == langEN }
+
+// requestLang picks the interface language: the signed-in user's saved
+// choice, then the cookie, then Accept-Language, then Chinese.
+func requestLang(r *http.Request, p *auth.Principal) string {
+	if p != nil && validLang(p.Lang) {
+		return p.Lang
+	}
+	if c, err := r.Cookie(langCookie); err == nil && validLang(c.Value) {
+		return c.Value
+	}
+	return acceptLang(r.Header.Get("Accept-Language"))
+}
+
+// acceptLang returns the best of our languages for an Accept-Language header.
+func acceptLang(header string) string {
+	type choice struct {
+		lang string
+		q    float64
+		pos  int
+	}
+	var choices []choice
+	for i, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		switch {
+		case q <= 0:
+		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
+			choices = append(choices, choice{langZH, q, i})
+		case tag == "en" || strings.HasPrefix(tag, "en-"):
+			choices = append(choices, choice{langEN, q, i})
+		}
+	}
+	if len(choices) == 0 {
+		return langZH
+	}
+	sort.SliceStable(choices, func(i, j int) bool { return choices[i].q > choices[j].q })
+	return choices[0].lang
+}
+
+// setLang switches the interface language: a cookie for everyone, and the
+// user's saved preference when signed in (so it follows them to a phone).
+func (s *server) setLang(w http.ResponseWriter, r *http.Request, rq *request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	if rq.P != nil && !rq.csrfOK(r) {
+		return errCSRF()
+	}
+	lang := r.PostFormValue("lang")
+	if !validLang(lang) {
+		lang = langZH
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+	if rq.P != nil {
+		if err := s.Auth.SetLang(r.Context(), rq.P, lang); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, localPath(r.PostFormValue("next"), "/"), http.StatusSeeOther)
+	return nil
+}

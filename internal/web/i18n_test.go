@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/org"
+)
+
+// catalogFiles are read from disk: the test guards the files that get embedded.
+var catalogFiles = []string{"locales/zh_CN.json", "locales/en_US.json"}
+
+func readCatalog(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]string
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return c
+}
+
+// TestCatalogsMatch fails when a key exists in one language and not the
+// other, or when the two disagree on how many values a message takes.
+func TestCatalogsMatch(t *testing.T) {
+	zh, en := readCatalog(t, catalogFiles[0]), readCatalog(t, catalogFiles[1])
+	verbs := regexp.MustCompile(`%[dsvq]`)
+	for k, v := range zh {
+		e, ok := en[k]
+		if !ok {
+			t.Errorf("%s is in zh_CN.json but not en_US.json", k)
+			continue
+		}
+		if a, b := len(verbs.FindAllString(v, -1)), len(verbs.FindAllString(e, -1)); a != b {
+			t.Errorf("%s takes %d values in Chinese and %d in English", k, a, b)
+		}
+		if strings.TrimSpace(v) == "" || strings.TrimSpace(e) == "" {
+			t.Errorf("%s is empty", k)
+		}
+	}
+	for k := range en {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("%s is in en_US.json but not zh_CN.json", k)
+		}
+	}
+}
+
+// TestUsedKeysExist checks every key the templates and handlers name, and
+// the keys built from domain values (roles, kinds, groups, levels, error codes).
+func TestUsedKeysExist(t *testing.T) {
+	used := map[string]string{} // key → where
+	tmplKey := regexp.MustCompile(`\bt "([^"]+)"`)
+	files, _ := filepath.Glob("templates/*.html")
+	if len(files) == 0 {
+		t.Fatal("no templates found")
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, m := range tmplKey.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = f
+		}
+	}
+	zh := readCatalog(t, catalogFiles[0])
+	prefixes := map[string]bool{}
+	for k := range zh {
+		prefixes[strings.SplitN(k, ".", 2)[0]] = true
+	}
+	goKey := regexp.MustCompile(`"([a-z_]+(?:\.[a-z_]+)+)"`)
+	fileName := regexp.MustCompile(`\.(html|js|css|json|xlsx)$`) // template and asset names, not keys
+	sources, _ := filepath.Glob("*.go")
+	for _, f := range sources {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		for _, m := range goKey.FindAllStringSubmatch(string(b), -1) {
+			if prefixes[strings.SplitN(m[1], ".", 2)[0]] && !fileName.MatchString(m[1]) {
+				used[m[1]] = f
+			}
+		}
+	}
+	for _, r := range auth.Roles {
+		used["role."+string(r)] = "auth.Roles"
+		used["role."+string(r)+".does"] = "auth.Roles"
+	}
+	for _, k := range org.UnitKinds {
+		used["kind."+string(k)] = "org.UnitKinds"
+	}
+	for _, g := range org.Groups {
+		used["group."+g] = "org.Groups"
+	}
+	for _, l := range []org.Level{org.District, org.Street, org.Residential, org.Lane, org.Grid} {
+		used["level."+string(l)] = "org levels"
+	}
+	for _, c := range []string{errs.EINVALID, errs.EUNAUTHORIZED, errs.EFORBIDDEN, errs.ENOTFOUND, errs.ECONFLICT, errs.ETOOLARGE, errs.ETOOMANY, errs.EINTERNAL} {
+		used["error."+strings.ToLower(c)+".title"] = "errs codes"
+		used["error."+strings.ToLower(c)+".message"] = "errs codes"
+	}
+	for _, path := range catalogFiles {
+		c := readCatalog(t, path)
+		var missing []string
+		for k, where := range used {
+			if _, ok := c[k]; !ok {
+				missing = append(missing, k+" (used in "+where+")")
+			}
+		}
+		slices.Sort(missing)
+		for _, m := range missing {
+			t.Errorf("%s lacks %s", path, m)
+		}
+	}
+}

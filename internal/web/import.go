@@ -1,0 +1,103 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/org"
+)
+
+// importPage is the data of import.html.
+type importPage struct {
+	MaxBytes int64
+	MaxMiB   int64
+	Result   *org.ImportResult // set after a successful import
+	Error    string            // translated summary of a refused file
+	Detail   string            // the importer's own message when there are no row details
+	Rows     []errs.Detail     // every bad cell, by row and column
+}
+
+// importForm shows the upload form for a CSV or XLSX list of units.
+func (s *server) importForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := auth.AuthorizeAny(rq.P, auth.UnitWrite); err != nil {
+		return err
+	}
+	s.renderImport(w, r, rq, http.StatusOK, s.newImportPage())
+	return nil
+}
+
+func (s *server) newImportPage() importPage {
+	return importPage{MaxBytes: s.MaxUploadBytes, MaxMiB: max(1, s.MaxUploadBytes>>20)}
+}
+
+func (s *server) renderImport(w http.ResponseWriter, r *http.Request, rq *request, status int, page importPage) {
+	v := rq.view(r, "import", "import.title", page)
+	v.Scripts = []string{"upload.js"}
+	s.render(w, rq, status, "import.html", v)
+}
+
+// importUpload takes the posted file and imports all its rows or none. It
+// reads its own multipart body (the generic form wrapper caps bodies at
+// 1 MiB) and checks the CSRF field once the form is parsed.
+func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := auth.AuthorizeAny(rq.P, auth.UnitWrite); err != nil {
+		return err
+	}
+	page := s.newImportPage()
+	// Room for the multipart framing and the csrf field around the file.
+	limit := s.MaxUploadBytes + 64<<10
+	if r.ContentLength > limit {
+		page.Error = rq.T("import.too_large", page.MaxMiB)
+		s.renderImport(w, r, rq, http.StatusRequestEntityTooLarge, page)
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		status := http.StatusBadRequest
+		page.Error = rq.T("import.bad_form")
+		if errors.As(err, &mbe) {
+			status, page.Error = http.StatusRequestEntityTooLarge, rq.T("import.too_large", page.MaxMiB)
+		}
+		s.renderImport(w, r, rq, status, page)
+		return nil
+	}
+	defer r.MultipartForm.RemoveAll()
+	if !rq.csrfOK(r) {
+		return errCSRF()
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		page.Error = rq.T("import.no_file")
+		s.renderImport(w, r, rq, http.StatusBadRequest, page)
+		return nil
+	}
+	defer file.Close()
+	if hdr.Size > s.MaxUploadBytes {
+		page.Error = rq.T("import.too_large", page.MaxMiB)
+		s.renderImport(w, r, rq, http.StatusRequestEntityTooLarge, page)
+		return nil
+	}
+	res, err := s.Org.ImportUnits(r.Context(), rq.P, hdr.Filename, file, nil)
+	switch code := errs.Code(err); code {
+	case "":
+		page.Result = &res
+		s.renderImport(w, r, rq, http.StatusOK, page)
+		return nil
+	case errs.EINVALID, errs.ECONFLICT, errs.ETOOLARGE:
+		page.Rows = errs.DetailsOf(err)
+		page.Error = rq.T("import.rejected", hdr.Filename)
+		if len(page.Rows) == 0 {
+			page.Detail = errs.Message(err)
+		}
+		status := statusOf[code]
+		if code == errs.EINVALID {
+			status = http.StatusUnprocessableEntity // the file was read; its content is wrong
+		}
+		s.renderImport(w, r, rq, status, page)
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/testkit"
+	"gongzhi/internal/web"
+)
+
+// upload posts file as the import form does, with the csrf field first.
+func (b *browser) upload(name, content string, withCSRF bool) response {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if withCSRF {
+		mw.WriteField("csrf", b.csrf)
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	fw.Write([]byte(content))
+	mw.Close()
+	return b.do(http.MethodPost, "/import", &buf, mw.FormDataContentType())
+}
+
+func TestImportPage(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newSite(t, d)
+		b := s.login(t, auth.CommunityStaff)
+		units := func() int { return s.count(t, "SELECT count(*) FROM units") }
+		before := units()
+
+		st, body := b.get("/import")
+		wantStatus(t, "import form", st, http.StatusOK, body)
+		testkit.Contains(t, body, `enctype="multipart/form-data"`, `<label for="import-file">`, `name="csrf"`, "/static/upload.")
+
+		bad := "名称,类型,所属区域,建有党组织,纳入区域化党建平台\n" +
+			"东湖花店,沿街商铺," + testkit.ResA1 + ",否,是\n" +
+			"东湖书店,城堡," + testkit.ResA1 + ",否,否\n" +
+			"东湖茶馆,沿街商铺," + testkit.ResA1 + ",也许,否\n"
+		resp := b.upload("units.csv", bad, true)
+		wantStatus(t, "bad file", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
+		// Every bad cell is listed with its spreadsheet row and column.
+		testkit.Contains(t, resp.Body, "units.csv 未导入", "本次没有导入任何单位", "问题清单（2 处）",
+			`<td data-label="行" class="num">3</td>`, `<td data-label="列">类型</td>`, "城堡",
+			`<td data-label="行" class="num">4</td>`, `<td data-label="列">建有党组织</td>`)
+		if n := units(); n != before {
+			t.Fatalf("a refused file imported %d units", n-before)
+		}
+
+		resp = b.upload("units.csv", bad, false)
+		wantStatus(t, "upload without csrf", resp.StatusCode, http.StatusForbidden, resp.Body)
+
+		good := "name,kind,area,has_party_org,platform_covered\n" +
+			"东湖花店,shop," + testkit.ResA1 + ",no,yes\n" +
+			"东湖茶馆,沿街商铺,徐汇区/湖南路街道/东湖居民区,否,否\n"
+		resp = b.upload("good.csv", good, true)
+		wantStatus(t, "good file", resp.StatusCode, http.StatusOK, resp.Body)
+		testkit.Contains(t, resp.Body, "导入成功：新增 2 家单位（文件 good.csv）")
+		if n := units(); n != before+2 {
+			t.Fatalf("%d units imported, want 2", n-before)
+		}
+
+		resp = b.do(http.MethodPost, "/import", strings.NewReader("x"), "text/plain")
+		wantStatus(t, "not multipart", resp.StatusCode, http.StatusBadRequest, resp.Body)
+	})
+}
+
+func TestImportTooLarge(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newSite(t, d, func(dp *web.Deps) { dp.MaxUploadBytes = 2 << 10 })
+		b := s.login(t, auth.DistrictAdmin)
+		big := "name,kind,area,has_party_org,platform_covered\n" + strings.Repeat("某店,shop,"+testkit.ResA1+",否,否\n", 4000)
+		resp := b.upload("big.csv", big, true)
+		wantStatus(t, "too large", resp.StatusCode, http.StatusRequestEntityTooLarge, resp.Body)
+		testkit.Contains(t, resp.Body, "文件太大")
+		if n := s.count(t, "SELECT count(*) FROM units WHERE name = '某店'"); n != 0 {
+			t.Fatalf("%d units imported from a refused file", n)
+		}
+	})
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/errs"
+)
+
+// view is what every template gets: the layout's needs plus the page's Data.
+type view struct {
+	Lang    string
+	Title   string // translated page title
+	Section string // which top-bar entry is current
+	P       *auth.Principal
+	CSRF    string
+	Path    string // where the language switch returns to
+	Nav     nav
+	Charts  bool     // load ECharts (only pages with charts: it is 1 MB)
+	Scripts []string // extra page scripts, by asset name
+	Data    any
+}
+
+// nav says which top-bar entries the user may use; Authorize decides, not us.
+type nav struct {
+	Areas, Units, Coverage, Import, Users, Audit bool
+}
+
+// navFor asks Authorize which top-bar entries p may use.
+func navFor(p *auth.Principal) nav {
+	can := func(perm auth.Perm) bool { return auth.AuthorizeAny(p, perm) == nil }
+	return nav{
+		Areas: can(auth.AreaRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
+		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
+	}
+}
+
+// view starts the data of a page in section, titled by a catalog key.
+func (rq *request) view(r *http.Request, section, titleKey string, data any) *view {
+	v := &view{Lang: rq.Lang, Title: rq.T(titleKey), Section: section, P: rq.P, CSRF: rq.CSRF, Path: "/", Data: data}
+	if r.Method == http.MethodGet {
+		v.Path = r.URL.RequestURI() // after a post, the page to return to is unknown
+	}
+	if rq.P != nil {
+		v.Nav = navFor(rq.P)
+	}
+	return v
+}
+
+// render executes page into a buffer (so a template error never sends half a
+// page) and writes it with status.
+func (s *server) render(w http.ResponseWriter, rq *request, status int, page string, v *view) {
+	t, err := s.tpl.clone(page, rq.cat)
+	var buf bytes.Buffer
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "base", v)
+	}
+	if err != nil {
+		s.Logger.Error("render", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store") // pages hold personal and scoped data
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// statusOf is the one table from error codes to HTTP statuses for pages.
+var statusOf = map[string]int{
+	errs.EINVALID:      http.StatusBadRequest,
+	errs.EUNAUTHORIZED: http.StatusUnauthorized,
+	errs.EFORBIDDEN:    http.StatusForbidden,
+	errs.ENOTFOUND:     http.StatusNotFound,
+	errs.ECONFLICT:     http.StatusConflict,
+	errs.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	errs.ETOOMANY:      http.StatusTooManyRequests,
+	errs.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// errorPage is the data of error.html.
+type errorPage struct {
+	Status  int
+	Code    string
+	Heading string
+	Message string
+	Detail  string // the service's own words, for errors the user can fix
+}
+
+// fail shows err as a localized error page. Internal errors are logged and
+// never detailed; a lapsed session goes back to the login form.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	code := errs.Code(err)
+	if code == errs.EUNAUTHORIZED {
+		s.toLogin(w, r)
+		return
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		code, status = errs.EINTERNAL, http.StatusInternalServerError
+	}
+	if code == errs.EINTERNAL {
+		s.Logger.Error("page", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	key := "error." + strings.ToLower(code)
+	e := errorPage{Status: status, Code: code, Heading: rq.T(key + ".title"), Message: rq.T(key + ".message")}
+	if code == errs.EINVALID || code == errs.ECONFLICT || code == errs.ETOOLARGE {
+		e.Detail = errs.Message(err)
+	}
+	v := rq.view(r, "", key+".title", e)
+	s.render(w, rq, status, "error.html", v)
+}
+
+// notFound answers paths no route knows.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return errs.New(errs.ENOTFOUND, "no such page")
+}
+
+// crossOriginDenied answers posts CrossOriginProtection refused.
+func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	rq := s.resolve(r)
+	s.fail(w, r, rq, errs.New(errs.EFORBIDDEN, "cross-origin request refused"))
+}
+
+// redirect sends the browser to path after a successful post (303 so a
+// reload does not post again).
+func redirect(w http.ResponseWriter, r *http.Request, path string) error {
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// layoutFiles are parsed into every page: the base layout and shared pieces.
+var layoutFiles = []string{"templates/base.html", "templates/parts.html"}
+
+// templates holds one parsed set per page. They are never executed
+// themselves: html/template refuses to Clone a set after it ran, and each
+// request needs its own clone to bind t to its language.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+// loadTemplates parses every page with the layout, once, at startup.
+func loadTemplates(funcs template.FuncMap) (*templates, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	ts := &templates{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		base := path.Base(name)
+		if isLayout(name) {
+			continue
+		}
+		files := append(append([]string{}, layoutFiles...), name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, files...)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", base, err)
+		}
+		ts.pages[base] = t
+	}
+	return ts, nil
+}
+
+func isLayout(name string) bool {
+	for _, l := range layoutFiles {
+		if l == name {
+			return true
+		}
+	}
+	return false
+}
+
+// clone returns a private copy of page with t bound to the catalog.
+func (ts *templates) clone(page string, c catalog) (*template.Template, error) {
+	t, ok := ts.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %s", page)
+	}
+	t, err := t.Clone()
+	if err != nil {
+		return nil, err
+	}
+	return t.Funcs(template.FuncMap{"t": c.T}), nil
+}
+
+// staticFuncs are the template functions that do not depend on the request.
+// "t" is a placeholder here, replaced per request in clone.
+func (s *server) staticFuncs() template.FuncMap {
+	return template.FuncMap{
+		"t":     func(key string, args ...any) string { return key },
+		"asset": s.assets.url,
+		"ts":    showTime,
+		"tsp": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return showTime(*t)
+		},
+		"pct":      pct,
+		"mask":     auth.MaskPhone,
+		"add":      func(a, b int) int { return a + b },
+		"sub":      func(a, b int) int { return a - b },
+		"itoa":     strconv.Itoa,
+		"unitsURL": unitsURL,
+		"indent":   func(level string) string { return strings.Repeat("\u3000", levelDepth[level]) },
+	}
+}
+
+// showTime renders a stored UTC time as Shanghai wall time.
+func showTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Shanghai).Format("2006-01-02 15:04")
+}
+
+// pct shows a rate as a percentage with one decimal, or a dash when there is nothing to rate.
+func pct(r *float64) string {
+	if r == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*r*100, 'f', 1, 64) + "%"
+}
+
+// unitsURL is the work list of units behind a coverage figure.
+func unitsURL(area, group, covered string) string {
+	q := url.Values{}
+	if area != "" {
+		q.Set("area", area)
+	}
+	if group != "" {
+		q.Set("group", group)
+	}
+	if covered != "" {
+		q.Set("covered", covered)
+	}
+	return "/units?" + q.Encode()
+}
+
+// levelDepth indents area options by their level in the tree.
+var levelDepth = map[string]int{"district": 0, "street": 1, "residential": 2, "lane": 3, "grid": 3}
