@@ -9,7 +9,6 @@ package demo
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -668,7 +667,7 @@ func (b *builder) genServicePoints() {
 func (b *builder) write(ctx context.Context, tx *db.Tx) error {
 	counts := map[string]int{}
 	put := func(table string, cols []string, n int, row func(i int) []any) error {
-		ins := newBulkInsert(tx, table, cols)
+		ins := db.NewBulkInsert(tx, table, cols)
 		for i := range n {
 			if err := ins.Add(ctx, row(i)...); err != nil {
 				return errs.Wrap(err, "insert "+table)
@@ -798,56 +797,4 @@ func (b *builder) createUsers(ctx context.Context, as *auth.Service) ([]Login, e
 		}
 	}
 	return logins, nil
-}
-
-// bulkInsert sends rows through one prepared multi-row INSERT, so the
-// district's 40,000 rows cost about a hundred statements.
-type bulkInsert struct {
-	tx    *db.Tx
-	table string
-	cols  []string
-	per   int // rows per statement
-	stmt  *sql.Stmt
-	buf   []any
-}
-
-func newBulkInsert(tx *db.Tx, table string, cols []string) *bulkInsert {
-	// 30,000 parameters stay under SQLite's 32,766 and PostgreSQL's 65,535.
-	return &bulkInsert{tx: tx, table: table, cols: cols, per: min(500, 30000/len(cols))}
-}
-
-func (b *bulkInsert) query(rows int) string {
-	one := "(?" + strings.Repeat(", ?", len(b.cols)-1) + ")"
-	return "INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") VALUES " + one + strings.Repeat(", "+one, rows-1)
-}
-
-// Add queues one row and sends a full batch.
-func (b *bulkInsert) Add(ctx context.Context, vals ...any) error {
-	b.buf = append(b.buf, vals...)
-	if len(b.buf) < b.per*len(b.cols) {
-		return nil
-	}
-	if b.stmt == nil {
-		st, err := b.tx.Prepare(ctx, b.query(b.per))
-		if err != nil {
-			return db.MapError(err)
-		}
-		b.stmt = st
-	}
-	_, err := b.stmt.ExecContext(ctx, b.buf...)
-	b.buf = b.buf[:0]
-	return db.MapError(err)
-}
-
-// Close sends the last partial batch and releases the statement.
-func (b *bulkInsert) Close(ctx context.Context) error {
-	if b.stmt != nil {
-		defer b.stmt.Close()
-	}
-	if len(b.buf) == 0 {
-		return nil
-	}
-	_, err := b.tx.Exec(ctx, b.query(len(b.buf)/len(b.cols)), b.buf...)
-	b.buf = b.buf[:0]
-	return err
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -486,7 +485,7 @@ func (s *Service) insertUnits(ctx context.Context, p *auth.Principal, file strin
 		common = commonPath(common, u.path)
 	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		ins := newBulkInsert(tx, "units", unitInsertCols)
+		ins := db.NewBulkInsert(tx, "units", unitInsertCols)
 		for i, u := range units {
 			if progress != nil && i%progressEvery == 0 {
 				progress(len(units)+i, 2*len(units))
@@ -526,59 +525,4 @@ func commonPath(a, b string) string {
 		return "/"
 	}
 	return a[:n]
-}
-
-// bulkInsert sends rows through one prepared multi-row INSERT, so 100,000
-// rows cost a few hundred round trips instead of 100,000 on PostgreSQL and
-// far fewer statement steps on SQLite.
-type bulkInsert struct {
-	tx    *db.Tx
-	table string
-	cols  []string
-	per   int // rows per statement
-	stmt  *sql.Stmt
-	buf   []any
-}
-
-// maxBulkParams stays under SQLite's 32766 and PostgreSQL's 65535 parameters.
-const maxBulkParams = 30000
-
-func newBulkInsert(tx *db.Tx, table string, cols []string) *bulkInsert {
-	return &bulkInsert{tx: tx, table: table, cols: cols, per: min(500, maxBulkParams/len(cols))}
-}
-
-func (b *bulkInsert) query(rows int) string {
-	one := "(?" + strings.Repeat(", ?", len(b.cols)-1) + ")"
-	return "INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") VALUES " + one + strings.Repeat(", "+one, rows-1)
-}
-
-// Add queues one row and sends a full batch.
-func (b *bulkInsert) Add(ctx context.Context, vals ...any) error {
-	b.buf = append(b.buf, vals...)
-	if len(b.buf) < b.per*len(b.cols) {
-		return nil
-	}
-	if b.stmt == nil {
-		st, err := b.tx.Prepare(ctx, b.query(b.per))
-		if err != nil {
-			return db.MapError(err)
-		}
-		b.stmt = st
-	}
-	_, err := b.stmt.ExecContext(ctx, b.buf...)
-	b.buf = b.buf[:0]
-	return db.MapError(err)
-}
-
-// Close sends the last partial batch and releases the statement.
-func (b *bulkInsert) Close(ctx context.Context) error {
-	if b.stmt != nil {
-		defer b.stmt.Close()
-	}
-	if len(b.buf) == 0 {
-		return nil
-	}
-	_, err := b.tx.Exec(ctx, b.query(len(b.buf)/len(b.cols)), b.buf...)
-	b.buf = b.buf[:0]
-	return err
 }
