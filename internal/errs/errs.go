@@ -26,6 +26,15 @@ type Detail struct {
 	Message string `json:"message"`
 	Row     int    `json:"row,omitempty"`    // spreadsheet row (header is 1), for imports
 	Column  string `json:"column,omitempty"` // column header or letter, for imports
+	// Format and Args are the message before formatting, so pages can show it
+	// in the reader's language: the English format is the catalog key.
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
+}
+
+// D returns a detail naming field, with a translatable message.
+func D(field, format string, args ...any) Detail {
+	return Detail{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Error is an application error with a code, a message for the user and
@@ -35,6 +44,8 @@ type Error struct {
 	Message string
 	Details []Detail
 	Err     error // wrapped cause, never shown to users
+	Format  string
+	Args    []any
 }
 
 func (e *Error) Error() string {
@@ -48,13 +59,31 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // New returns an error with the code and a formatted message.
 func New(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Invalid returns an EINVALID error naming one field.
 func Invalid(field, format string, args ...any) *Error {
-	msg := fmt.Sprintf(format, args...)
-	return &Error{Code: EINVALID, Message: msg, Details: []Detail{{Field: field, Message: msg}}}
+	d := D(field, format, args...)
+	return &Error{Code: EINVALID, Message: d.Message, Details: []Detail{d}, Format: format, Args: args}
+}
+
+// Fields returns an EINVALID error carrying every detail; its message is the first's.
+func Fields(details []Detail) *Error {
+	e := &Error{Code: EINVALID, Message: "invalid input", Details: details, Format: "invalid input"}
+	if len(details) > 0 {
+		e.Message, e.Format, e.Args = details[0].Message, details[0].Format, details[0].Args
+	}
+	return e
+}
+
+// FormatOf returns err's message before formatting and its arguments, for translation.
+func FormatOf(err error) (string, []any) {
+	var e *Error
+	if errors.As(err, &e) && e.Code != EINTERNAL {
+		return e.Format, e.Args
+	}
+	return "internal error", nil
 }
 
 // Wrap turns an unexpected error into EINTERNAL, keeping the cause for logs.

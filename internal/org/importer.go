@@ -219,9 +219,16 @@ type unitImport struct {
 	problems []rowProblem
 }
 
-func (im *unitImport) bad(row int, key, reason string) {
+func (im *unitImport) bad(row int, key, format string, args ...any) {
 	i := im.cols[key]
-	im.problems = append(im.problems, rowProblem{col: i, d: errs.Detail{Field: key, Row: row, Column: strings.TrimSpace(strings.TrimPrefix(im.header[i], "\ufeff")), Message: reason}})
+	d := rowDetail(errs.D(key, format, args...), row, strings.TrimSpace(strings.TrimPrefix(im.header[i], "\ufeff")))
+	im.problems = append(im.problems, rowProblem{col: i, d: d})
+}
+
+// rowDetail places a detail at a spreadsheet row and column.
+func rowDetail(d errs.Detail, row int, column string) errs.Detail {
+	d.Row, d.Column = row, column
+	return d
 }
 
 func (im *unitImport) cell(r tableRow, key string) string {
@@ -255,14 +262,14 @@ func (im *unitImport) mapHeader(header tableRow) error {
 		}
 		if _, dup := im.cols[k]; dup {
 			return &errs.Error{Code: errs.EINVALID, Message: fmt.Sprintf("%s: row %d: column %s appears twice", im.file, header.n, strings.TrimSpace(h)),
-				Details: []errs.Detail{{Field: k, Row: header.n, Column: strings.TrimSpace(h), Message: "column appears twice"}}}
+				Details: []errs.Detail{rowDetail(errs.D(k, "column appears twice"), header.n, strings.TrimSpace(h))}}
 		}
 		im.cols[k] = i
 	}
 	var missing []errs.Detail
 	for _, c := range ImportColumns {
 		if _, ok := im.cols[c.Key]; c.Required && !ok {
-			missing = append(missing, errs.Detail{Field: c.Key, Row: header.n, Column: c.Label, Message: fmt.Sprintf("missing column %s (%s)", c.Label, c.Key)})
+			missing = append(missing, rowDetail(errs.D(c.Key, "missing column %s (%s)", c.Label, c.Key), header.n, c.Label))
 		}
 	}
 	if len(missing) > 0 {
@@ -342,7 +349,7 @@ func (im *unitImport) validate(p *auth.Principal, ix *AreaIndex, body []tableRow
 		}
 		u := importUnit{row: r.n, phone: im.cell(r, "contact_phone"), address: im.cell(r, "address")}
 		ok := true
-		fail := func(key, reason string) { im.bad(r.n, key, reason); ok = false }
+		fail := func(key, format string, args ...any) { im.bad(r.n, key, format, args...); ok = false }
 		u.name = im.cell(r, "name")
 		switch {
 		case u.name == "":
@@ -353,14 +360,14 @@ func (im *unitImport) validate(p *auth.Principal, ix *AreaIndex, body []tableRow
 		if v := im.cell(r, "kind"); v == "" {
 			fail("kind", "missing field: kind is required")
 		} else if k, kok := ParseKind(strings.ToLower(v)); !kok {
-			fail("kind", fmt.Sprintf("unknown kind %q; use 区域单位, 非公企业, 社会组织 or 沿街商铺", v))
+			fail("kind", "unknown kind %q; use 区域单位, 非公企业, 社会组织 or 沿街商铺", v)
 		} else {
 			u.kind = string(k)
 		}
 		if v := im.cell(r, "area"); v == "" {
 			fail("area", "missing field: area is required")
 		} else if a, aok := ix.Lookup(v); !aok {
-			fail("area", fmt.Sprintf("unknown area %q; give an area code or a full name path like 徐汇区/湖南路街道", v))
+			fail("area", "unknown area %q; give an area code or a full name path like 徐汇区/湖南路街道", v)
 		} else {
 			allowed, known := inScope[a.Code]
 			if !known {
@@ -368,7 +375,7 @@ func (im *unitImport) validate(p *auth.Principal, ix *AreaIndex, body []tableRow
 				inScope[a.Code] = allowed
 			}
 			if !allowed {
-				fail("area", fmt.Sprintf("area %s (%s) is outside your scope", a.Code, a.Name))
+				fail("area", "area %s (%s) is outside your scope", a.Code, a.Name)
 			} else {
 				u.area, u.path = a.Code, a.Path
 			}
@@ -381,7 +388,7 @@ func (im *unitImport) validate(p *auth.Principal, ix *AreaIndex, body []tableRow
 			if yes, bok := ParseYesNo(v); bok {
 				*b.dst = yes
 			} else {
-				fail(b.key, fmt.Sprintf("bad boolean %q; use 是 or 否", v))
+				fail(b.key, "bad boolean %q; use 是 or 否", v)
 			}
 		}
 		for _, n := range []struct {
@@ -392,7 +399,7 @@ func (im *unitImport) validate(p *auth.Principal, ix *AreaIndex, body []tableRow
 			if c, nok := ParseCount(v); nok {
 				*n.dst = c
 			} else {
-				fail(n.key, fmt.Sprintf("bad number %q; use a whole number of 0 or more", v))
+				fail(n.key, "bad number %q; use a whole number of 0 or more", v)
 			}
 		}
 		if utf8.RuneCountInString(u.address) > 500 {
@@ -407,7 +414,7 @@ func (im *unitImport) validate(p *auth.Principal, ix *AreaIndex, body []tableRow
 		if u.name != "" && u.area != "" {
 			key := u.area + "\x00" + u.name
 			if first, dup := seen[key]; dup {
-				fail("name", fmt.Sprintf("duplicate name %q in area %s (also row %d)", u.name, u.area, first))
+				fail("name", "duplicate name %q in area %s (also row %d)", u.name, u.area, first)
 			} else {
 				seen[key] = r.n
 			}
@@ -456,7 +463,7 @@ func (s *Service) checkExisting(ctx context.Context, im *unitImport, units []imp
 				return errs.Wrap(err, "scan existing unit")
 			}
 			if i, ok := byKey[code+"\x00"+name]; ok && i >= 0 {
-				im.bad(units[i].row, "name", fmt.Sprintf("duplicate name %q in area %s: a unit of that name already exists", name, code))
+				im.bad(units[i].row, "name", "duplicate name %q in area %s: a unit of that name already exists", name, code)
 			}
 		}
 		err = rows.Err()

@@ -163,7 +163,7 @@ type UnitInput struct {
 // apply validates in and copies it onto u, collecting every field error.
 func (s *Service) apply(ctx context.Context, p *auth.Principal, u *Unit, in UnitInput) error {
 	var details []errs.Detail
-	bad := func(field, msg string) { details = append(details, errs.Detail{Field: field, Message: msg}) }
+	bad := func(field, format string, args ...any) { details = append(details, errs.D(field, format, args...)) }
 	if in.Name != nil {
 		u.Name = strings.TrimSpace(*in.Name)
 		if u.Name == "" || len([]rune(u.Name)) > 200 {
@@ -180,7 +180,7 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, u *Unit, in Unit
 	if in.Area != nil {
 		a, err := s.Area(ctx, p, *in.Area)
 		if err != nil {
-			bad("area", "unknown area code "+strconv.Quote(*in.Area))
+			bad("area", "unknown area code %q", *in.Area)
 		} else {
 			u.Area, u.AreaName, u.AreaPath = a.Code, a.Name, a.Path
 		}
@@ -220,7 +220,7 @@ func (s *Service) apply(ctx context.Context, p *auth.Principal, u *Unit, in Unit
 	}
 	u.Covered = u.HasPartyOrg || u.PlatformCovered
 	if len(details) > 0 {
-		return &errs.Error{Code: errs.EINVALID, Message: details[0].Message, Details: details}
+		return errs.Fields(details)
 	}
 	return nil
 }

@@ -46,6 +46,9 @@ func loadCatalogs() (catalogs, error) {
 		}
 		out[lang] = c
 	}
+	if err := mergeMessages(out[langZH]); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

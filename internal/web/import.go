@@ -87,10 +87,10 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 		s.renderImport(w, r, rq, http.StatusOK, page)
 		return nil
 	case errs.EINVALID, errs.ECONFLICT, errs.ETOOLARGE:
-		page.Rows = errs.DetailsOf(err)
+		page.Rows = rq.localDetails(err)
 		page.Error = rq.T("import.rejected", hdr.Filename)
 		if len(page.Rows) == 0 {
-			page.Detail = errs.Message(err)
+			page.Detail = rq.ErrMsg(err)
 		}
 		status := statusOf[code]
 		if code == errs.EINVALID {

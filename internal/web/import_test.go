@@ -50,7 +50,9 @@ func TestImportPage(t *testing.T) {
 		// Every bad cell is listed with its spreadsheet row and column.
 		testkit.Contains(t, resp.Body, "units.csv 未导入", "本次没有导入任何单位", "问题清单（2 处）",
 			`<td data-label="行" class="num">3</td>`, `<td data-label="列">类型</td>`, "城堡",
-			`<td data-label="行" class="num">4</td>`, `<td data-label="列">建有党组织</td>`)
+			`<td data-label="行" class="num">4</td>`, `<td data-label="列">建有党组织</td>`,
+			// Reasons are in the reader's language, not the service's English.
+			"未知类型 &#34;城堡&#34;", "&#34;也许&#34; 不是有效的是/否值")
 		if n := units(); n != before {
 			t.Fatalf("a refused file imported %d units", n-before)
 		}

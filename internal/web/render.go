@@ -112,7 +112,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 	key := "error." + strings.ToLower(code)
 	e := errorPage{Status: status, Code: code, Heading: rq.T(key + ".title"), Message: rq.T(key + ".message")}
 	if code == errs.EINVALID || code == errs.ECONFLICT || code == errs.ETOOLARGE {
-		e.Detail = errs.Message(err)
+		e.Detail = rq.ErrMsg(err)
 	}
 	v := rq.view(r, "", key+".title", e)
 	s.render(w, rq, status, "error.html", v)
