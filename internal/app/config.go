@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ type Config struct {
 	LogJSON       bool   // --log-json / GONGZHI_LOG_JSON
 	LogLevel      string // --log-level / GONGZHI_LOG_LEVEL: debug, info, warn, error
 	SecureCookies bool   // --secure-cookies / GONGZHI_SECURE_COOKIES: always mark cookies Secure
+	// TrustedProxies (--trusted-proxy / GONGZHI_TRUSTED_PROXIES) are comma-separated
+	// CIDRs of our reverse proxies, whose X-Forwarded-For is believed.
+	TrustedProxies string
 }
 
 // DefaultConfig returns the defaults, overridden by GONGZHI_* variables.
@@ -43,6 +47,7 @@ func DefaultConfig(getenv func(string) string) Config {
 	str(&c.LogLevel, "GONGZHI_LOG_LEVEL")
 	boolean(&c.LogJSON, "GONGZHI_LOG_JSON")
 	boolean(&c.SecureCookies, "GONGZHI_SECURE_COOKIES")
+	str(&c.TrustedProxies, "GONGZHI_TRUSTED_PROXIES")
 	return c
 }
 
@@ -59,6 +64,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address HOST:PORT; env GONGZHI_ADDR")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill an empty database with the demo district first and print the demo logins")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "always mark cookies Secure (behind a TLS proxy); env GONGZHI_SECURE_COOKIES")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxy", c.TrustedProxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; env GONGZHI_TRUSTED_PROXIES")
 }
 
 // Validate checks the whole config once, so later code can trust it.
@@ -72,6 +78,9 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr must be HOST:PORT: %v", err)
 	}
+	if _, err := c.Proxies(); err != nil {
+		return err
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -82,3 +91,28 @@ func (c Config) Validate() error {
 
 // envConfig reads the defaults from the process environment.
 func envConfig() Config { return DefaultConfig(os.Getenv) }
+
+// Proxies parses TrustedProxies; a bare address counts as a single host.
+func (c Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range strings.Split(c.TrustedProxies, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, "/") {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxy: %q is not an address or CIDR", s)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy: %q is not an address or CIDR", s)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}

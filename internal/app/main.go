@@ -70,7 +70,12 @@ func (m *Main) Open(ctx context.Context) error {
 func (m *Main) Handler() (http.Handler, error) {
 	m.registry = prometheus.NewRegistry()
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger, SecureCookies: m.Config.SecureCookies})
+	proxies, err := m.Config.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger,
+		SecureCookies: m.Config.SecureCookies, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 		return tooLargeOr(err)
 	}
 	username, next := r.PostFormValue("username"), localPath(r.PostFormValue("next"), "/")
-	token, p, err := s.Auth.Login(r.Context(), username, r.PostFormValue("password"), clientIP(r))
+	token, p, err := s.Auth.Login(r.Context(), username, r.PostFormValue("password"), clientIP(r, s.TrustedProxies))
 	if err != nil {
 		var status int
 		var msg string

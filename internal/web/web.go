@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
@@ -29,6 +30,9 @@ type Deps struct {
 	// SecureCookies forces the Secure flag; otherwise it is set when the
 	// request came over TLS (directly or via X-Forwarded-Proto).
 	SecureCookies bool
+	// TrustedProxies are our reverse proxies: for requests from them the
+	// client address (for login throttling) comes from X-Forwarded-For.
+	TrustedProxies []netip.Prefix
 	// MaxUploadBytes caps an import upload; 0 means DefaultMaxUpload.
 	MaxUploadBytes int64
 }
