@@ -46,18 +46,28 @@ const (
 	UserRead     Perm = "user.read"     // see users and grants
 	UserAdmin    Perm = "user.admin"    // create users, grant roles
 	AuditRead    Perm = "audit.read"    // read the audit log
+
+	DemandRead     Perm = "demand.read"     // see demands and their timelines
+	DemandIntake   Perm = "demand.intake"   // file a demand on a resident's behalf
+	DemandDispatch Perm = "demand.dispatch" // dispatch, approve extensions, call back, merge, close
+	DemandHandle   Perm = "demand.handle"   // sign for, return, contact, extend, resolve
+	DemandApprove  Perm = "demand.approve"  // second approval (unreasonable demands), street level and up
+	DemandAdmin    Perm = "demand.admin"    // categories, routing, the working-day calendar
 )
 
 // rolePerms is the whole permission table. Scope comes from the grant's area.
 var rolePerms = map[Role][]Perm{
-	DistrictAdmin:  {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead, UserAdmin, AuditRead},
-	StreetStaff:    {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead},
-	CommunityStaff: {AreaRead, OrgRead, UnitRead, UnitWrite, CoverageRead},
-	GridWorker:     {AreaRead, OrgRead, UnitRead, CoverageRead},
-	UnitLiaison:    {AreaRead, OrgRead, UnitRead},
-	Member:         {AreaRead, OrgRead},
-	Resident:       {AreaRead},
-	Auditor:        {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead},
+	DistrictAdmin: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead, UserAdmin, AuditRead,
+		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove, DemandAdmin},
+	StreetStaff: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead,
+		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove},
+	CommunityStaff: {AreaRead, OrgRead, UnitRead, UnitWrite, CoverageRead,
+		DemandRead, DemandIntake, DemandDispatch, DemandHandle},
+	GridWorker:  {AreaRead, OrgRead, UnitRead, CoverageRead, DemandRead, DemandIntake, DemandHandle},
+	UnitLiaison: {AreaRead, OrgRead, UnitRead, DemandRead, DemandHandle},
+	Member:      {AreaRead, OrgRead},
+	Resident:    {AreaRead},
+	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead},
 }
 
 // Can reports whether the role carries the permission anywhere.

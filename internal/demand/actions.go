@@ -1,0 +1,255 @@
+package demand
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/notify"
+)
+
+// Act applies one action to a demand in one transaction: it checks the
+// caller's right for the action, runs the state machine, writes the event,
+// moves the clocks, updates the rollups, the audit log and notices. An
+// action that is not allowed changes nothing.
+func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, in ActionInput) (*Demand, error) {
+	if p == nil {
+		return nil, errs.New(errs.EUNAUTHORIZED, "sign in first")
+	}
+	var out *Demand
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		d, err := load(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := s.canSee(ctx, tx, p, d); err != nil {
+			return err
+		}
+		if err := s.mayAct(ctx, tx, p, d, in); err != nil {
+			return err
+		}
+		out, err = s.apply(ctx, tx, p, d, in)
+		return err
+	})
+	return out, err
+}
+
+// canSee hides demands outside the caller's scope: not found, not forbidden.
+func (s *Service) canSee(ctx context.Context, q db.Querier, p *auth.Principal, d *Demand) error {
+	if auth.Authorize(p, auth.DemandRead, d.AreaPath) == nil {
+		return nil
+	}
+	for _, body := range append([]string{d.Lead, d.Owner}, d.CoBodies...) {
+		if body == "" {
+			continue
+		}
+		if _, path, err := levelOf(ctx, q, body); err == nil && auth.Authorize(p, auth.DemandHandle, path) == nil {
+			return nil
+		}
+	}
+	return errs.New(errs.ENOTFOUND, "demand not found")
+}
+
+// mayAct decides who may take which action: dispatching-level actions belong
+// to the owner's staff, handling actions to the lead body's staff.
+func (s *Service) mayAct(ctx context.Context, q db.Querier, p *auth.Principal, d *Demand, in ActionInput) error {
+	at := func(area string, perm auth.Perm) error {
+		if area == "" {
+			return errs.New(errs.EFORBIDDEN, "nobody handles this demand yet")
+		}
+		_, path, err := levelOf(ctx, q, area)
+		if err != nil {
+			return err
+		}
+		return auth.Authorize(p, perm, path)
+	}
+	switch in.Action {
+	case ActDispatch, ActApproveExtension, ActMerge, ActClose, ActReopen, ActCallback:
+		return at(d.Owner, auth.DemandDispatch)
+	case ActSign, ActReturn, ActContact, ActExtend, ActResolve:
+		return at(d.Lead, auth.DemandHandle)
+	case ActMarkUnreasonable:
+		if at(d.Owner, auth.DemandDispatch) == nil {
+			return nil
+		}
+		return at(d.Lead, auth.DemandHandle)
+	case ActApproveUnreasonable:
+		if d.unreasonableBy != nil && *d.unreasonableBy == p.UserID {
+			return errs.New(errs.EFORBIDDEN, "a second person must approve what you marked")
+		}
+		return auth.Authorize(p, auth.DemandApprove, d.AreaPath)
+	case ActNote:
+		return nil
+	}
+	return errs.Invalid("action", "unknown action %q", in.Action)
+}
+
+// apply runs the state machine and records its effects.
+func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *Demand, in ActionInput) (*Demand, error) {
+	before := *d
+	facts := Facts{Status: d.Status, Round: d.Round, ExtPending: d.ExtensionDue != nil, ResolveDue: d.ResolveDue, Unreasonable: d.Unreasonable}
+	to, err := Next(facts, in)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	note := in.Note
+	var tell []func() error // notices to send once the row is saved
+	notice := func(kind notify.Kind, area string, title string) {
+		tell = append(tell, func() error { return s.tell(ctx, tx, d, kind, area, false, title, short(d.Description)) })
+	}
+	switch in.Action {
+	case ActDispatch:
+		if in.Lead == "" && in.LeadUnit == nil {
+			chain, err := ancestorsOf(ctx, tx, d.Area)
+			if err != nil {
+				return nil, err
+			}
+			r, ok, err := route(ctx, tx, d.Category, chain)
+			if err != nil || !ok {
+				return nil, errs.Invalid("lead", "lead is required: no routing rule names a body for this category here")
+			}
+			in.Lead, in.LeadUnit = r.BodyArea, r.BodyUnit
+		}
+		if in.Lead == "" {
+			return nil, errs.Invalid("lead", "lead is required: the area code of the body that will handle it")
+		}
+		if _, _, err := levelOf(ctx, tx, in.Lead); err != nil {
+			return nil, errs.Invalid("lead", "unknown area code %q", in.Lead)
+		}
+		d.Lead, d.LeadUnit = in.Lead, in.LeadUnit
+		if _, err := tx.Exec(ctx, "DELETE FROM demand_co_bodies WHERE demand_id = ?", d.ID); err != nil {
+			return nil, errs.Wrap(err, "co-bodies")
+		}
+		d.CoBodies = []string{}
+		for _, c := range in.CoBodies {
+			if c == d.Lead {
+				continue
+			}
+			if _, _, err := levelOf(ctx, tx, c); err != nil {
+				return nil, errs.Invalid("co_bodies", "unknown area code %q", c)
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO demand_co_bodies (demand_id, area_code) VALUES (?, ?)", d.ID, c); err != nil {
+				return nil, errs.Invalid("co_bodies", "area %s is listed twice", c)
+			}
+			d.CoBodies = append(d.CoBodies, c)
+			notice(notify.KindAssignment, c, "协办诉求")
+		}
+		notice(notify.KindAssignment, d.Lead, "派单：请签收")
+	case ActReturn:
+		d.Returns++
+		note = in.Reason
+		notice(notify.KindReturn, d.Owner, "诉求被退回")
+	case ActContact:
+		if d.ContactedAt == nil {
+			d.ContactedAt = &now
+		}
+	case ActExtend:
+		d.ExtensionDue, d.ExtensionReason = in.NewDue, in.Reason
+		note = in.Reason + "（申请延至 " + in.NewDue.Format(time.DateTime) + "）"
+		notice(notify.KindExtension, d.Owner, "延期申请待审批")
+	case ActApproveExtension:
+		if *in.Approve {
+			d.ResolveDue = *d.ExtensionDue
+			if err := scheduleDeadlines(ctx, tx, d, now, false); err != nil {
+				return nil, err
+			}
+			note = "同意延期至 " + d.ResolveDue.Format(time.DateTime) + " " + note
+		} else {
+			note = "不同意延期 " + note
+		}
+		d.ExtensionDue, d.ExtensionReason = nil, ""
+		notice(notify.KindExtension, d.Lead, "延期审批结果")
+	case ActResolve:
+		d.ResolvedAt, d.Outcome, d.Resolution = &now, in.Outcome, in.Resolution
+		note = in.Resolution
+		notice(notify.KindCallback, d.Owner, "已办结，待回访")
+	case ActCallback:
+		d.Satisfaction, d.Solved = in.Satisfaction, in.Solved
+		if to == Dispatched { // second handling with its own limit
+			if err := s.reopen(ctx, tx, d, now); err != nil {
+				return nil, err
+			}
+			notice(notify.KindAssignment, d.Lead, "回访不满意，重新办理")
+		}
+	case ActReopen:
+		note = in.Reason
+		if err := s.reopen(ctx, tx, d, now); err != nil {
+			return nil, err
+		}
+		notice(notify.KindAssignment, d.Lead, "诉求重办")
+	case ActMerge:
+		if *in.Target == d.ID {
+			return nil, errs.Invalid("target", "a demand cannot be merged into itself")
+		}
+		t, err := load(ctx, tx, *in.Target, true)
+		if err != nil || s.canSee(ctx, tx, p, t) != nil {
+			return nil, errs.Invalid("target", "demand %d not found", *in.Target)
+		}
+		if !t.Status.Open() {
+			return nil, errs.Invalid("target", "demand %d is %s; merge into an open demand", t.ID, t.Status)
+		}
+		d.DuplicateOf = &t.ID
+		// Every reporter moves to the surviving demand: all hear of its progress and all may rate.
+		if _, err := tx.Exec(ctx, "UPDATE demand_reporters SET demand_id = ? WHERE demand_id = ?", t.ID, d.ID); err != nil {
+			return nil, errs.Wrap(err, "move reporters")
+		}
+		if err := event(ctx, tx, t.ID, now, p.UserID, p.Name(), "merge_in", t.Status, t.Status, "合并了诉求 #"+strconv.FormatInt(d.ID, 10), true); err != nil {
+			return nil, err
+		}
+		note = "合并至 #" + strconv.FormatInt(t.ID, 10) + " " + note
+	case ActMarkUnreasonable:
+		d.Unreasonable, d.unreasonableBy = "pending", &p.UserID
+		note = in.Reason
+	case ActApproveUnreasonable:
+		if *in.Approve {
+			d.Unreasonable = "approved"
+		} else {
+			d.Unreasonable = "refused"
+		}
+	}
+	if to == Closed {
+		d.ClosedAt = &now
+	}
+	d.Status, d.UpdatedAt = to, now
+	if err := save(ctx, tx, d); err != nil {
+		return nil, err
+	}
+	if err := event(ctx, tx, d.ID, now, p.UserID, p.Name(), string(in.Action), before.Status, to, note, in.Action != ActNote); err != nil {
+		return nil, err
+	}
+	if err := rollup(ctx, tx, &before, d); err != nil {
+		return nil, err
+	}
+	if err := auth.Record(ctx, tx, now, p, auth.Change{Action: string(in.Action), Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10),
+		AreaPath: d.AreaPath, Before: map[string]any{"status": before.Status}, After: map[string]any{"status": d.Status, "note": note}}); err != nil {
+		return nil, err
+	}
+	for _, f := range tell {
+		if err := f(); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// reopen starts the second handling: back to the lead body with a fresh
+// resolve limit counted from now.
+func (s *Service) reopen(ctx context.Context, tx *db.Tx, d *Demand, now time.Time) error {
+	cat, err := s.Category(ctx, d.Category)
+	if err != nil {
+		return err
+	}
+	cal, err := s.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	l, _ := ParseLimit(cat.ResolveLimit)
+	d.Round++
+	d.ResolveDue = l.Due(now, cal)
+	d.ResolvedAt, d.ClosedAt, d.Outcome, d.Resolution = nil, nil, "", ""
+	return scheduleDeadlines(ctx, tx, d, now, false)
+}

@@ -1,0 +1,126 @@
+// Package demand is the demand loop (民情诉求): intake from every channel,
+// work orders with SLA clocks and escalation up the area tree, duplicates,
+// Chinese search, callback and the three rates (响应率/解决率/满意率).
+package demand
+
+import (
+	"context"
+	"time"
+
+	"gongzhi/internal/clock"
+	"gongzhi/internal/db"
+	"gongzhi/internal/notify"
+)
+
+// Channel is how a demand came in.
+type Channel string
+
+// Intake channels (DOMAIN.md §3).
+const (
+	Visit   Channel = "visit"   // 走访
+	Hotline Channel = "hotline" // 热线
+	Online  Channel = "online"  // 网上
+	Grid    Channel = "grid"    // 网格巡查
+	Meeting Channel = "meeting" // 议事会
+	Mailbox Channel = "mailbox" // 信箱
+)
+
+// Channels lists every channel.
+var Channels = []Channel{Visit, Hotline, Online, Grid, Meeting, Mailbox}
+
+// ValidChannel reports whether c is a known channel.
+func ValidChannel(c string) bool {
+	for _, x := range Channels {
+		if string(x) == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Demand is one resident demand and its work order.
+type Demand struct {
+	ID              int64             `json:"id"`
+	Category        string            `json:"category"`
+	CategoryName    string            `json:"category_name"`
+	Channel         Channel           `json:"channel"`
+	Status          Status            `json:"status"`
+	Area            string            `json:"area"`
+	AreaName        string            `json:"area_name"`
+	AreaPath        string            `json:"-"`
+	Lat             *float64          `json:"lat"`
+	Lng             *float64          `json:"lng"`
+	Address         string            `json:"address"`
+	Description     string            `json:"description"`
+	Attributes      map[string]string `json:"attributes,omitempty"`
+	Owner           string            `json:"owner"` // area code of the first receiver, who owns it until closed
+	Lead            string            `json:"lead"`  // area code of the lead handling body
+	LeadUnit        *int64            `json:"lead_unit"`
+	CoBodies        []string          `json:"co_bodies"`
+	Round           int               `json:"round"`
+	Returns         int               `json:"returns"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+	ContactDue      time.Time         `json:"contact_due"`
+	ResolveDue      time.Time         `json:"resolve_due"`
+	ContactedAt     *time.Time        `json:"contacted_at"`
+	ResolvedAt      *time.Time        `json:"resolved_at"`
+	ClosedAt        *time.Time        `json:"closed_at"`
+	Outcome         string            `json:"outcome"`
+	Resolution      string            `json:"resolution"`
+	Satisfaction    string            `json:"satisfaction"`
+	Solved          *bool             `json:"solved"`
+	Overdue         bool              `json:"overdue"`
+	EscalationLevel int               `json:"escalation_level"`
+	ExtensionDue    *time.Time        `json:"extension_due"`
+	ExtensionReason string            `json:"extension_reason"`
+	DuplicateOf     *int64            `json:"duplicate_of"`
+	Unreasonable    string            `json:"unreasonable"` // "", pending, approved, refused
+	Reporters       []Reporter        `json:"reporters,omitempty"`
+	Events          []Event           `json:"events,omitempty"`
+
+	contactLapsed  bool
+	unreasonableBy *int64
+	searchText     string
+}
+
+// Reporter is a resident who raised the demand; a merged group keeps them all.
+type Reporter struct {
+	ID           int64      `json:"id"`
+	Name         string     `json:"name"`  // masked outside the handling staff
+	Phone        string     `json:"phone"` // masked outside the handling staff
+	Satisfaction string     `json:"satisfaction"`
+	RatedAt      *time.Time `json:"rated_at"`
+	OriginalID   int64      `json:"original_id"`
+}
+
+// Event is one step on the timeline.
+type Event struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	From   Status    `json:"from,omitempty"`
+	To     Status    `json:"to,omitempty"`
+	Note   string    `json:"note,omitempty"`
+	Public bool      `json:"-"`
+}
+
+// Notifier tells people about a change inside the transaction that made it,
+// so a change and its notices land together or not at all.
+type Notifier interface {
+	Notify(ctx context.Context, tx *db.Tx, n notify.Notice) error
+	Enqueue(ctx context.Context, tx *db.Tx, event string, payload any) error
+}
+
+// Service runs the demand capability.
+type Service struct {
+	db     *db.DB
+	clock  clock.Clock
+	notify Notifier
+}
+
+// NewService returns the demand service.
+func NewService(d *db.DB, c clock.Clock, n Notifier) *Service {
+	return &Service{db: d, clock: c, notify: n}
+}

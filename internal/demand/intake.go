@@ -1,0 +1,284 @@
+package demand
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/notify"
+)
+
+// MaxDescription is the longest description accepted (Open311's limit too).
+const MaxDescription = 4000
+
+// NewDemand is what filing a demand takes (API.md).
+type NewDemand struct {
+	Category    string            `json:"category"`
+	Description string            `json:"description"`
+	Channel     string            `json:"channel"`
+	Area        string            `json:"area"`
+	Lat         *float64          `json:"lat"`
+	Lng         *float64          `json:"lng"`
+	Address     string            `json:"address"`
+	Reporter    ReporterInput     `json:"reporter"`
+	Attributes  map[string]string `json:"attributes"`
+}
+
+// ReporterInput is who raised the demand; all optional.
+type ReporterInput struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+	Email string `json:"email"`
+}
+
+// Filed is the result of intake: the demand and the resident's private
+// tracking token (shown once, like an API token).
+type Filed struct {
+	Demand *Demand
+	Token  string
+}
+
+// dispatchers are the roles whose staff own and dispatch demands.
+var dispatchers = []auth.Role{auth.StreetStaff, auth.CommunityStaff}
+
+// Intake files a demand. p is nil for a resident filing without an account
+// (public page, Open311 with an API key acting for a resident).
+func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (Filed, error) {
+	var ds []errs.Detail
+	in.Description = strings.TrimSpace(in.Description)
+	if in.Description == "" {
+		ds = append(ds, errs.D("description", "description is required"))
+	} else if n := utf8.RuneCountInString(in.Description); n > MaxDescription {
+		ds = append(ds, errs.D("description", "description is %d characters; at most %d are allowed", n, MaxDescription))
+	}
+	if in.Channel == "" {
+		in.Channel = string(Online)
+	}
+	if !ValidChannel(in.Channel) {
+		ds = append(ds, errs.D("channel", "channel must be visit, hotline, online, grid, meeting or mailbox"))
+	}
+	cat, err := s.Category(ctx, in.Category)
+	if err != nil || !cat.Active {
+		ds = append(ds, errs.D("category", "unknown category %q", in.Category))
+	} else {
+		for _, a := range cat.Attributes {
+			if a.Required && strings.TrimSpace(in.Attributes[a.Code]) == "" {
+				ds = append(ds, errs.D("attributes."+a.Code, "%s is required for this category", a.Name))
+			}
+		}
+	}
+	if len([]rune(in.Reporter.Name)) > 50 || len(in.Reporter.Phone) > 30 || len(in.Reporter.Email) > 200 || len([]rune(in.Address)) > 300 {
+		ds = append(ds, errs.D("reporter", "reporter name, phone, e-mail or address is too long"))
+	}
+	area := in.Area
+	if area == "" && in.Lat != nil && in.Lng != nil {
+		if *in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180 {
+			ds = append(ds, errs.D("lat", "lat and lng must be WGS-84 degrees"))
+		} else if a, err := areaAt(ctx, s.db, Point{*in.Lat, *in.Lng}); err != nil {
+			ds = append(ds, errs.DetailsOf(err)...)
+		} else {
+			area = a
+		}
+	} else if area == "" {
+		ds = append(ds, errs.D("area", "area is required: an area code, or lat and lng"))
+	}
+	var level, path string
+	if area != "" && len(ds) == 0 {
+		if level, path, err = levelOf(ctx, s.db, area); err != nil {
+			ds = append(ds, errs.D("area", "unknown area code %q", area))
+		}
+	}
+	if len(ds) > 0 {
+		return Filed{}, errs.Fields(ds)
+	}
+	if p != nil {
+		if err := auth.Authorize(p, auth.DemandIntake, path); err != nil {
+			return Filed{}, err
+		}
+	} else {
+		in.Channel = string(Online) // residents without an account file online
+	}
+	cal, err := s.calendar(ctx)
+	if err != nil {
+		return Filed{}, err
+	}
+	contactLimit, _ := ParseLimit(cat.ContactLimit)
+	resolveLimit, _ := ParseLimit(cat.ResolveLimit)
+	now := s.clock.Now()
+	d := &Demand{Category: cat.Code, CategoryName: cat.Name, Channel: Channel(in.Channel), Status: Received, Area: area, AreaPath: path,
+		Lat: in.Lat, Lng: in.Lng, Address: strings.TrimSpace(in.Address), Description: in.Description, Attributes: in.Attributes,
+		Round: 1, CreatedAt: now, UpdatedAt: now, ContactDue: contactLimit.Due(now, cal), ResolveDue: resolveLimit.Due(now, cal),
+		CoBodies: []string{}}
+	d.searchText = SearchText(d.Description + " " + d.Address)
+	token := newTrackingToken()
+	err = s.db.InTx(ctx, func(tx *db.Tx) error {
+		if d.Owner, err = s.owner(ctx, tx, p, area, level, cat.Code); err != nil {
+			return err
+		}
+		attrs, _ := json.Marshal(in.Attributes)
+		if in.Attributes == nil {
+			attrs = []byte("{}")
+		}
+		var createdBy any
+		actorID, actor := int64(0), "居民"
+		if p != nil {
+			createdBy, actorID, actor = p.UserID, p.UserID, p.Name()
+		}
+		d.ID, err = db.InsertID(ctx, tx, `INSERT INTO demands (category_code, channel, status, area_code, area_path, lat, lng, address, description,
+			attributes, owner_area, round, created_at, updated_at, contact_due, resolve_due, created_by, search_text)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+			d.Category, string(d.Channel), string(d.Status), d.Area, d.AreaPath, d.Lat, d.Lng, d.Address, d.Description,
+			string(attrs), d.Owner, now, now, d.ContactDue.UTC(), d.ResolveDue.UTC(), createdBy, d.searchText)
+		if err != nil {
+			return errs.Wrap(err, "insert demand")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO demand_reporters (demand_id, original_id, name, phone, email, tracking_hash, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, d.ID, strings.TrimSpace(in.Reporter.Name), strings.TrimSpace(in.Reporter.Phone),
+			strings.TrimSpace(in.Reporter.Email), hashToken(token), now); err != nil {
+			return errs.Wrap(err, "insert reporter")
+		}
+		if err := event(ctx, tx, d.ID, now, actorID, actor, "receive", "", Received, "渠道: "+in.Channel, true); err != nil {
+			return err
+		}
+		if err := scheduleDeadlines(ctx, tx, d, now, true); err != nil {
+			return err
+		}
+		if err := rollup(ctx, tx, nil, d); err != nil {
+			return err
+		}
+		if err := auth.Record(ctx, tx, now, p, auth.Change{Action: "create", Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10), AreaPath: path,
+			After: map[string]any{"category": d.Category, "channel": d.Channel, "area": d.Area, "reporter_phone": in.Reporter.Phone}}); err != nil {
+			return err
+		}
+		return s.tell(ctx, tx, d, notify.KindAssignment, d.Owner, false, "新诉求待派单", d.CategoryName+"："+short(d.Description))
+	})
+	if err != nil {
+		return Filed{}, err
+	}
+	return Filed{Demand: d, Token: token}, nil
+}
+
+// owner picks the first receiver, who owns the demand until it is closed:
+// the staff member's own area when they may dispatch there, else the
+// category's routing rule, else the residential area (or the area itself
+// when it sits above residential level).
+func (s *Service) owner(ctx context.Context, q db.Querier, p *auth.Principal, area, level, category string) (string, error) {
+	chain, err := ancestorsOf(ctx, q, area)
+	if err != nil {
+		return "", err
+	}
+	if p != nil {
+		best, bestLen := "", 0
+		for _, g := range p.Grants {
+			if g.Role.Can(auth.DemandDispatch) && len(g.AreaPath) > bestLen {
+				for _, c := range chain {
+					if c == g.AreaCode {
+						best, bestLen = c, len(g.AreaPath)
+					}
+				}
+			}
+		}
+		if best != "" {
+			return best, nil
+		}
+	}
+	if r, ok, err := route(ctx, q, category, chain); err != nil {
+		return "", err
+	} else if ok {
+		return r.BodyArea, nil
+	}
+	for _, c := range chain {
+		if l, _, err := levelOf(ctx, q, c); err == nil && (l == "residential" || l == "street" || l == "district") {
+			return c, nil
+		}
+	}
+	return area, nil
+}
+
+// route finds the routing rule of the nearest area in chain for category.
+func route(ctx context.Context, q db.Querier, category string, chain []string) (Route, bool, error) {
+	for _, c := range chain {
+		var r Route
+		err := q.QueryRow(ctx, "SELECT id, category_code, area_code, body_area, body_unit_id FROM demand_routes WHERE category_code = ? AND area_code = ?",
+			category, c).Scan(&r.ID, &r.Category, &r.Area, &r.BodyArea, &r.BodyUnit)
+		if err == nil {
+			return r, true, nil
+		}
+		if errs.Code(db.NotFound(err, "")) != errs.ENOTFOUND {
+			return Route{}, false, errs.Wrap(err, "route")
+		}
+	}
+	return Route{}, false, nil
+}
+
+// scheduleDeadlines sets reminder and deadline timers for the contact and/or
+// resolve clocks: a reminder when three quarters of the time has gone.
+func scheduleDeadlines(ctx context.Context, tx *db.Tx, d *Demand, from time.Time, contact bool) error {
+	type clk struct {
+		remind, due string
+		at          time.Time
+	}
+	clocks := []clk{{"resolve_remind", "resolve_due", d.ResolveDue}}
+	if contact {
+		clocks = append(clocks, clk{"contact_remind", "contact_due", d.ContactDue})
+	}
+	for _, c := range clocks {
+		if span := c.at.Sub(from); span > 0 {
+			if err := addTimer(ctx, tx, c.remind, d.ID, from.Add(span*3/4), 0); err != nil {
+				return err
+			}
+		}
+		if err := addTimer(ctx, tx, c.due, d.ID, c.at, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tell sends an inbox notice to the staff of area (and above, for 督办) and
+// a webhook event, inside tx.
+func (s *Service) tell(ctx context.Context, tx *db.Tx, d *Demand, kind notify.Kind, area string, ancestors bool, title, body string) error {
+	if s.notify == nil {
+		return nil
+	}
+	id := strconv.FormatInt(d.ID, 10)
+	if area != "" {
+		err := s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, Title: title + " #" + id, Body: body, Link: "/demands/" + id,
+			Entity: "demand", EntityID: id, Area: area, Roles: []auth.Role{auth.StreetStaff, auth.CommunityStaff, auth.GridWorker, auth.UnitLiaison, auth.DistrictAdmin},
+			Ancestors: ancestors})
+		if err != nil {
+			return err
+		}
+	}
+	return s.notify.Enqueue(ctx, tx, "demand."+string(kind), map[string]any{"id": d.ID, "status": d.Status, "category": d.Category,
+		"area": d.Area, "overdue": d.Overdue, "escalation_level": d.EscalationLevel})
+}
+
+func short(s string) string {
+	r := []rune(s)
+	if len(r) > 60 {
+		return string(r[:60]) + "…"
+	}
+	return s
+}
+
+func newTrackingToken() string {
+	b := make([]byte, 20)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+func hashToken(t string) string {
+	h := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(h[:])
+}

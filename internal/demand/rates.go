@@ -1,0 +1,207 @@
+package demand
+
+import (
+	"context"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+)
+
+// counts is what one demand adds to the rollups; the three rates are
+// ratios of these (docs/demand-rates.md defines them).
+type counts struct {
+	Received     int // 受理量
+	ResponseBase int // contact limit passed, or contacted
+	Responded    int // first contact within the contact limit
+	Rated        int // the resident gave a rating
+	Solved       int // the resident said it was solved
+	Satisfied    int // satisfied or basically satisfied
+	Overdue      int // missed a deadline
+	Open         int // still being handled
+}
+
+// contribution is a demand's share of the figures. Merged duplicates and
+// approved unreasonable demands count for nothing: a merged group counts once.
+func contribution(d *Demand) counts {
+	if d.DuplicateOf != nil || d.Status == Merged || d.Unreasonable == "approved" {
+		return counts{}
+	}
+	c := counts{Received: 1}
+	if d.ContactedAt != nil || d.contactLapsed {
+		c.ResponseBase = 1
+	}
+	if d.ContactedAt != nil && !d.ContactedAt.After(d.ContactDue) {
+		c.Responded = 1
+	}
+	if d.Satisfaction != "" {
+		c.Rated = 1
+		if d.Solved != nil && *d.Solved {
+			c.Solved = 1
+		}
+		if d.Satisfaction == Satisfied || d.Satisfaction == BasicSatisfied {
+			c.Satisfied = 1
+		}
+	}
+	if d.Overdue {
+		c.Overdue = 1
+	}
+	if d.Status.Open() {
+		c.Open = 1
+	}
+	return c
+}
+
+func (a counts) minus(b counts) counts {
+	return counts{a.Received - b.Received, a.ResponseBase - b.ResponseBase, a.Responded - b.Responded, a.Rated - b.Rated,
+		a.Solved - b.Solved, a.Satisfied - b.Satisfied, a.Overdue - b.Overdue, a.Open - b.Open}
+}
+
+func (a counts) zero() bool { return a == counts{} }
+
+// dayOf is the Shanghai calendar day a demand was received.
+func dayOf(t time.Time) string { return t.In(clock.Shanghai).Format(time.DateOnly) }
+
+// rollup applies the change from before to after to the rollups, in tx.
+// before is nil for a new demand.
+func rollup(ctx context.Context, tx *db.Tx, before, after *Demand) error {
+	var b counts
+	if before != nil {
+		b = contribution(before)
+	}
+	delta := contribution(after).minus(b)
+	if delta.zero() {
+		return nil
+	}
+	for _, path := range rollupPaths(after.AreaPath) {
+		_, err := tx.Exec(ctx, `INSERT INTO demand_rollups (area_path, category_code, day, received, response_base, responded, rated, solved, satisfied, overdue, open)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (area_path, day, category_code) DO UPDATE SET
+			received = demand_rollups.received + excluded.received, response_base = demand_rollups.response_base + excluded.response_base,
+			responded = demand_rollups.responded + excluded.responded, rated = demand_rollups.rated + excluded.rated,
+			solved = demand_rollups.solved + excluded.solved, satisfied = demand_rollups.satisfied + excluded.satisfied,
+			overdue = demand_rollups.overdue + excluded.overdue, open = demand_rollups.open + excluded.open`,
+			path, after.Category, dayOf(after.CreatedAt), delta.Received, delta.ResponseBase, delta.Responded, delta.Rated,
+			delta.Solved, delta.Satisfied, delta.Overdue, delta.Open)
+		if err != nil {
+			return errs.Wrap(err, "rollup")
+		}
+	}
+	return nil
+}
+
+// Stats are the figures for an area, category and period.
+type Stats struct {
+	Area             string   `json:"area"`
+	From             string   `json:"from"`
+	To               string   `json:"to"`
+	Category         string   `json:"category,omitempty"`
+	Received         int      `json:"received"`
+	ResponseBase     int      `json:"response_base"`
+	Responded        int      `json:"responded"`
+	Rated            int      `json:"rated"`
+	Solved           int      `json:"solved"`
+	Satisfied        int      `json:"satisfied"`
+	Overdue          int      `json:"overdue"`
+	Open             int      `json:"open"`
+	ResponseRate     *float64 `json:"response_rate"`
+	ResolutionRate   *float64 `json:"resolution_rate"`
+	SatisfactionRate *float64 `json:"satisfaction_rate"`
+}
+
+func ratio(n, d int) *float64 {
+	if d == 0 {
+		return nil
+	}
+	r := float64(int(float64(n)/float64(d)*10000+0.5)) / 10000
+	return &r
+}
+
+func (s *Stats) rates() {
+	s.ResponseRate = ratio(s.Responded, s.ResponseBase)
+	s.ResolutionRate = ratio(s.Solved, s.Rated)
+	s.SatisfactionRate = ratio(s.Satisfied, s.Rated)
+}
+
+// StatsFilter selects the figures: an area (its subtree), an inclusive day range, optionally a category.
+type StatsFilter struct {
+	Area     string
+	From, To string // YYYY-MM-DD in Asia/Shanghai
+	Category string
+}
+
+// Stats returns the three rates from the rollups; the demands table is
+// scanned only for areas below residential level, where it is small.
+func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (Stats, error) {
+	st := Stats{Area: f.Area, From: f.From, To: f.To, Category: f.Category}
+	if f.Area == "" {
+		return st, errs.Invalid("area", "area is required: the code of the area to report on")
+	}
+	level, path, err := levelOf(ctx, s.db, f.Area)
+	if err != nil {
+		return st, errs.New(errs.ENOTFOUND, "area %s not found", f.Area)
+	}
+	if err := auth.Authorize(p, auth.DemandRead, path); err != nil {
+		return st, err
+	}
+	for _, v := range []struct{ field, val string }{{"from", f.From}, {"to", f.To}} {
+		if _, err := time.Parse(time.DateOnly, v.val); err != nil {
+			return st, errs.Invalid(v.field, "%s must be a date like 2026-01-01", v.field)
+		}
+	}
+	if f.To < f.From {
+		return st, errs.Invalid("to", "to must be after from")
+	}
+	var row interface{ Scan(...any) error }
+	args := []any{path, f.From, f.To}
+	cat := ""
+	if f.Category != "" {
+		cat, args = " AND category_code = ?", append(args, f.Category)
+	}
+	if level == "district" || level == "street" || level == "residential" {
+		row = s.db.QueryRow(ctx, `SELECT COALESCE(sum(received),0), COALESCE(sum(response_base),0), COALESCE(sum(responded),0),
+			COALESCE(sum(rated),0), COALESCE(sum(solved),0), COALESCE(sum(satisfied),0), COALESCE(sum(overdue),0), COALESCE(sum(open),0)
+			FROM demand_rollups WHERE area_path = ? AND day >= ? AND day <= ?`+cat, args...)
+	} else {
+		return s.statsFromDemands(ctx, st, path, cat, args)
+	}
+	if err := row.Scan(&st.Received, &st.ResponseBase, &st.Responded, &st.Rated, &st.Solved, &st.Satisfied, &st.Overdue, &st.Open); err != nil {
+		return st, errs.Wrap(err, "stats")
+	}
+	st.rates()
+	return st, nil
+}
+
+// statsFromDemands computes figures for a grid or lane from its demands.
+func (s *Service) statsFromDemands(ctx context.Context, st Stats, path, cat string, args []any) (Stats, error) {
+	from, _ := time.ParseInLocation(time.DateOnly, st.From, clock.Shanghai)
+	to, _ := time.ParseInLocation(time.DateOnly, st.To, clock.Shanghai)
+	cond, arg := s.db.Dialect.Subtree("d.area_path", path)
+	q := "SELECT " + demandCols + demandFrom + " WHERE " + cond + " AND d.created_at >= ? AND d.created_at < ?"
+	qargs := []any{arg, from.UTC(), to.AddDate(0, 0, 1).UTC()}
+	if cat != "" {
+		q += " AND d.category_code = ?"
+		qargs = append(qargs, args[3])
+	}
+	rows, err := s.db.Query(ctx, q, qargs...)
+	if err != nil {
+		return st, errs.Wrap(err, "stats")
+	}
+	defer rows.Close()
+	var sum counts
+	for rows.Next() {
+		d, err := scanDemand(rows)
+		if err != nil {
+			return st, errs.Wrap(err, "scan")
+		}
+		c := contribution(d)
+		sum = counts{sum.Received + c.Received, sum.ResponseBase + c.ResponseBase, sum.Responded + c.Responded, sum.Rated + c.Rated,
+			sum.Solved + c.Solved, sum.Satisfied + c.Satisfied, sum.Overdue + c.Overdue, sum.Open + c.Open}
+	}
+	st.Received, st.ResponseBase, st.Responded, st.Rated = sum.Received, sum.ResponseBase, sum.Responded, sum.Rated
+	st.Solved, st.Satisfied, st.Overdue, st.Open = sum.Solved, sum.Satisfied, sum.Overdue, sum.Open
+	st.rates()
+	return st, errs.Wrap(rows.Err(), "stats")
+}

@@ -1,0 +1,166 @@
+package demand
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+)
+
+const demandCols = `d.id, d.category_code, c.name, d.channel, d.status, d.area_code, a.name, d.area_path, d.lat, d.lng, d.address,
+	d.description, d.attributes, d.owner_area, COALESCE(d.lead_area, ''), d.lead_unit_id, d.round, d.returns, d.created_at, d.updated_at,
+	d.contact_due, d.resolve_due, d.contacted_at, d.contact_lapsed, d.resolved_at, d.closed_at, d.outcome, d.resolution,
+	d.satisfaction, d.solved, d.overdue, d.escalation_level, d.ext_due, d.ext_reason, d.duplicate_of, d.unreasonable,
+	d.unreasonable_by, d.search_text`
+
+const demandFrom = ` FROM demands d JOIN demand_categories c ON c.code = d.category_code JOIN areas a ON a.code = d.area_code`
+
+func scanDemand(sc interface{ Scan(...any) error }) (*Demand, error) {
+	d := &Demand{}
+	var attrs string
+	err := sc.Scan(&d.ID, &d.Category, &d.CategoryName, &d.Channel, &d.Status, &d.Area, &d.AreaName, &d.AreaPath, &d.Lat, &d.Lng, &d.Address,
+		&d.Description, &attrs, &d.Owner, &d.Lead, &d.LeadUnit, &d.Round, &d.Returns, &d.CreatedAt, &d.UpdatedAt,
+		&d.ContactDue, &d.ResolveDue, &d.ContactedAt, &d.contactLapsed, &d.ResolvedAt, &d.ClosedAt, &d.Outcome, &d.Resolution,
+		&d.Satisfaction, &d.Solved, &d.Overdue, &d.EscalationLevel, &d.ExtensionDue, &d.ExtensionReason, &d.DuplicateOf, &d.Unreasonable,
+		&d.unreasonableBy, &d.searchText)
+	if err != nil {
+		return nil, err
+	}
+	if attrs != "" && attrs != "{}" {
+		json.Unmarshal([]byte(attrs), &d.Attributes)
+	}
+	return d, nil
+}
+
+// load reads one demand inside tx; on PostgreSQL the row is locked so two
+// actions on the same demand take turns (SQLite's writer lock does that already).
+func load(ctx context.Context, q db.Querier, id int64, lock bool) (*Demand, error) {
+	query := "SELECT " + demandCols + demandFrom + " WHERE d.id = ?"
+	if lock && q.D() == db.Postgres {
+		query += " FOR UPDATE OF d"
+	}
+	d, err := scanDemand(q.QueryRow(ctx, query, id))
+	if err != nil {
+		return nil, db.NotFound(err, "demand")
+	}
+	rows, err := q.Query(ctx, "SELECT area_code FROM demand_co_bodies WHERE demand_id = ? ORDER BY area_code", id)
+	if err != nil {
+		return nil, errs.Wrap(err, "co-bodies")
+	}
+	defer rows.Close()
+	d.CoBodies = []string{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, errs.Wrap(err, "co-body")
+		}
+		d.CoBodies = append(d.CoBodies, c)
+	}
+	return d, errs.Wrap(rows.Err(), "co-bodies")
+}
+
+// save writes the mutable columns of d.
+func save(ctx context.Context, tx *db.Tx, d *Demand) error {
+	_, err := tx.Exec(ctx, `UPDATE demands SET status = ?, lead_area = ?, lead_unit_id = ?, round = ?, returns = ?, updated_at = ?,
+		contact_due = ?, resolve_due = ?, contacted_at = ?, contact_lapsed = ?, resolved_at = ?, closed_at = ?, outcome = ?, resolution = ?,
+		satisfaction = ?, solved = ?, overdue = ?, escalation_level = ?, ext_due = ?, ext_reason = ?, duplicate_of = ?, unreasonable = ?,
+		unreasonable_by = ? WHERE id = ?`,
+		string(d.Status), nullStr(d.Lead), d.LeadUnit, d.Round, d.Returns, d.UpdatedAt.UTC(),
+		d.ContactDue.UTC(), d.ResolveDue.UTC(), utcPtr(d.ContactedAt), d.contactLapsed, utcPtr(d.ResolvedAt), utcPtr(d.ClosedAt), d.Outcome, d.Resolution,
+		d.Satisfaction, d.Solved, d.Overdue, d.EscalationLevel, utcPtr(d.ExtensionDue), d.ExtensionReason, d.DuplicateOf, d.Unreasonable,
+		d.unreasonableBy, d.ID)
+	return errs.Wrap(err, "save demand")
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func utcPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+// event appends one step to the timeline.
+func event(ctx context.Context, tx *db.Tx, id int64, at time.Time, actorID int64, actor, action string, from, to Status, note string, public bool) error {
+	var aid any
+	if actorID != 0 {
+		aid = actorID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO demand_events (demand_id, at, actor_id, actor_name, action, from_status, to_status, note, public)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, at.UTC(), aid, actor, action, string(from), string(to), note, public)
+	return errs.Wrap(err, "event")
+}
+
+// events reads a demand's timeline; publicOnly hides internal notes from residents.
+func events(ctx context.Context, q db.Querier, id int64, publicOnly bool) ([]Event, error) {
+	query := "SELECT id, at, actor_name, action, from_status, to_status, note, public FROM demand_events WHERE demand_id = ?"
+	if publicOnly {
+		query += " AND public"
+	}
+	rows, err := q.Query(ctx, query+" ORDER BY id", id)
+	if err != nil {
+		return nil, errs.Wrap(err, "events")
+	}
+	defer rows.Close()
+	out := []Event{}
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note, &e.Public); err != nil {
+			return nil, errs.Wrap(err, "scan event")
+		}
+		out = append(out, e)
+	}
+	return out, errs.Wrap(rows.Err(), "events")
+}
+
+// addTimer schedules a durable timer in the same transaction as the change.
+func addTimer(ctx context.Context, tx *db.Tx, kind string, id int64, due time.Time, level int) error {
+	_, err := tx.Exec(ctx, "INSERT INTO timers (kind, demand_id, due_at, level) VALUES (?, ?, ?, ?)", kind, id, due.UTC(), level)
+	return errs.Wrap(err, "timer")
+}
+
+// ancestorsOf returns the codes of an area and every area above it, nearest first.
+func ancestorsOf(ctx context.Context, q db.Querier, code string) ([]string, error) {
+	var out []string
+	for code != "" && len(out) < 10 {
+		out = append(out, code)
+		var parent *string
+		if err := q.QueryRow(ctx, "SELECT parent_code FROM areas WHERE code = ?", code).Scan(&parent); err != nil {
+			return nil, db.NotFound(err, "area")
+		}
+		code = ""
+		if parent != nil {
+			code = *parent
+		}
+	}
+	return out, nil
+}
+
+// levelOf returns an area's level and path.
+func levelOf(ctx context.Context, q db.Querier, code string) (level, path string, err error) {
+	err = q.QueryRow(ctx, "SELECT level, path FROM areas WHERE code = ?", code).Scan(&level, &path)
+	if err != nil {
+		return "", "", db.NotFound(err, "area "+code)
+	}
+	return level, path, nil
+}
+
+// rollupPaths are the levels a demand's figures are kept at: its district,
+// street and residential area (grids and lanes count in their residential area).
+func rollupPaths(areaPath string) []string {
+	segs := strings.Split(strings.Trim(areaPath, "/"), "/")
+	var out []string
+	for i := 1; i <= len(segs) && i <= 3; i++ {
+		out = append(out, "/"+strings.Join(segs[:i], "/")+"/")
+	}
+	return out
+}

@@ -1,0 +1,326 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+)
+
+// Kind says what a notice is about, so the inbox can group and badge it.
+type Kind string
+
+// The kinds of notice the demand loop and the rest of gongzhi send.
+const (
+	KindAssignment Kind = "assignment" // 派单: a case was dispatched to you
+	KindReminder   Kind = "reminder"   // 临期提醒: a deadline is near
+	KindEscalation Kind = "escalation" // 督办: a case under you ran out of time
+	KindReturn     Kind = "return"     // 退单: a case came back with a reason
+	KindExtension  Kind = "extension"  // 延期: an extension to approve or its answer
+	KindCallback   Kind = "callback"   // 回访: a resident rated or must be called back
+	KindInfo       Kind = "info"       // anything else worth knowing
+)
+
+// Kinds lists every kind; the migration's CHECK holds the same list.
+var Kinds = []Kind{KindAssignment, KindReminder, KindEscalation, KindReturn, KindExtension, KindCallback, KindInfo}
+
+// Limits on a notice, so one careless caller cannot fill the inbox table.
+const (
+	maxTitle      = 200  // characters
+	maxBody       = 4000 // characters
+	maxLink       = 2000 // bytes
+	maxRecipients = 10000
+)
+
+// Notice is one message to some staff. Recipients are the union of UserIDs
+// and, when Area is set, the staff OF that area (a grant on exactly that
+// area, not on a place below it) holding one of Roles, plus the staff of
+// every area above it when Ancestors is set. Disabled users get nothing.
+type Notice struct {
+	Kind     Kind
+	Title    string
+	Body     string
+	Link     string // a path in the web app, e.g. /demands/42
+	Entity   string // what the notice is about, e.g. "demand"
+	EntityID string
+
+	UserIDs   []int64
+	Area      string      // area code
+	Roles     []auth.Role // required with Area
+	Ancestors bool        // also staff of the areas above Area (督办 goes up the tree)
+
+	// Email also queues an e-mail to each recipient with an address, when
+	// the service was built with Options.Email.
+	Email bool
+}
+
+func (n Notice) validate() error {
+	var ds []errs.Detail
+	if !slices.Contains(Kinds, n.Kind) {
+		ds = append(ds, errs.D("kind", "unknown notice kind %q", string(n.Kind)))
+	}
+	if strings.TrimSpace(n.Title) == "" {
+		ds = append(ds, errs.D("title", "a notice needs a title"))
+	} else if utf8.RuneCountInString(n.Title) > maxTitle {
+		ds = append(ds, errs.D("title", "title must be at most %d characters", maxTitle))
+	}
+	if utf8.RuneCountInString(n.Body) > maxBody {
+		ds = append(ds, errs.D("body", "body must be at most %d characters", maxBody))
+	}
+	if len(n.Link) > maxLink {
+		ds = append(ds, errs.D("link", "link must be at most %d bytes", maxLink))
+	}
+	if n.Area != "" && len(n.Roles) == 0 {
+		ds = append(ds, errs.D("roles", "name the roles whose staff of the area are told"))
+	}
+	for _, r := range n.Roles {
+		if !auth.ValidRole(string(r)) {
+			ds = append(ds, errs.D("roles", "unknown role %q", string(r)))
+		}
+	}
+	if n.Area == "" && len(n.UserIDs) == 0 {
+		ds = append(ds, errs.D("recipients", "a notice needs user IDs or an area with roles"))
+	}
+	if len(ds) > 0 {
+		return errs.Fields(ds)
+	}
+	return nil
+}
+
+// Notify writes the notice to every recipient's inbox inside tx, the
+// transaction of the change it reports, and queues e-mail copies when asked:
+// the change and its notices commit together or not at all. No recipient
+// (an area nobody staffs yet) is not an error.
+func (s *Service) Notify(ctx context.Context, tx *db.Tx, n Notice) error {
+	if err := n.validate(); err != nil {
+		return err
+	}
+	users, err := recipients(ctx, tx, n)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	for _, u := range users {
+		_, err := tx.Exec(ctx, `INSERT INTO inbox (user_id, kind, title, body, link, entity, entity_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.id, string(n.Kind), n.Title, n.Body, n.Link, n.Entity, n.EntityID, now)
+		if err != nil {
+			return errs.Wrap(err, "insert inbox")
+		}
+		if n.Email && s.opts.Email && u.email != "" {
+			if err := s.queueEmail(ctx, tx, u.email, n.Title, s.emailBody(n), now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type recipient struct {
+	id    int64
+	email string
+}
+
+// recipients resolves a notice's user IDs and area staff into distinct,
+// enabled users, in id order so notices to many people insert predictably.
+func recipients(ctx context.Context, q db.Querier, n Notice) ([]recipient, error) {
+	var conds []string
+	var args []any
+	if len(n.UserIDs) > 0 {
+		conds = append(conds, "u.id IN ("+marks(len(n.UserIDs))+")")
+		for _, id := range n.UserIDs {
+			args = append(args, id)
+		}
+	}
+	if n.Area != "" {
+		var path string
+		err := q.QueryRow(ctx, "SELECT path FROM areas WHERE code = ?", n.Area).Scan(&path)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errs.Invalid("area", "unknown area code %q", n.Area)
+		} else if err != nil {
+			return nil, errs.Wrap(err, "area")
+		}
+		paths := []string{path}
+		if n.Ancestors {
+			paths = ancestors(path)
+		}
+		cond := "EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role IN (" + marks(len(n.Roles)) +
+			") AND g.area_path IN (" + marks(len(paths)) + "))"
+		conds = append(conds, cond)
+		for _, r := range n.Roles {
+			args = append(args, string(r))
+		}
+		for _, p := range paths {
+			args = append(args, p)
+		}
+	}
+	rows, err := q.Query(ctx, "SELECT u.id, u.email FROM users u WHERE u.disabled = FALSE AND ("+
+		strings.Join(conds, " OR ")+") ORDER BY u.id", args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "recipients")
+	}
+	defer rows.Close()
+	var out []recipient
+	for rows.Next() {
+		var r recipient
+		if err := rows.Scan(&r.id, &r.email); err != nil {
+			return nil, errs.Wrap(err, "scan recipient")
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "recipients")
+	}
+	if len(out) > maxRecipients {
+		return nil, errs.Invalid("recipients", "a notice may reach at most %d people", maxRecipients)
+	}
+	// A disabled user named explicitly is skipped like any other; one that
+	// does not exist is a caller's bug worth naming.
+	for _, id := range n.UserIDs {
+		if !slices.ContainsFunc(out, func(r recipient) bool { return r.id == id }) {
+			var one int
+			if err := q.QueryRow(ctx, "SELECT count(*) FROM users WHERE id = ?", id).Scan(&one); err != nil {
+				return nil, errs.Wrap(err, "recipient")
+			}
+			if one == 0 {
+				return nil, errs.Invalid("user_ids", "user %d does not exist", id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ancestors returns path and every path above it: /310104/001/002/ gives
+// /310104/, /310104/001/ and /310104/001/002/.
+func ancestors(path string) []string {
+	var out []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			out = append(out, path[:i+1])
+		}
+	}
+	return out
+}
+
+// marks returns n comma-separated '?' placeholders.
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// emailBody is a notice as plain text, with its link made absolute.
+func (s *Service) emailBody(n Notice) string {
+	var b strings.Builder
+	b.WriteString(n.Title)
+	b.WriteString("\n\n")
+	if n.Body != "" {
+		b.WriteString(n.Body)
+		b.WriteString("\n\n")
+	}
+	if n.Link != "" {
+		link := n.Link
+		if strings.HasPrefix(link, "/") {
+			link = s.opts.BaseURL + link
+		}
+		b.WriteString(link)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// Item is one inbox entry as its owner sees it.
+type Item struct {
+	ID        int64      `json:"id"`
+	Kind      Kind       `json:"kind"`
+	Title     string     `json:"title"`
+	Body      string     `json:"body"`
+	Link      string     `json:"link"`
+	Entity    string     `json:"entity"`
+	EntityID  string     `json:"entity_id"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"read_at"`
+}
+
+// owner returns the user whose inbox p may touch: only their own, so no
+// scope rule applies and nobody reads anyone else's notices.
+func owner(p *auth.Principal) (int64, error) {
+	if p == nil || p.UserID == 0 {
+		return 0, errs.New(errs.EUNAUTHORIZED, "sign in first")
+	}
+	return p.UserID, nil
+}
+
+// Inbox lists the caller's own notices, newest first, with the number that
+// match (all, or unread only) and the number unread for the badge.
+func (s *Service) Inbox(ctx context.Context, p *auth.Principal, unreadOnly bool, page, perPage int) ([]Item, int, int, error) {
+	uid, err := owner(p)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	var all, unread int
+	err = s.db.QueryRow(ctx, `SELECT count(*), COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0)
+		FROM inbox WHERE user_id = ?`, uid).Scan(&all, &unread)
+	if err != nil {
+		return nil, 0, 0, errs.Wrap(err, "count inbox")
+	}
+	where, total := "user_id = ?", all
+	if unreadOnly {
+		where, total = "user_id = ? AND read_at IS NULL", unread
+	}
+	limit, offset := auth.Paging(page, perPage)
+	rows, err := s.db.Query(ctx, `SELECT id, kind, title, body, link, entity, entity_id, created_at, read_at
+		FROM inbox WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, uid, limit, offset)
+	if err != nil {
+		return nil, 0, 0, errs.Wrap(err, "inbox")
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var it Item
+		var kind string
+		if err := rows.Scan(&it.ID, &kind, &it.Title, &it.Body, &it.Link, &it.Entity, &it.EntityID, &it.CreatedAt, &it.ReadAt); err != nil {
+			return nil, 0, 0, errs.Wrap(err, "scan inbox")
+		}
+		it.Kind = Kind(kind)
+		out = append(out, it)
+	}
+	return out, total, unread, errs.Wrap(rows.Err(), "inbox")
+}
+
+// MarkRead marks some of the caller's notices read. IDs that are not the
+// caller's, or already read, are ignored rather than reported, so the call
+// reveals nothing about other inboxes. Reading is not audited: it changes
+// only the reader's own view.
+func (s *Service) MarkRead(ctx context.Context, p *auth.Principal, ids []int64) error {
+	uid, err := owner(p)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if len(ids) > 500 {
+		return errs.Invalid("ids", "mark at most 500 notices at a time")
+	}
+	args := []any{s.clock.Now(), uid}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	_, err = s.db.Exec(ctx, "UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN ("+marks(len(ids))+")", args...)
+	return errs.Wrap(err, "mark read")
+}
+
+// MarkAllRead marks every notice of the caller read.
+func (s *Service) MarkAllRead(ctx context.Context, p *auth.Principal) error {
+	uid, err := owner(p)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, "UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at IS NULL", s.clock.Now(), uid)
+	return errs.Wrap(err, "mark all read")
+}
