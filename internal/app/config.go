@@ -10,8 +10,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/notify"
 )
 
 // Config is every setting, from flags and GONGZHI_* variables, validated once.
@@ -26,11 +29,18 @@ type Config struct {
 	// TrustedProxies (--trusted-proxy / GONGZHI_TRUSTED_PROXIES) are comma-separated
 	// CIDRs of our reverse proxies, whose X-Forwarded-For is believed.
 	TrustedProxies string
+	BaseURL        string        // --base-url / GONGZHI_BASE_URL: the site's public address, for links in e-mails and Open311 discovery
+	TimerInterval  time.Duration // --timer-interval / GONGZHI_TIMER_INTERVAL: how often SLA timers and outgoing notices are checked
+	SMTP           notify.SMTPConfig
 }
+
+// SMTPEnabled reports whether e-mail is configured.
+func (c Config) SMTPEnabled() bool { return c.SMTP.Host != "" }
 
 // DefaultConfig returns the defaults, overridden by GONGZHI_* variables.
 func DefaultConfig(getenv func(string) string) Config {
-	c := Config{DataDir: "./gongzhi-data", Addr: "127.0.0.1:8080", LogLevel: "info"}
+	c := Config{DataDir: "./gongzhi-data", Addr: "127.0.0.1:8080", LogLevel: "info", TimerInterval: 5 * time.Second,
+		SMTP: notify.SMTPConfig{Port: 587}}
 	str := func(dst *string, key string) {
 		if v := getenv(key); v != "" {
 			*dst = v
@@ -48,6 +58,17 @@ func DefaultConfig(getenv func(string) string) Config {
 	boolean(&c.LogJSON, "GONGZHI_LOG_JSON")
 	boolean(&c.SecureCookies, "GONGZHI_SECURE_COOKIES")
 	str(&c.TrustedProxies, "GONGZHI_TRUSTED_PROXIES")
+	str(&c.BaseURL, "GONGZHI_BASE_URL")
+	str(&c.SMTP.Host, "GONGZHI_SMTP_HOST")
+	str(&c.SMTP.Username, "GONGZHI_SMTP_USERNAME")
+	str(&c.SMTP.Password, "GONGZHI_SMTP_PASSWORD")
+	str(&c.SMTP.From, "GONGZHI_SMTP_FROM")
+	if v, err := strconv.Atoi(getenv("GONGZHI_SMTP_PORT")); err == nil {
+		c.SMTP.Port = v
+	}
+	if v, err := time.ParseDuration(getenv("GONGZHI_TIMER_INTERVAL")); err == nil {
+		c.TimerInterval = v
+	}
 	return c
 }
 
@@ -65,6 +86,12 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "fill an empty database with the demo district first and print the demo logins")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "always mark cookies Secure (behind a TLS proxy); env GONGZHI_SECURE_COOKIES")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxy", c.TrustedProxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; env GONGZHI_TRUSTED_PROXIES")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the site (https://…), for links in e-mails; env GONGZHI_BASE_URL")
+	fs.DurationVar(&c.TimerInterval, "timer-interval", c.TimerInterval, "how often SLA timers and outgoing webhooks/e-mail are checked; env GONGZHI_TIMER_INTERVAL")
+	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "SMTP server for e-mailed notices (empty: no e-mail); env GONGZHI_SMTP_HOST")
+	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port; env GONGZHI_SMTP_PORT")
+	fs.StringVar(&c.SMTP.Username, "smtp-username", c.SMTP.Username, "SMTP user (password only from env GONGZHI_SMTP_PASSWORD); env GONGZHI_SMTP_USERNAME")
+	fs.StringVar(&c.SMTP.From, "smtp-from", c.SMTP.From, "sender address of e-mailed notices; env GONGZHI_SMTP_FROM")
 }
 
 // Validate checks the whole config once, so later code can trust it.
@@ -77,6 +104,14 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr must be HOST:PORT: %v", err)
+	}
+	if c.TimerInterval < 100*time.Millisecond || c.TimerInterval > time.Hour {
+		return fmt.Errorf("--timer-interval must be between 100ms and 1h")
+	}
+	if c.SMTPEnabled() {
+		if err := c.SMTP.Validate(); err != nil {
+			return fmt.Errorf("--smtp-*: %s", errs.Message(err))
+		}
 	}
 	if _, err := c.Proxies(); err != nil {
 		return err

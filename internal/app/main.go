@@ -17,6 +17,8 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 	"gongzhi/internal/web"
 )
@@ -29,9 +31,14 @@ type Main struct {
 	Logger *slog.Logger
 	Hasher *auth.Hasher
 
-	DB   *db.DB
-	Auth *auth.Service
-	Org  *org.Service
+	DB     *db.DB
+	Auth   *auth.Service
+	Org    *org.Service
+	Notify *notify.Service
+	Demand *demand.Service
+
+	stopWorkers context.CancelFunc
+	workers     chan struct{}
 
 	registry *prometheus.Registry
 	server   *http.Server
@@ -63,6 +70,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.DB = d
 	m.Auth = auth.NewService(d, m.Clock, m.Hasher)
 	m.Org = org.NewService(d, m.Clock)
+	m.Notify = notify.NewService(d, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled()})
+	m.Demand = demand.NewService(d, m.Clock, m.Notify)
 	return nil
 }
 
@@ -121,6 +130,31 @@ func (m *Main) Run(ctx context.Context) error {
 		m.done <- err
 	}()
 	m.Logger.Info("serving", "url", m.URL(), "db", m.DB.Dialect.String())
+	return m.startWorkers()
+}
+
+// startWorkers runs the durable SLA timers and the outgoing webhook/e-mail
+// dispatcher in the background until Close.
+func (m *Main) startWorkers() error {
+	var mailer notify.Mailer
+	if m.Config.SMTPEnabled() {
+		sm, err := notify.NewSMTPMailer(m.Config.SMTP, m.Clock)
+		if err != nil {
+			return err
+		}
+		mailer = sm
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopWorkers, m.workers = cancel, make(chan struct{}, 2)
+	every := m.Config.TimerInterval
+	go func() {
+		m.Demand.RunTimers(ctx, every, func(err error) { m.Logger.Error("demand timers", "err", err) })
+		m.workers <- struct{}{}
+	}()
+	go func() {
+		notify.NewDispatcher(m.DB, m.Clock, nil, mailer, m.Logger).Run(ctx, every)
+		m.workers <- struct{}{}
+	}()
 	return nil
 }
 
@@ -135,6 +169,11 @@ func (m *Main) URL() string {
 // Close finishes in-flight requests (up to 20 s), then closes storage.
 func (m *Main) Close() error {
 	var err error
+	if m.stopWorkers != nil {
+		m.stopWorkers()
+		<-m.workers
+		<-m.workers
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()

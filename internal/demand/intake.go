@@ -54,6 +54,28 @@ var dispatchers = []auth.Role{auth.StreetStaff, auth.CommunityStaff}
 // Intake files a demand. p is nil for a resident filing without an account
 // (public page, Open311 with an API key acting for a resident).
 func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (Filed, error) {
+	pd, err := s.prepare(ctx, p, in)
+	if err != nil {
+		return Filed{}, err
+	}
+	err = s.db.InTx(ctx, func(tx *db.Tx) error { return s.insert(ctx, tx, p, pd) })
+	if err != nil {
+		return Filed{}, err
+	}
+	return Filed{Demand: pd.d, Token: pd.token}, nil
+}
+
+// prepared is a checked demand ready to insert.
+type prepared struct {
+	d        *Demand
+	in       NewDemand
+	level    string
+	token    string
+	category Category
+}
+
+// prepare checks a new demand and computes its clocks; it writes nothing.
+func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) (*prepared, error) {
 	var ds []errs.Detail
 	in.Description = strings.TrimSpace(in.Description)
 	if in.Description == "" {
@@ -99,18 +121,18 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 		}
 	}
 	if len(ds) > 0 {
-		return Filed{}, errs.Fields(ds)
+		return nil, errs.Fields(ds)
 	}
 	if p != nil {
 		if err := auth.Authorize(p, auth.DemandIntake, path); err != nil {
-			return Filed{}, err
+			return nil, err
 		}
 	} else {
 		in.Channel = string(Online) // residents without an account file online
 	}
 	cal, err := s.calendar(ctx)
 	if err != nil {
-		return Filed{}, err
+		return nil, err
 	}
 	contactLimit, _ := ParseLimit(cat.ContactLimit)
 	resolveLimit, _ := ParseLimit(cat.ResolveLimit)
@@ -120,52 +142,53 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 		Round: 1, CreatedAt: now, UpdatedAt: now, ContactDue: contactLimit.Due(now, cal), ResolveDue: resolveLimit.Due(now, cal),
 		CoBodies: []string{}}
 	d.searchText = SearchText(d.Description + " " + d.Address)
-	token := newTrackingToken()
-	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		if d.Owner, err = s.owner(ctx, tx, p, area, level, cat.Code); err != nil {
-			return err
-		}
-		attrs, _ := json.Marshal(in.Attributes)
-		if in.Attributes == nil {
-			attrs = []byte("{}")
-		}
-		var createdBy any
-		actorID, actor := int64(0), "居民"
-		if p != nil {
-			createdBy, actorID, actor = p.UserID, p.UserID, p.Name()
-		}
-		d.ID, err = db.InsertID(ctx, tx, `INSERT INTO demands (category_code, channel, status, area_code, area_path, lat, lng, address, description,
-			attributes, owner_area, round, created_at, updated_at, contact_due, resolve_due, created_by, search_text)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
-			d.Category, string(d.Channel), string(d.Status), d.Area, d.AreaPath, d.Lat, d.Lng, d.Address, d.Description,
-			string(attrs), d.Owner, now, now, d.ContactDue.UTC(), d.ResolveDue.UTC(), createdBy, d.searchText)
-		if err != nil {
-			return errs.Wrap(err, "insert demand")
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO demand_reporters (demand_id, original_id, name, phone, email, tracking_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, d.ID, strings.TrimSpace(in.Reporter.Name), strings.TrimSpace(in.Reporter.Phone),
-			strings.TrimSpace(in.Reporter.Email), hashToken(token), now); err != nil {
-			return errs.Wrap(err, "insert reporter")
-		}
-		if err := event(ctx, tx, d.ID, now, actorID, actor, "receive", "", Received, "渠道: "+in.Channel, true); err != nil {
-			return err
-		}
-		if err := scheduleDeadlines(ctx, tx, d, now, true); err != nil {
-			return err
-		}
-		if err := rollup(ctx, tx, nil, d); err != nil {
-			return err
-		}
-		if err := auth.Record(ctx, tx, now, p, auth.Change{Action: "create", Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10), AreaPath: path,
-			After: map[string]any{"category": d.Category, "channel": d.Channel, "area": d.Area, "reporter_phone": in.Reporter.Phone}}); err != nil {
-			return err
-		}
-		return s.tell(ctx, tx, d, notify.KindAssignment, d.Owner, false, "新诉求待派单", d.CategoryName+"："+short(d.Description))
-	})
-	if err != nil {
-		return Filed{}, err
+	return &prepared{d: d, in: in, level: level, token: newTrackingToken(), category: cat}, nil
+}
+
+// insert writes a prepared demand, its reporter, first event, timers,
+// rollups, audit row and notices inside tx.
+func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *prepared) error {
+	d, in, now := pd.d, pd.in, pd.d.CreatedAt
+	var err error
+	if d.Owner, err = s.owner(ctx, tx, p, d.Area, pd.level, d.Category); err != nil {
+		return err
 	}
-	return Filed{Demand: d, Token: token}, nil
+	attrs, _ := json.Marshal(in.Attributes)
+	if in.Attributes == nil {
+		attrs = []byte("{}")
+	}
+	var createdBy any
+	actorID, actor := int64(0), "居民"
+	if p != nil {
+		createdBy, actorID, actor = p.UserID, p.UserID, p.Name()
+	}
+	d.ID, err = db.InsertID(ctx, tx, `INSERT INTO demands (category_code, channel, status, area_code, area_path, lat, lng, address, description,
+		attributes, owner_area, round, created_at, updated_at, contact_due, resolve_due, created_by, search_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+		d.Category, string(d.Channel), string(d.Status), d.Area, d.AreaPath, d.Lat, d.Lng, d.Address, d.Description,
+		string(attrs), d.Owner, now, now, d.ContactDue.UTC(), d.ResolveDue.UTC(), createdBy, d.searchText)
+	if err != nil {
+		return errs.Wrap(err, "insert demand")
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO demand_reporters (demand_id, original_id, name, phone, email, tracking_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, d.ID, strings.TrimSpace(in.Reporter.Name), strings.TrimSpace(in.Reporter.Phone),
+		strings.TrimSpace(in.Reporter.Email), hashToken(pd.token), now); err != nil {
+		return errs.Wrap(err, "insert reporter")
+	}
+	if err := event(ctx, tx, d.ID, now, actorID, actor, "receive", "", Received, "渠道: "+in.Channel, true); err != nil {
+		return err
+	}
+	if err := scheduleDeadlines(ctx, tx, d, now, true); err != nil {
+		return err
+	}
+	if err := rollup(ctx, tx, nil, d); err != nil {
+		return err
+	}
+	if err := auth.Record(ctx, tx, now, p, auth.Change{Action: "create", Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10), AreaPath: d.AreaPath,
+		After: map[string]any{"category": d.Category, "channel": d.Channel, "area": d.Area}}); err != nil {
+		return err
+	}
+	return s.tell(ctx, tx, d, notify.KindAssignment, d.Owner, false, "新诉求待派单", d.CategoryName+"："+short(d.Description))
 }
 
 // owner picks the first receiver, who owns the demand until it is closed:

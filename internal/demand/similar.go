@@ -140,56 +140,71 @@ func join(pairs []uint64, words []string) []string {
 		size += len(w)
 	}
 	for _, p := range pairs {
-		size += pairLen(p)
+		size += runeLen(rune(p>>32)) + runeLen(rune(p&0xFFFFFFFF))
 	}
-	var b strings.Builder
-	b.Grow(size)
-	out := make([]string, n)
-	var tmp [8]byte
-	for k, wi, pi := 0, 0, 0; k < n; k++ {
-		if pi < len(pairs) {
-			pair := appendPair(tmp[:0], pairs[pi])
-			if wi == len(words) || string(pair) < words[wi] {
-				b.Write(pair)
-				pi++
-				continue
-			}
-		}
-		b.WriteString(words[wi])
-		wi++
+	var bufStack [1024]byte
+	var endStack [256]int32
+	buf, ends := bufStack[:], endStack[:]
+	if size > len(buf) {
+		buf = make([]byte, size)
 	}
-	all := b.String()
-	for k, wi, pi, at := 0, 0, 0, 0; k < n; k++ { // the same merge, now slicing
-		var l int
-		if pi < len(pairs) && (wi == len(words) || pairLess(pairs[pi], words[wi], &tmp)) {
-			l = pairLen(pairs[pi])
+	if n > len(ends) {
+		ends = make([]int32, n)
+	}
+	at, wi, pi := 0, 0, 0
+	for k := range n {
+		if pi < len(pairs) && (wi == len(words) || pairBefore(pairs[pi], words[wi])) {
+			at = putRune(buf, at, rune(pairs[pi]>>32))
+			at = putRune(buf, at, rune(pairs[pi]&0xFFFFFFFF))
 			pi++
 		} else {
-			l = len(words[wi])
+			at += copy(buf[at:], words[wi])
 			wi++
 		}
-		out[k] = all[at : at+l]
-		at += l
+		ends[k] = int32(at)
+	}
+	all := string(buf[:at])
+	out := make([]string, n)
+	start := int32(0)
+	for k, end := range ends[:n] {
+		out[k] = all[start:end]
+		start = end
 	}
 	return out
 }
 
-func pairLess(p uint64, w string, tmp *[8]byte) bool { return string(appendPair(tmp[:0], p)) < w }
-
-func pairLen(p uint64) int {
-	n := utf8.RuneLen(rune(p >> 32))
-	if r2 := rune(p & 0xFFFFFFFF); r2 != 0 {
-		n += utf8.RuneLen(r2)
-	}
-	return n
+// pairBefore reports whether pair p sorts before word token w.
+func pairBefore(p uint64, w string) bool {
+	var tmp [8]byte
+	at := putRune(tmp[:], 0, rune(p>>32))
+	at = putRune(tmp[:], at, rune(p&0xFFFFFFFF))
+	return string(tmp[:at]) < w
 }
 
-func appendPair(b []byte, p uint64) []byte {
-	b = utf8.AppendRune(b, rune(p>>32))
-	if r2 := rune(p & 0xFFFFFFFF); r2 != 0 {
-		b = utf8.AppendRune(b, r2)
+// runeLen is utf8.RuneLen with 0 (no second character) taking no bytes.
+func runeLen(r rune) int {
+	switch {
+	case r == 0:
+		return 0
+	case r >= 0x800 && r < 0x10000:
+		return 3
 	}
-	return b
+	return utf8.RuneLen(r)
+}
+
+// putRune writes r at buf[at:], 3-byte characters (all common Han) inline,
+// and returns the offset after it; 0 writes nothing.
+func putRune(buf []byte, at int, r rune) int {
+	switch {
+	case r == 0:
+		return at
+	case r >= 0x800 && r < 0x10000 && (r < 0xD800 || r > 0xDFFF):
+		buf[at] = byte(0xE0 | r>>12)
+		buf[at+1] = byte(0x80 | (r>>6)&0x3F)
+		buf[at+2] = byte(0x80 | r&0x3F)
+		return at + 3
+	}
+	return at + utf8.EncodeRune(buf[at:], r)
 }
 
 // Bigrams turns text into the token set used for duplicate detection (重复

@@ -58,7 +58,7 @@ func newReceiver(t *testing.T) *receiver {
 }
 
 func (r *receiver) answer(code int) { r.mu.Lock(); r.status = code; r.mu.Unlock() }
-func (r *receiver) count() int     { r.mu.Lock(); defer r.mu.Unlock(); return r.hits }
+func (r *receiver) count() int      { r.mu.Lock(); defer r.mu.Unlock(); return r.hits }
 
 // hook creates a webhook pointing at r and remembers its secret.
 func (e *env) hook(t *testing.T, r *receiver, events ...string) int64 {
