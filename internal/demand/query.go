@@ -114,7 +114,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	}
 	for _, r := range []struct {
 		field, val, op string
-		days        int
+		days           int
 	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
 		if r.val == "" {
 			continue

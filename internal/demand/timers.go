@@ -171,4 +171,3 @@ func (s *Service) escalateTo(ctx context.Context, tx *db.Tx, d *Demand, level in
 	}
 	return nil
 }
-
