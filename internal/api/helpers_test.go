@@ -26,6 +26,7 @@ type env struct {
 	t      *testing.T
 	f      *testkit.Fixture
 	db     *db.DB
+	org    *org.Service
 	base   string // server URL including /api/v1
 	tokens map[auth.Role]string
 	logs   *bytes.Buffer
@@ -38,13 +39,14 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	c := testkit.Clock()
 	logs := &bytes.Buffer{}
 	logw := &lockedWriter{w: logs}
-	h := api.New(api.Deps{DB: d, Auth: f.Auth, Org: org.NewService(d, c), Clock: c,
+	orgs := org.NewService(d, c)
+	h := api.New(api.Deps{DB: d, Auth: f.Auth, Org: orgs, Clock: c,
 		Logger: slog.New(slog.NewTextHandler(logw, nil))})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", h)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, f: f, db: d, base: srv.URL + api.Prefix, tokens: map[auth.Role]string{}, logs: logs, logw: logw}
+	e := &env{t: t, f: f, db: d, org: orgs, base: srv.URL + api.Prefix, tokens: map[auth.Role]string{}, logs: logs, logw: logw}
 	for _, r := range auth.Roles {
 		e.tokens[r] = e.token(f.Users[r])
 	}

@@ -11,6 +11,7 @@ import (
 	"gongzhi/internal/api"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
+	"gongzhi/internal/org"
 	"gongzhi/internal/testkit"
 )
 
@@ -18,13 +19,53 @@ import (
 // a user in the other street (with tokens to aim at) and users whose grants
 // may be taken away.
 type matrixTargets struct {
-	bStaff   *auth.User // community_staff on ResB1, outside every scoped role
-	bStaffP  *auth.Principal
-	grantee  *auth.User // resident on ResA1 who receives grants
-	csUserID int64      // the fixture's community_staff user
-	unitIn   int64      // a unit in ResA1
-	unitOut  int64      // a unit in ResB1
-	serial   int
+	bStaff    *auth.User // community_staff on ResB1, outside every scoped role
+	bStaffP   *auth.Principal
+	grantee   *auth.User // resident on ResA1 who receives grants
+	csUserID  int64      // the fixture's community_staff user
+	unitIn    int64      // a unit in ResA1
+	unitOut   int64      // a unit in ResB1
+	poIn      int64      // a residential party organisation (a committee) in ResA1
+	poOut     int64      // one in ResB1
+	branchIn  int64      // the promotion association's branch on StreetA
+	branchOut int64      // and on StreetB
+	bodyIn    int64      // a sub-branch on ResA1
+	bodyOut   int64      // a sub-branch on ResB1
+	serial    int
+}
+
+// orgTargets creates the organisation records the matrix aims at.
+func (m *matrixTargets) orgTargets(e *env) {
+	e.t.Helper()
+	ctx, sys := context.Background(), auth.SystemPrincipal()
+	po := func(area string) int64 {
+		o, err := e.org.CreatePartyOrg(ctx, sys, org.NewPartyOrg{Name: "居民区党总支 " + area, Kind: "residential_party_org", Area: area})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return o.ID
+	}
+	body := func(kind, area string, parent *int64) int64 {
+		b, err := e.org.CreateAssocBody(ctx, sys, org.NewAssocBody{Kind: kind, Name: kind + " " + area, Area: area, ParentID: parent})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return b.ID
+	}
+	m.poIn, m.poOut = po(testkit.ResA1), po(testkit.ResB1)
+	m.branchIn, m.branchOut = body("branch", testkit.StreetA, nil), body("branch", testkit.StreetB, nil)
+	m.bodyIn, m.bodyOut = body("sub_branch", testkit.ResA1, &m.branchIn), body("sub_branch", testkit.ResB1, &m.branchOut)
+}
+
+// newUnit adds a unit, as the system, for a cell that needs one of its own.
+func (m *matrixTargets) newUnit(e *env, r auth.Role, out bool) int64 {
+	e.t.Helper()
+	name, kind, area := m.unique("成员单位", r, out), "regional_unit", pick(out, testkit.ResA1, testkit.ResB1)
+	u, err := e.org.CreateUnit(context.Background(), auth.SystemPrincipal(), org.UnitInput{Name: &name, Kind: &kind, Area: &area})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u.ID
 }
 
 // request builds the request of one matrix cell.
@@ -63,7 +104,8 @@ type matrixRow struct {
 
 // matrixRows is the whole matrix, one row per route of the route table.
 // Targets: areas ResA1 vs StreetB, units in ResA1 vs ResB1, coverage of
-// ResA1 vs District, users and tokens of the caller vs of a user in ResB1.
+// ResA1 vs District, users and tokens of the caller vs of a user in ResB1,
+// organisation records in ResA1 vs ResB1.
 func matrixRows() map[string]matrixRow {
 	units := func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 		return "/units?area=" + pick(out, testkit.ResA1, testkit.ResB1), nil
@@ -71,6 +113,25 @@ func matrixRows() map[string]matrixRow {
 	unitByID := func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 		return "/units/" + strconv.FormatInt(pick(out, m.unitIn, m.unitOut), 10), nil
 	}
+	orgList := func(path string) request {
+		return func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return path + "?area=" + pick(out, testkit.ResA1, testkit.ResB1), nil
+		}
+	}
+	// userAction aims at a user made for the cell, so one cell's change
+	// cannot change what another cell finds.
+	userAction := func(action string, body any) request {
+		return func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			u := e.newUser(m.unique("t", r, out), auth.Member, pick(out, testkit.ResA1, testkit.ResB1))
+			return "/users/" + strconv.FormatInt(u.ID, 10) + "/" + action, body
+		}
+	}
+	const (
+		orgReadIn  = "200 200 200 403 200 200 403 200"
+		orgReadOut = "200 403 403 403 403 403 403 200"
+		orgMakeIn  = "201 201 403 403 403 403 403 403"
+		orgMakeOut = "201 403 403 403 403 403 403 403"
+	)
 	return map[string]matrixRow{
 		"GET /openapi.json": {"the document", fixed("/openapi.json", nil),
 			"200 200 200 200 200 200 200 200",
@@ -78,6 +139,11 @@ func matrixRows() map[string]matrixRow {
 		"GET /me": {"the caller", fixed("/me", nil),
 			"200 200 200 200 200 200 200 200",
 			"200 200 200 200 200 200 200 200"},
+		"POST /me/password": {"the caller's password: changed, then changed back", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/me/password", map[string]any{"old_password": pick(out, testkit.Password, testkit.Password+"2"), "new_password": pick(out, testkit.Password+"2", testkit.Password)}
+		},
+			"204 204 204 204 204 204 204 204",
+			"204 204 204 204 204 204 204 204"},
 		"GET /areas": {"children of ResA1 vs StreetB", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/areas?parent=" + pick(out, testkit.ResA1, testkit.StreetB), nil
 		},
@@ -126,6 +192,36 @@ func matrixRows() map[string]matrixRow {
 		},
 			"200 200 200 404 403 404 404 403",
 			"200 404 404 404 404 404 404 403"},
+		"GET /party-orgs": {"party organisations of ResA1 vs ResB1", orgList("/party-orgs"), orgReadIn, orgReadOut},
+		"POST /party-orgs": {"a hub party organisation in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/party-orgs", map[string]any{"name": m.unique("党组织", r, out), "kind": "hub_party_org", "area": pick(out, testkit.ResA1, testkit.ResB1)}
+		}, orgMakeIn, orgMakeOut},
+		"GET /association": {"association bodies of ResA1 vs ResB1", orgList("/association"), orgReadIn, orgReadOut},
+		"POST /association": {"a sub-branch on ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/association", map[string]any{"kind": "sub_branch", "name": m.unique("支会", r, out),
+				"area": pick(out, testkit.ResA1, testkit.ResB1), "parent_id": pick(out, m.branchIn, m.branchOut)}
+		}, orgMakeIn, orgMakeOut},
+		"GET /association/{id}/members": {"the sub-branch on ResA1 vs on ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/association/" + strconv.FormatInt(pick(out, m.bodyIn, m.bodyOut), 10) + "/members", nil
+		},
+			"200 200 200 404 200 200 404 200",
+			"200 404 404 404 404 404 404 200"},
+		"POST /association/{id}/members": {"a new unit into the sub-branch on ResA1 vs on ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/association/" + strconv.FormatInt(pick(out, m.bodyIn, m.bodyOut), 10) + "/members", map[string]any{"unit_id": m.newUnit(e, r, out)}
+		},
+			"201 201 403 404 403 403 404 403",
+			"201 404 404 404 404 404 404 403"},
+		"GET /part-time-members": {"part-time members of ResA1 vs ResB1", orgList("/part-time-members"), orgReadIn, orgReadOut},
+		// A committee the caller cannot see is an unknown reference in the body: 400, not 403.
+		"POST /part-time-members": {"a member of the ResA1 vs the ResB1 party organisation", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/part-time-members", map[string]any{"name": m.unique("委员", r, out), "party_org_id": pick(out, m.poIn, m.poOut), "phone": "13812345678"}
+		}, orgMakeIn, "201 400 403 403 403 403 403 403"},
+		"GET /service-points": {"service points of ResA1 vs ResB1", orgList("/service-points"), orgReadIn, orgReadOut},
+		"POST /service-points": {"a service point in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/service-points", map[string]any{"name": m.unique("服务点", r, out), "kind": "point", "area": pick(out, testkit.ResA1, testkit.ResB1),
+				"opening_hours": "周一至周五 09:00-17:00", "services": []string{"政策咨询"}}
+		}, orgMakeIn, orgMakeOut},
+
 		"GET /stats/coverage": {"coverage of ResA1 vs the district", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/stats/coverage?area=" + pick(out, testkit.ResA1, testkit.District), nil
 		},
@@ -176,6 +272,15 @@ func matrixRows() map[string]matrixRow {
 		},
 			"201 403 403 403 403 403 403 403",
 			"201 403 403 403 403 403 403 403"},
+		"POST /users/{id}/disable": {"a member in ResA1 vs ResB1", userAction("disable", nil),
+			"200 403 403 403 403 403 403 403",
+			"200 403 403 403 403 403 403 403"},
+		"POST /users/{id}/enable": {"a member in ResA1 vs ResB1", userAction("enable", map[string]any{}),
+			"200 403 403 403 403 403 403 403",
+			"200 403 403 403 403 403 403 403"},
+		"POST /users/{id}/password": {"a member in ResA1 vs ResB1", userAction("password", map[string]any{"password": "另一个口令-password"}),
+			"204 403 403 403 403 403 403 403",
+			"204 403 403 403 403 403 403 403"},
 		"DELETE /grants/{id}": {"a grant on ResA1 vs on ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			u := e.newUser(m.unique("g", r, out), auth.Member, pick(out, testkit.ResA1, testkit.ResB1))
 			return "/grants/" + strconv.FormatInt(u.Grants[0].ID, 10), nil
@@ -204,6 +309,7 @@ func TestMatrix(t *testing.T) {
 			unitOut:  e.f.Units[testkit.UnitInB1],
 		}
 		m.bStaffP = &auth.Principal{UserID: m.bStaff.ID, Username: m.bStaff.Username, Grants: m.bStaff.Grants}
+		m.orgTargets(e)
 		rows := matrixRows()
 		seen := map[string]bool{}
 		for _, rt := range api.Routes() {

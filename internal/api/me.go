@@ -25,3 +25,23 @@ func (s *server) me(w http.ResponseWriter, r *http.Request, p *auth.Principal) e
 	writeJSON(w, http.StatusOK, meJSON{ID: p.UserID, Username: p.Username, DisplayName: p.DisplayName, Lang: p.Lang, Grants: grants})
 	return nil
 }
+
+// changePasswordInput is the body of POST /me/password.
+type changePasswordInput struct {
+	OldPassword string `json:"old_password"`
+	NewPassword string `json:"new_password"`
+}
+
+// changePassword serves POST /me/password: the caller changes their own
+// password, giving the current one. Their web sessions end; API tokens stay.
+func (s *server) changePassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	var in changePasswordInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.Auth.ChangePassword(r.Context(), p, in.OldPassword, in.NewPassword); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

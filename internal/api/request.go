@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -41,6 +42,21 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return errs.Invalid("body", "the request body must hold exactly one JSON object")
 	}
 	return nil
+}
+
+// decodeOptional is decode for actions whose body may be left out: no body,
+// or only white space, reads as an empty object.
+func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return jsonError(err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return decode(w, r, v)
 }
 
 // jsonError turns a decoding error into a coded one naming the field.

@@ -31,6 +31,7 @@ func routeTable() []route {
 	return []route{
 		{Route{"GET", "/openapi.json", true}, (*server).openAPI},
 		{Route{"GET", "/me", false}, (*server).me},
+		{Route{"POST", "/me/password", false}, (*server).changePassword},
 
 		{Route{"GET", "/areas", false}, (*server).listAreas},
 		{Route{"POST", "/areas", false}, (*server).createArea},
@@ -43,6 +44,17 @@ func routeTable() []route {
 		{Route{"GET", "/units/{id}", false}, (*server).getUnit},
 		{Route{"PATCH", "/units/{id}", false}, (*server).updateUnit},
 
+		{Route{"GET", "/party-orgs", false}, (*server).listPartyOrgs},
+		{Route{"POST", "/party-orgs", false}, (*server).createPartyOrg},
+		{Route{"GET", "/association", false}, (*server).listAssocBodies},
+		{Route{"POST", "/association", false}, (*server).createAssocBody},
+		{Route{"GET", "/association/{id}/members", false}, (*server).listAssocMembers},
+		{Route{"POST", "/association/{id}/members", false}, (*server).addAssocMember},
+		{Route{"GET", "/part-time-members", false}, (*server).listPartTimeMembers},
+		{Route{"POST", "/part-time-members", false}, (*server).createPartTimeMember},
+		{Route{"GET", "/service-points", false}, (*server).listServicePoints},
+		{Route{"POST", "/service-points", false}, (*server).createServicePoint},
+
 		{Route{"GET", "/stats/coverage", false}, (*server).coverage},
 
 		{Route{"GET", "/tokens", false}, (*server).listTokens},
@@ -53,6 +65,9 @@ func routeTable() []route {
 		{Route{"POST", "/users", false}, (*server).createUser},
 		{Route{"GET", "/users/{id}", false}, (*server).getUser},
 		{Route{"POST", "/users/{id}/grants", false}, (*server).addGrant},
+		{Route{"POST", "/users/{id}/disable", false}, (*server).disableUser},
+		{Route{"POST", "/users/{id}/enable", false}, (*server).enableUser},
+		{Route{"POST", "/users/{id}/password", false}, (*server).resetPassword},
 		{Route{"DELETE", "/grants/{id}", false}, (*server).removeGrant},
 
 		{Route{"GET", "/audit", false}, (*server).listAudit},

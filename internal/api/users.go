@@ -7,14 +7,15 @@ import (
 	"gongzhi/internal/auth"
 )
 
-// listUsers serves GET /users?q=: users holding a grant in the caller's
-// scope, phones masked.
+// listUsers serves GET /users?q=&role=&area=: users holding a grant in the
+// caller's scope (of that role, on that area's subtree), phones masked.
 func (s *server) listUsers(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	pg, err := pagingOf(r)
 	if err != nil {
 		return err
 	}
-	users, total, err := s.Auth.ListUsers(r.Context(), p, auth.UserFilter{Q: optString(r, "q"), Page: pg.Page, PerPage: pg.PerPage})
+	users, total, err := s.Auth.ListUsers(r.Context(), p, auth.UserFilter{Q: optString(r, "q"), Role: optString(r, "role"),
+		Area: optString(r, "area"), Page: pg.Page, PerPage: pg.PerPage})
 	if err != nil {
 		return err
 	}
@@ -102,6 +103,64 @@ func (s *server) removeGrant(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return err
 	}
 	if err := s.Auth.RemoveGrant(r.Context(), p, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// disableUser serves POST /users/{id}/disable: the user's web sessions end
+// and their API tokens are refused until the account is enabled again.
+func (s *server) disableUser(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	return s.setDisabled(w, r, p, true)
+}
+
+// enableUser serves POST /users/{id}/enable.
+func (s *server) enableUser(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	return s.setDisabled(w, r, p, false)
+}
+
+// setDisabled changes a user's status. The body may be left out; the
+// answer is the user as they now stand.
+func (s *server) setDisabled(w http.ResponseWriter, r *http.Request, p *auth.Principal, disabled bool) error {
+	id, err := pathID(r, "user")
+	if err != nil {
+		return err
+	}
+	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+		return err
+	}
+	if err := s.Auth.SetDisabled(r.Context(), p, id, disabled); err != nil {
+		return err
+	}
+	u, err := s.Auth.GetUser(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	if u.Grants == nil {
+		u.Grants = []auth.Grant{}
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// passwordInput is the body of POST /users/{id}/password.
+type passwordInput struct {
+	Password string `json:"password"`
+}
+
+// resetPassword serves POST /users/{id}/password: a user admin sets a new
+// password for a user in scope; the user's web sessions end.
+func (s *server) resetPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "user")
+	if err != nil {
+		return err
+	}
+	var in passwordInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.Auth.ResetPassword(r.Context(), p, id, in.Password); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

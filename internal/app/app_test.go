@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"runtime"
 	"strings"
 	"testing"
@@ -102,9 +103,16 @@ func TestGracefulShutdown(t *testing.T) {
 			}
 
 			body, w := io.Pipe()
-			req, _ := http.NewRequest("POST", m.URL()+"/api/v1/units/import?filename=units.csv", body)
+			// Expect: 100-continue makes the client wait until the handler starts
+			// reading the body, so the request is surely in flight (not merely in
+			// the listener's backlog) when shutdown begins.
+			inHandler := make(chan struct{})
+			trace := &httptrace.ClientTrace{Got100Continue: func() { close(inHandler) }}
+			req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(bg, trace), "POST", m.URL()+"/api/v1/units/import?filename=units.csv", body)
 			req.Header.Set("Authorization", "Bearer "+token)
 			req.Header.Set("Content-Type", "text/csv")
+			req.Header.Set("Expect", "100-continue")
+			client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
 			type result struct {
 				status int
 				body   string
@@ -112,7 +120,7 @@ func TestGracefulShutdown(t *testing.T) {
 			}
 			done := make(chan result, 1)
 			go func() {
-				resp, err := http.DefaultClient.Do(req)
+				resp, err := client.Do(req)
 				if err != nil {
 					done <- result{err: err}
 					return
@@ -121,6 +129,11 @@ func TestGracefulShutdown(t *testing.T) {
 				resp.Body.Close()
 				done <- result{status: resp.StatusCode, body: string(b)}
 			}()
+			select {
+			case <-inHandler:
+			case r := <-done:
+				t.Fatalf("upload ended before the handler read it: %+v", r)
+			}
 			fmt.Fprint(w, "name,kind,area,has_party_org,platform_covered\n")
 
 			stop() // SIGTERM arrives while the upload is in flight

@@ -192,20 +192,39 @@ func (s *Service) RemoveGrant(ctx context.Context, p *Principal, grantID int64) 
 	})
 }
 
-// UserFilter narrows ListUsers.
+// UserFilter narrows ListUsers. Nil fields do not filter.
 type UserFilter struct {
-	Q       *string
+	Q       *string // username or display name contains
+	Role    *string // holds a grant of this role…
+	Area    *string // …on this area or below it (an area code); with Role, the same grant
 	Page    int
 	PerPage int
 }
 
 // ListUsers returns users holding a grant inside p's scope, phones masked.
+// Role and Area narrow which in-scope grant a user must hold, so an area
+// outside p's scope lists nobody rather than revealing who works there.
 func (s *Service) ListUsers(ctx context.Context, p *Principal, f UserFilter) ([]User, int, error) {
 	if err := AuthorizeAny(p, UserRead); err != nil {
 		return nil, 0, err
 	}
 	scope, args := ScopeSQL(s.db.Dialect, p, UserRead, "g.area_path")
-	where := "u.id IN (SELECT g.user_id FROM grants g WHERE " + scope + ")"
+	grant := []string{scope}
+	if f.Role != nil && *f.Role != "" {
+		if !ValidRole(*f.Role) {
+			return nil, 0, errs.Invalid("role", "unknown role %q; use one of %s", *f.Role, roleList())
+		}
+		grant, args = append(grant, "g.role = ?"), append(args, *f.Role)
+	}
+	if f.Area != nil && *f.Area != "" {
+		path, err := areaPath(ctx, s.db, *f.Area)
+		if err != nil {
+			return nil, 0, err
+		}
+		cond, arg := s.db.Dialect.Subtree("g.area_path", path)
+		grant, args = append(grant, cond), append(args, arg)
+	}
+	where := "u.id IN (SELECT g.user_id FROM grants g WHERE " + strings.Join(grant, " AND ") + ")"
 	if f.Q != nil && *f.Q != "" {
 		where += " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')"
 		like := "%" + db.Like(*f.Q) + "%"

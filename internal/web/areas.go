@@ -29,6 +29,9 @@ type areaPage struct {
 	CanUnits, CanCov bool
 	CanNewUnit       bool
 	Roots            []auth.Grant // on /areas when the user has several starting points
+	// The organisation network in the area's subtree, for roles that read it.
+	CanOrg                   bool
+	PartyOrgs, ServicePoints int
 }
 
 // areaRoots opens the tree where the user's scope starts; with several
@@ -62,6 +65,14 @@ func (s *server) areaPage(w http.ResponseWriter, r *http.Request, rq *request) e
 		CanUnits:   auth.Authorize(p, auth.UnitRead, a.Path) == nil,
 		CanCov:     auth.Authorize(p, auth.CoverageRead, a.Path) == nil,
 		CanNewUnit: auth.Authorize(p, auth.UnitWrite, a.Path) == nil}
+	if page.CanOrg = auth.Authorize(p, auth.OrgRead, a.Path) == nil; page.CanOrg {
+		if _, page.PartyOrgs, err = s.Org.PartyOrgs(ctx, p, org.PartyOrgFilter{Area: a.Code, PerPage: 1}); err != nil {
+			return err
+		}
+		if _, page.ServicePoints, err = s.Org.ServicePoints(ctx, p, org.ServicePointFilter{Area: a.Code, PerPage: 1}); err != nil {
+			return err
+		}
+	}
 	for _, c := range anc {
 		page.Crumbs = append(page.Crumbs, crumb{Code: c.Code, Name: c.Name, Link: auth.Authorize(p, auth.AreaRead, c.Path) == nil})
 	}

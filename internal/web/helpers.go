@@ -103,15 +103,16 @@ func pathID(r *http.Request, name string) (int64, error) {
 }
 
 // fieldErrors turns an error's details into a field → message map for forms,
-// and keeps messages naming no known field for the top of the form.
-func fieldErrors(err error, fields ...string) (map[string]string, []string) {
+// in the request's language, and keeps messages naming no known field for
+// the top of the form.
+func (rq *request) fieldErrors(err error, fields ...string) (map[string]string, []string) {
 	known := map[string]bool{}
 	for _, f := range fields {
 		known[f] = true
 	}
 	byField := map[string]string{}
 	var general []string
-	for _, d := range errs.DetailsOf(err) {
+	for _, d := range rq.localDetails(err) {
 		if known[d.Field] {
 			if byField[d.Field] == "" {
 				byField[d.Field] = d.Message
@@ -121,7 +122,7 @@ func fieldErrors(err error, fields ...string) (map[string]string, []string) {
 		general = append(general, d.Message)
 	}
 	if len(byField) == 0 && len(general) == 0 {
-		general = append(general, errs.Message(err))
+		general = append(general, rq.ErrMsg(err))
 	}
 	return byField, general
 }

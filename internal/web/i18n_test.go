@@ -99,6 +99,24 @@ func TestUsedKeysExist(t *testing.T) {
 	for _, g := range org.Groups {
 		used["group."+g] = "org.Groups"
 	}
+	for _, k := range org.PartyOrgKinds {
+		used["org.party_kind."+string(k)] = "org.PartyOrgKinds"
+	}
+	for _, k := range org.ServicePointKinds {
+		used["org.sp_kind."+string(k)] = "org.ServicePointKinds"
+	}
+	for k := range org.AssocKindLabels {
+		used["org.assoc_kind."+string(k)] = "org.AssocKindLabels"
+	}
+	for _, m := range []org.PresidentMode{org.SinglePresident, org.RotatingPresident, org.DoublePresident} {
+		used["org.mode."+string(m)] = "org president modes"
+	}
+	for _, r := range []org.AssocRole{org.RoleMember, org.RolePresident, org.RoleRotatingPresident, org.RoleVicePresident} {
+		used["org.assoc_role."+string(r)] = "org association roles"
+	}
+	for _, d := range []string{"disabled", "enabled", "password"} {
+		used["user.done."+d] = "userView.Done"
+	}
 	for _, l := range []org.Level{org.District, org.Street, org.Residential, org.Lane, org.Grid} {
 		used["level."+string(l)] = "org levels"
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
+	"gongzhi/internal/org"
 	"gongzhi/internal/testkit"
 )
 
@@ -21,10 +22,19 @@ func TestPageAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		branch, err := s.Org.CreateAssocBody(t.Context(), auth.SystemPrincipal(), org.NewAssocBody{Kind: "branch", Name: "湖南路街道分会", Area: testkit.StreetA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		subA1, err := s.Org.CreateAssocBody(t.Context(), auth.SystemPrincipal(), org.NewAssocBody{Kind: "sub_branch", Name: "东湖支会", Area: testkit.ResA1, ParentID: &branch.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
 		const (
 			ok   = http.StatusOK
 			no   = http.StatusForbidden
 			hide = http.StatusNotFound
+			see  = http.StatusSeeOther
 		)
 		// Columns: district_admin, street_staff, community_staff, grid_worker,
 		// unit_liaison, member, resident, auditor (auth.Roles order).
@@ -44,11 +54,31 @@ func TestPageAccess(t *testing.T) {
 			{"/units/999999", [8]int{hide, hide, hide, hide, hide, hide, hide, hide}},
 			{"/coverage", [8]int{ok, ok, ok, ok, no, no, no, ok}},
 			{"/coverage?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, no, no, no, ok}},
+			{"/org", [8]int{see, see, see, see, see, see, see, see}},
+			{"/org/party-orgs", [8]int{ok, ok, ok, ok, ok, ok, no, ok}},
+			{"/org/party-orgs?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, hide, hide, no, ok}},
+			{"/org/party-orgs?kind=castle", [8]int{400, 400, 400, 400, 400, 400, no, 400}},
+			{"/org/party-orgs/new", [8]int{ok, ok, no, no, no, no, no, no}},
+			{"/org/association", [8]int{ok, ok, ok, ok, ok, ok, no, ok}},
+			{"/org/association?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, hide, hide, no, ok}},
+			{fmt.Sprintf("/org/association/%d", subA1.ID), [8]int{ok, ok, ok, hide, ok, ok, hide, ok}},
+			{fmt.Sprintf("/org/association/%d", branch.ID), [8]int{ok, ok, hide, hide, hide, hide, hide, ok}},
+			{"/org/association/999999", [8]int{hide, hide, hide, hide, hide, hide, hide, hide}},
+			{"/org/association/new", [8]int{ok, ok, no, no, no, no, no, no}},
+			{"/org/part-time-members", [8]int{ok, ok, ok, ok, ok, ok, no, ok}},
+			{"/org/part-time-members?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, hide, hide, no, ok}},
+			{"/org/part-time-members/new", [8]int{ok, ok, no, no, no, no, no, no}},
+			{"/org/service-points", [8]int{ok, ok, ok, ok, ok, ok, no, ok}},
+			{"/org/service-points?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, hide, hide, no, ok}},
+			{"/org/service-points/new", [8]int{ok, ok, no, no, no, no, no, no}},
 			{"/import", [8]int{ok, ok, ok, no, no, no, no, no}},
 			{"/admin/users", [8]int{ok, ok, no, no, no, no, no, ok}},
+			{"/admin/users?role=grid_worker&area=" + testkit.StreetA, [8]int{ok, ok, no, no, no, no, no, ok}},
+			{"/admin/users?role=king", [8]int{400, 400, no, no, no, no, no, 400}},
 			{"/admin/users/new", [8]int{ok, no, no, no, no, no, no, no}},
 			{fmt.Sprintf("/admin/users/%d", community), [8]int{ok, ok, no, no, no, no, no, ok}},
 			{"/tokens", [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
+			{"/account/password", [8]int{ok, ok, ok, ok, ok, ok, ok, ok}},
 			{"/audit", [8]int{ok, no, no, no, no, no, no, ok}},
 			{"/no/such/page", [8]int{hide, hide, hide, hide, hide, hide, hide, hide}},
 		}
@@ -63,7 +93,7 @@ func TestPageAccess(t *testing.T) {
 					t.Errorf("%s as %s: status %d, want %d\n%.400s", row.path, r, st, row.want[i], body)
 					continue
 				}
-				if st != ok && !strings.Contains(body, `<html lang="zh-CN">`) {
+				if st != ok && st != see && !strings.Contains(body, `<html lang="zh-CN">`) {
 					t.Errorf("%s as %s: error page %d is not the localized page", row.path, r, st)
 				}
 			}

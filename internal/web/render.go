@@ -25,14 +25,14 @@ type view struct {
 
 // nav says which top-bar entries the user may use; Authorize decides, not us.
 type nav struct {
-	Areas, Units, Coverage, Import, Users, Audit bool
+	Areas, Org, Units, Coverage, Import, Users, Audit bool
 }
 
 // navFor asks Authorize which top-bar entries p may use.
 func navFor(p *auth.Principal) nav {
 	can := func(perm auth.Perm) bool { return auth.AuthorizeAny(p, perm) == nil }
 	return nav{
-		Areas: can(auth.AreaRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
+		Areas: can(auth.AreaRead), Org: can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
 		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
 	}
 }

@@ -132,7 +132,7 @@ func (s *server) unitCreate(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	u, err := s.Org.CreateUnit(r.Context(), rq.P, in)
 	if errs.Code(err) == errs.EINVALID {
-		f.Errors, f.General = fieldErrors(err, unitFields...)
+		f.Errors, f.General = rq.fieldErrors(err, unitFields...)
 		return s.showUnitForm(r.Context(), w, r, rq, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -153,7 +153,7 @@ func (s *server) unitUpdate(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	_, err = s.Org.UpdateUnit(r.Context(), rq.P, id, in)
 	if errs.Code(err) == errs.EINVALID {
-		f.Errors, f.General = fieldErrors(err, unitFields...)
+		f.Errors, f.General = rq.fieldErrors(err, unitFields...)
 		return s.showUnitForm(r.Context(), w, r, rq, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err

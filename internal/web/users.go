@@ -15,25 +15,32 @@ var userFields = []string{"username", "display_name", "phone", "password", "role
 
 // userListPage is the data of users.html.
 type userListPage struct {
-	Q         string
-	Users     []auth.User
-	Pager     pager
-	CanCreate bool
+	Q, Role, Area string
+	Roles         []auth.Role
+	Areas         []areaOption
+	Users         []auth.User
+	Pager         pager
+	CanCreate     bool
 }
 
-// userList lists the users holding a grant inside the viewer's scope.
+// userList lists the users holding a grant inside the viewer's scope, by
+// name, role and area.
 func (s *server) userList(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err := auth.AuthorizeAny(rq.P, auth.UserRead); err != nil {
 		return err
 	}
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	f := auth.UserFilter{Q: &q, Page: pageParam(r), PerPage: perPage}
+	v := r.URL.Query()
+	page := userListPage{Q: strings.TrimSpace(v.Get("q")), Role: strings.TrimSpace(v.Get("role")), Area: strings.TrimSpace(v.Get("area")),
+		Roles: auth.Roles, CanCreate: auth.AuthorizeAny(rq.P, auth.UserAdmin) == nil}
+	f := auth.UserFilter{Q: &page.Q, Role: &page.Role, Area: &page.Area, Page: pageParam(r), PerPage: perPage}
 	users, total, err := s.Auth.ListUsers(r.Context(), rq.P, f)
 	if err != nil {
 		return err
 	}
-	page := userListPage{Q: q, Users: users, Pager: newPager(r, f.Page, total),
-		CanCreate: auth.AuthorizeAny(rq.P, auth.UserAdmin) == nil}
+	if page.Areas, err = s.areaOptions(r.Context(), rq.P, true); err != nil {
+		return err
+	}
+	page.Users, page.Pager = users, newPager(r, f.Page, total)
 	s.render(w, rq, http.StatusOK, "users.html", rq.view(r, "users", "users.title", page))
 	return nil
 }
@@ -74,7 +81,7 @@ func (s *server) userCreate(w http.ResponseWriter, r *http.Request, rq *request)
 	u, err := s.Auth.CreateUser(r.Context(), rq.P, auth.NewUser{Username: f.Username, DisplayName: f.DisplayName,
 		Phone: f.Phone, Password: r.PostFormValue("password"), Role: f.Role, Area: f.Area})
 	if errs.Code(err) == errs.EINVALID {
-		f.Errors, f.General = fieldErrors(err, userFields...)
+		f.Errors, f.General = rq.fieldErrors(err, userFields...)
 		return s.showUserForm(r.Context(), w, r, rq, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -84,14 +91,18 @@ func (s *server) userCreate(w http.ResponseWriter, r *http.Request, rq *request)
 
 // userView is the data of user.html.
 type userView struct {
-	User     *auth.User
-	Grants   []grantRow
-	CanGrant bool
-	Roles    []auth.Role
-	Areas    []areaOption
-	Role     string // the add-grant form's values, kept after an error
-	Area     string
-	Error    string
+	User          *auth.User
+	Grants        []grantRow
+	CanGrant      bool
+	Roles         []auth.Role
+	Areas         []areaOption
+	Role          string // the add-grant form's values, kept after an error
+	Area          string
+	Error         string
+	Self          bool   // the viewer's own account: change the password on /account/password
+	CanAdmin      bool   // may disable, enable and reset: user admin on every one of the user's grants
+	Done          string // what the last action did: disabled, enabled or password
+	PasswordError string
 }
 
 // grantRow is a grant with whether the viewer may take it away.
@@ -123,6 +134,14 @@ func (s *server) showUser(w http.ResponseWriter, r *http.Request, rq *request, s
 	for _, g := range u.Grants {
 		page.Grants = append(page.Grants, grantRow{Grant: g, CanRemove: auth.Authorize(rq.P, auth.UserAdmin, g.AreaPath) == nil})
 	}
+	page.Self = rq.P.UserID == u.ID
+	page.CanAdmin = !page.Self && len(u.Grants) > 0
+	for _, g := range u.Grants {
+		page.CanAdmin = page.CanAdmin && auth.Authorize(rq.P, auth.UserAdmin, g.AreaPath) == nil
+	}
+	if d := r.URL.Query().Get("done"); d == "disabled" || d == "enabled" || d == "password" {
+		page.Done = d
+	}
 	if page.CanGrant = auth.AuthorizeAny(rq.P, auth.UserAdmin) == nil; page.CanGrant {
 		if page.Areas, err = s.areaOptions(ctx, rq.P, true); err != nil {
 			return err
@@ -144,7 +163,7 @@ func (s *server) grantAdd(w http.ResponseWriter, r *http.Request, rq *request) e
 	role, area := r.PostFormValue("role"), r.PostFormValue("area")
 	_, err = s.Auth.AddGrant(r.Context(), rq.P, id, role, area)
 	if errs.Code(err) == errs.EINVALID {
-		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, Error: errs.Message(err)})
+		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, Error: rq.ErrMsg(err)})
 	} else if err != nil {
 		return err
 	}
@@ -165,4 +184,50 @@ func (s *server) grantRemove(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	return redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10))
+}
+
+// userDisable stops a user's access and ends their sessions.
+func (s *server) userDisable(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.userSetDisabled(w, r, rq, true)
+}
+
+// userEnable restores a disabled user's access.
+func (s *server) userEnable(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.userSetDisabled(w, r, rq, false)
+}
+
+func (s *server) userSetDisabled(w http.ResponseWriter, r *http.Request, rq *request, disabled bool) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Auth.SetDisabled(r.Context(), rq.P, id, disabled); err != nil {
+		return err
+	}
+	done := "enabled"
+	if disabled {
+		done = "disabled"
+	}
+	return redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"?done="+done)
+}
+
+// userResetPassword sets a new password for another user. A refused
+// password is shown next to the field; it is never echoed back.
+func (s *server) userResetPassword(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	err = s.Auth.ResetPassword(r.Context(), rq.P, id, r.PostFormValue("password"))
+	if errs.Code(err) == errs.EINVALID {
+		byField, general := rq.fieldErrors(err, "password")
+		msg := byField["password"]
+		if msg == "" && len(general) > 0 {
+			msg = general[0]
+		}
+		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{PasswordError: msg})
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"?done=password")
 }

@@ -107,6 +107,22 @@ func (s *server) routes() http.Handler {
 
 	mux.HandleFunc("GET /coverage", s.page(s.coverage))
 
+	mux.HandleFunc("GET /org", s.page(s.orgHome))
+	mux.HandleFunc("GET /org/party-orgs", s.page(s.partyOrgList))
+	mux.HandleFunc("GET /org/party-orgs/new", s.page(s.partyOrgNewForm))
+	mux.HandleFunc("POST /org/party-orgs", s.post(formLimit, s.partyOrgCreate))
+	mux.HandleFunc("GET /org/association", s.page(s.assocList))
+	mux.HandleFunc("GET /org/association/new", s.page(s.assocNewForm))
+	mux.HandleFunc("POST /org/association", s.post(formLimit, s.assocCreate))
+	mux.HandleFunc("GET /org/association/{id}", s.page(s.assocBodyView))
+	mux.HandleFunc("POST /org/association/{id}/members", s.post(formLimit, s.assocMemberAdd))
+	mux.HandleFunc("GET /org/part-time-members", s.page(s.partTimeList))
+	mux.HandleFunc("GET /org/part-time-members/new", s.page(s.partTimeNewForm))
+	mux.HandleFunc("POST /org/part-time-members", s.post(formLimit, s.partTimeCreate))
+	mux.HandleFunc("GET /org/service-points", s.page(s.servicePointList))
+	mux.HandleFunc("GET /org/service-points/new", s.page(s.servicePointNewForm))
+	mux.HandleFunc("POST /org/service-points", s.post(formLimit, s.servicePointCreate))
+
 	mux.HandleFunc("GET /import", s.page(s.importForm))
 	mux.HandleFunc("POST /import", s.page(s.importUpload)) // parses its own multipart body, checks CSRF itself
 
@@ -116,6 +132,12 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /admin/users/{id}", s.page(s.userPage))
 	mux.HandleFunc("POST /admin/users/{id}/grants", s.post(formLimit, s.grantAdd))
 	mux.HandleFunc("POST /admin/users/{id}/grants/{grant}/delete", s.post(formLimit, s.grantRemove))
+	mux.HandleFunc("POST /admin/users/{id}/disable", s.post(formLimit, s.userDisable))
+	mux.HandleFunc("POST /admin/users/{id}/enable", s.post(formLimit, s.userEnable))
+	mux.HandleFunc("POST /admin/users/{id}/password", s.post(formLimit, s.userResetPassword))
+
+	mux.HandleFunc("GET /account/password", s.page(s.passwordForm))
+	mux.HandleFunc("POST /account/password", s.post(formLimit, s.passwordChange))
 
 	mux.HandleFunc("GET /tokens", s.page(s.tokenList))
 	mux.HandleFunc("POST /tokens", s.post(formLimit, s.tokenCreate))
