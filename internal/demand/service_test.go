@@ -134,6 +134,13 @@ func TestDemandLoop(t *testing.T) {
 		if err != nil || st.Received != 1 || *st.ResponseRate != 1 || *st.SatisfactionRate != 1 || *st.ResolutionRate != 1 {
 			t.Fatalf("stats: %+v %v", st, err)
 		}
+		b, err := e.s.Breakdown(e.ctx, street, demand.StatsFilter{Area: testkit.StreetA, From: day, To: day})
+		if err != nil || b.Total.Received != 1 || len(b.ByCategory) != 1 || b.ByCategory[0].Name != "环境卫生" || len(b.ByDay) != 1 {
+			t.Fatalf("breakdown: %+v %v", b, err)
+		}
+		if len(b.ByArea) != 2 || b.ByArea[0].Key != testkit.ResA1 || b.ByArea[0].Received != 1 || b.ByArea[1].Received != 0 {
+			t.Fatalf("breakdown by area: %+v", b.ByArea)
+		}
 		if _, err := e.s.Stats(e.ctx, community, demand.StatsFilter{Area: testkit.District, From: day, To: day}); errs.Code(err) != errs.EFORBIDDEN {
 			t.Fatalf("community reads district stats: %v", err)
 		}

@@ -1,0 +1,90 @@
+package demand
+
+import (
+	"context"
+	"sort"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/errs"
+)
+
+// Figure is one row of a breakdown: a key (category, area or day) and its figures.
+type Figure struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	Stats
+}
+
+// Breakdown is what the demand dashboard shows for an area and period, all
+// read from the rollups: totals, by category (hot categories first), by
+// child area (for drill-down and overdue by street) and by day (the trend).
+type Breakdown struct {
+	Total      Stats    `json:"total"`
+	ByCategory []Figure `json:"by_category"`
+	ByArea     []Figure `json:"by_area"`
+	ByDay      []Figure `json:"by_day"`
+}
+
+// Breakdown returns the dashboard figures of an area (district, street or
+// residential area) for the inclusive day range.
+func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilter) (Breakdown, error) {
+	var b Breakdown
+	total, err := s.Stats(ctx, p, f)
+	if err != nil {
+		return b, err
+	}
+	b.Total = total
+	level, path, err := levelOf(ctx, s.db, f.Area)
+	if err != nil {
+		return b, err
+	}
+	if level != "district" && level != "street" && level != "residential" {
+		return b, errs.Invalid("area", "the dashboard covers a district, street or residential area")
+	}
+	sums := `COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0), COALESCE(sum(r.responded),0), COALESCE(sum(r.rated),0),
+		COALESCE(sum(r.solved),0), COALESCE(sum(r.satisfied),0), COALESCE(sum(r.overdue),0), COALESCE(sum(r.open),0)`
+	cat, args := "", []any{path, f.From, f.To}
+	if f.Category != "" {
+		cat, args = " AND r.category_code = ?", append(args, f.Category)
+	}
+	read := func(q string, args ...any) ([]Figure, error) {
+		rows, err := s.db.Query(ctx, q, args...)
+		if err != nil {
+			return nil, errs.Wrap(err, "breakdown")
+		}
+		defer rows.Close()
+		out := []Figure{}
+		for rows.Next() {
+			var x Figure
+			if err := rows.Scan(&x.Key, &x.Name, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied, &x.Overdue, &x.Open); err != nil {
+				return nil, errs.Wrap(err, "scan breakdown")
+			}
+			x.From, x.To = f.From, f.To
+			x.rates()
+			out = append(out, x)
+		}
+		return out, errs.Wrap(rows.Err(), "breakdown")
+	}
+	if b.ByCategory, err = read(`SELECT r.category_code, c.name, `+sums+` FROM demand_rollups r JOIN demand_categories c ON c.code = r.category_code
+		WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+cat+` GROUP BY r.category_code, c.name`, args...); err != nil {
+		return b, err
+	}
+	sort.SliceStable(b.ByCategory, func(i, j int) bool { return b.ByCategory[i].Received > b.ByCategory[j].Received })
+	if b.ByDay, err = read(`SELECT r.day, r.day, `+sums+` FROM demand_rollups r WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+cat+
+		` GROUP BY r.day ORDER BY r.day`, args...); err != nil {
+		return b, err
+	}
+	if level != "residential" {
+		// Child areas have their own rollup rows: their paths are one segment longer.
+		cond, arg := s.db.Dialect.Subtree("a.path", path)
+		cargs := append([]any{f.From, f.To}, args[3:]...)
+		cargs = append(cargs, f.Area, arg)
+		if b.ByArea, err = read(`SELECT a.code, a.name, `+sums+` FROM areas a LEFT JOIN demand_rollups r ON r.area_path = a.path
+			AND r.day >= ? AND r.day <= ?`+cat+` WHERE a.parent_code = ? AND `+cond+` GROUP BY a.code, a.name, a.path ORDER BY a.path`, cargs...); err != nil {
+			return b, err
+		}
+	} else {
+		b.ByArea = []Figure{}
+	}
+	return b, nil
+}
