@@ -19,6 +19,7 @@ import (
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/notify"
+	"gongzhi/internal/open311"
 	"gongzhi/internal/org"
 	"gongzhi/internal/web"
 )
@@ -90,6 +91,12 @@ func (m *Main) Handler() (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger}))
+	var district string // the jurisdiction Open311 serves: the root of the area tree
+	if err := m.DB.QueryRow(context.Background(), "SELECT code FROM areas WHERE parent_code IS NULL ORDER BY code LIMIT 1").Scan(&district); err != nil {
+		district = ""
+	}
+	mux.Handle(open311.Prefix, open311.New(open311.Deps{Demand: m.Demand, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger,
+		BaseURL: m.Config.BaseURL, Jurisdiction: district, DefaultArea: district}))
 	mux.HandleFunc("GET /healthz", m.healthz)
 	mux.HandleFunc("GET /readyz", m.healthz)
 	mux.Handle("GET /metrics", metricsHandler(m.registry))
