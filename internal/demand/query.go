@@ -249,18 +249,36 @@ func (s *Service) similarTo(ctx context.Context, p *auth.Principal, id int64, ca
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	street := "/" + strings.Join(segs[:min(2, len(segs))], "/") + "/"
 	residential := "/" + strings.Join(segs[:min(3, len(segs))], "/") + "/"
-	cond, arg := s.db.Dialect.Subtree("d.area_path", street)
+	// Candidates: anything open in the same residential area, plus the same
+	// or related categories elsewhere in the street. Both use indexes, so a
+	// check reads hundreds of rows, not every open demand of the street.
+	related, err := s.relatedCategories(ctx, category)
+	if err != nil {
+		return nil, err
+	}
+	streetCond, streetArg := s.db.Dialect.Subtree("d.area_path", street)
+	resCond, resArg := s.db.Dialect.Subtree("d.area_path", residential)
 	scope, sargs := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path")
-	args := append([]any{arg, at.Add(-SimilarWindow).UTC(), id}, sargs...)
-	rows, err := s.db.Query(ctx, `SELECT d.id, d.status, d.category_code, COALESCE(c.parent_code, ''), d.area_code, d.area_path, d.description, d.created_at, d.search_text
-		FROM demands d JOIN demand_categories c ON c.code = d.category_code
-		WHERE `+cond+` AND d.created_at >= ? AND d.status NOT IN ('closed','merged') AND d.id <> ? AND `+scope, args...)
+	since := at.Add(-SimilarWindow).UTC()
+	args := []any{resArg, since, id}
+	args = append(args, sargs...)
+	args = append(args, streetArg, since, id)
+	args = append(args, related...)
+	args = append(args, sargs...)
+	in := "?" + strings.Repeat(", ?", len(related)-1)
+	cols := `d.id, d.status, d.category_code, COALESCE(c.parent_code, ''), d.area_code, d.area_path, d.description, d.created_at, d.search_text
+		FROM demands d JOIN demand_categories c ON c.code = d.category_code WHERE `
+	open := ` AND d.created_at >= ? AND d.status NOT IN ('closed','merged') AND d.id <> ? AND `
+	rows, err := s.db.Query(ctx, `SELECT `+cols+resCond+open+scope+
+		` UNION SELECT `+cols+streetCond+open+`d.category_code IN (`+in+`) AND `+scope, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "similar")
 	}
 	defer rows.Close()
 	var parent string
-	s.db.QueryRow(ctx, "SELECT COALESCE(parent_code, '') FROM demand_categories WHERE code = ?", category).Scan(&parent)
+	if len(related) > 1 {
+		s.db.QueryRow(ctx, "SELECT COALESCE(parent_code, '') FROM demand_categories WHERE code = ?", category).Scan(&parent)
+	}
 	query := strings.Fields(text)
 	out := []Similar{}
 	for rows.Next() {
@@ -369,4 +387,26 @@ func (s *Service) Rate(ctx context.Context, token, satisfaction string, solved b
 		return nil, err
 	}
 	return s.Track(ctx, token)
+}
+
+// relatedCategories returns the category, its parent, its children and its
+// siblings: complaints about a lift and about the property company may be one.
+func (s *Service) relatedCategories(ctx context.Context, code string) ([]any, error) {
+	cats, err := s.Categories(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	parent := ""
+	for _, c := range cats {
+		if c.Code == code {
+			parent = c.Parent
+		}
+	}
+	out := []any{code}
+	for _, c := range cats {
+		if c.Code != code && (c.Code == parent || c.Parent == code || parent != "" && c.Parent == parent) {
+			out = append(out, c.Code)
+		}
+	}
+	return out, nil
 }
