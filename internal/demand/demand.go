@@ -118,9 +118,10 @@ type Service struct {
 	db     *db.DB
 	clock  clock.Clock
 	notify Notifier
+	sim    *simIndex
 }
 
 // NewService returns the demand service.
 func NewService(d *db.DB, c clock.Clock, n Notifier) *Service {
-	return &Service{db: d, clock: c, notify: n}
+	return &Service{db: d, clock: c, notify: n, sim: &simIndex{}}
 }

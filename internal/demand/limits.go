@@ -70,7 +70,7 @@ func ParseLimit(s string) (Limit, error) {
 
 // digits parses a short run of ASCII digits; strconv.Atoi alone would take "+5".
 func digits(s string) (int, bool) {
-	if s == "" || len(s) > 6 {
+	if s == "" || len(s) > 9 {
 		return 0, false
 	}
 	for i := 0; i < len(s); i++ {

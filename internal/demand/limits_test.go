@@ -63,7 +63,7 @@ func TestParseLimitInvalid(t *testing.T) {
 		{"+5wd", "whole number"},
 		{"wd", "whole number"},
 		{"5 wd", "whole number"},
-		{"1000000wd", "whole number"},
+		{"1000000wd", "at most 250wd"},
 		{"251wd", "at most 250wd"},
 		{"8761h", "over a year"},
 		{"500ms", "whole seconds"},

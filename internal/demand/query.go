@@ -247,60 +247,92 @@ func (s *Service) SimilarText(ctx context.Context, p *auth.Principal, category, 
 
 func (s *Service) similarTo(ctx context.Context, p *auth.Principal, id int64, category, path, text string, at time.Time) ([]Similar, error) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
-	street := "/" + strings.Join(segs[:min(2, len(segs))], "/") + "/"
 	residential := "/" + strings.Join(segs[:min(3, len(segs))], "/") + "/"
 	// Candidates: anything open in the same residential area, plus the same
-	// or related categories elsewhere in the street. Both use indexes, so a
-	// check reads hundreds of rows, not every open demand of the street.
-	related, err := s.relatedCategories(ctx, category)
+	// or related categories elsewhere in the street.
+	related, parent, err := s.relatedCategories(ctx, category)
 	if err != nil {
 		return nil, err
 	}
-	streetCond, streetArg := s.db.Dialect.Subtree("d.area_path", street)
-	resCond, resArg := s.db.Dialect.Subtree("d.area_path", residential)
-	scope, sargs := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path")
-	since := at.Add(-SimilarWindow).UTC()
-	args := []any{resArg, since, id}
-	args = append(args, sargs...)
-	args = append(args, streetArg, since, id)
-	args = append(args, related...)
-	args = append(args, sargs...)
-	in := "?" + strings.Repeat(", ?", len(related)-1)
-	cols := `d.id, d.status, d.category_code, COALESCE(c.parent_code, ''), d.area_code, d.area_path, d.description, d.created_at, d.search_text
-		FROM demands d JOIN demand_categories c ON c.code = d.category_code WHERE `
-	open := ` AND d.created_at >= ? AND d.status NOT IN ('closed','merged') AND d.id <> ? AND `
-	rows, err := s.db.Query(ctx, `SELECT `+cols+resCond+open+scope+
-		` UNION SELECT `+cols+streetCond+open+`d.category_code IN (`+in+`) AND `+scope, args...)
+	scopes := auth.Scope(p, auth.DemandRead)
+	visible := func(path string) bool {
+		for _, sc := range scopes {
+			if strings.HasPrefix(path, sc) {
+				return true
+			}
+		}
+		return false
+	}
+	query := strings.Fields(text)
+	s.sim.mu.Lock()
+	if err := s.sim.catchUp(ctx, s.db, s.clock.Now()); err != nil {
+		s.sim.mu.Unlock()
+		return nil, err
+	}
+	found := s.sim.candidates(streetOf(path), residential, related, at.Add(-SimilarWindow), id, visible, func(e *simEntry) float64 {
+		return Score(query, Candidate{ID: e.id, Bigrams: e.bigrams, SameArea: strings.HasPrefix(e.path, residential), NearArea: true,
+			SameCategory: e.category == category, RelatedCategory: e.category != category && related[e.category] || parent == e.category,
+			AgeDays: at.Sub(e.created).Hours() / 24})
+	})
+	s.sim.mu.Unlock()
+	sort.Slice(found, func(i, j int) bool {
+		return found[i].score > found[j].score || found[i].score == found[j].score && found[i].id < found[j].id
+	})
+	if len(found) > 10 {
+		found = found[:10]
+	}
+	out := []Similar{}
+	if len(found) == 0 {
+		return out, nil
+	}
+	ids := make([]any, len(found))
+	for i, f := range found {
+		ids[i] = f.id
+	}
+	rows, err := s.db.Query(ctx, `SELECT d.id, d.status, d.category_code, d.area_code, d.description, d.created_at FROM demands d
+		WHERE d.status NOT IN ('closed','merged') AND d.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
 	if err != nil {
 		return nil, errs.Wrap(err, "similar")
 	}
 	defer rows.Close()
-	var parent string
-	if len(related) > 1 {
-		s.db.QueryRow(ctx, "SELECT COALESCE(parent_code, '') FROM demand_categories WHERE code = ?", category).Scan(&parent)
-	}
-	query := strings.Fields(text)
-	out := []Similar{}
+	byID := map[int64]Similar{}
 	for rows.Next() {
 		var c Similar
-		var cparent, cpath, ctext string
-		if err := rows.Scan(&c.ID, &c.Status, &c.Category, &cparent, &c.Area, &cpath, &c.Description, &c.CreatedAt, &ctext); err != nil {
+		if err := rows.Scan(&c.ID, &c.Status, &c.Category, &c.Area, &c.Description, &c.CreatedAt); err != nil {
 			return nil, errs.Wrap(err, "scan similar")
 		}
-		c.Score = Score(query, Candidate{ID: c.ID, Bigrams: strings.Fields(ctext),
-			SameArea: strings.HasPrefix(cpath, residential), NearArea: true,
-			SameCategory: c.Category == category, RelatedCategory: parent != "" && (cparent == parent || c.Category == parent) || cparent == category,
-			AgeDays: at.Sub(c.CreatedAt).Hours() / 24})
-		if c.Score >= 0.3 {
-			c.Score = float64(int(c.Score*1000+0.5)) / 1000
+		byID[c.ID] = c
+	}
+	for _, f := range found {
+		if c, ok := byID[f.id]; ok {
+			c.Score = float64(int(f.score*1000+0.5)) / 1000
 			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if len(out) > 10 {
-		out = out[:10]
-	}
 	return out, errs.Wrap(rows.Err(), "similar")
+}
+
+// relatedCategories returns the set of the category, its parent, its
+// children and its siblings (complaints about a lift and about the property
+// company may be one), and the category's parent.
+func (s *Service) relatedCategories(ctx context.Context, code string) (map[string]bool, string, error) {
+	cats, err := s.Categories(ctx, false)
+	if err != nil {
+		return nil, "", err
+	}
+	parent := ""
+	for _, c := range cats {
+		if c.Code == code {
+			parent = c.Parent
+		}
+	}
+	out := map[string]bool{code: true}
+	for _, c := range cats {
+		if c.Code == parent || c.Parent == code || parent != "" && c.Parent == parent {
+			out[c.Code] = true
+		}
+	}
+	return out, parent, nil
 }
 
 // Tracked is what a resident sees through the private tracking link:
@@ -387,26 +419,4 @@ func (s *Service) Rate(ctx context.Context, token, satisfaction string, solved b
 		return nil, err
 	}
 	return s.Track(ctx, token)
-}
-
-// relatedCategories returns the category, its parent, its children and its
-// siblings: complaints about a lift and about the property company may be one.
-func (s *Service) relatedCategories(ctx context.Context, code string) ([]any, error) {
-	cats, err := s.Categories(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	parent := ""
-	for _, c := range cats {
-		if c.Code == code {
-			parent = c.Parent
-		}
-	}
-	out := []any{code}
-	for _, c := range cats {
-		if c.Code != code && (c.Code == parent || c.Parent == code || parent != "" && c.Parent == parent) {
-			out = append(out, c.Code)
-		}
-	}
-	return out, nil
 }

@@ -76,9 +76,10 @@ CREATE INDEX demands_status ON demands(status, area_path text_pattern_ops);
 CREATE INDEX demands_created ON demands(created_at);
 CREATE INDEX demands_dup ON demands(duplicate_of);
 -- Duplicate checks look up the same or related categories in a street; queues look up owners and leads.
-CREATE INDEX demands_cat_created ON demands(category_code, created_at);
+CREATE INDEX demands_cat_path ON demands(category_code, area_path text_pattern_ops, created_at);
 CREATE INDEX demands_owner ON demands(owner_area, status);
 CREATE INDEX demands_lead ON demands(lead_area, status);
+CREATE INDEX demands_updated ON demands(updated_at);
 
 -- Chinese full-text search over the bigram column (DESIGN.md: trigram indexes miss 噪音).
 CREATE INDEX demands_search ON demands USING GIN (to_tsvector('simple', search_text));

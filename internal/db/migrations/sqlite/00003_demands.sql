@@ -76,9 +76,10 @@ CREATE INDEX demands_status ON demands(status, area_path);
 CREATE INDEX demands_created ON demands(created_at);
 CREATE INDEX demands_dup ON demands(duplicate_of);
 -- Duplicate checks look up the same or related categories in a street; queues look up owners and leads.
-CREATE INDEX demands_cat_created ON demands(category_code, created_at);
+CREATE INDEX demands_cat_path ON demands(category_code, area_path, created_at);
 CREATE INDEX demands_owner ON demands(owner_area, status);
 CREATE INDEX demands_lead ON demands(lead_area, status);
+CREATE INDEX demands_updated ON demands(updated_at);
 
 -- Chinese full-text search over the bigram column (DESIGN.md: trigram indexes miss 噪音).
 CREATE VIRTUAL TABLE demands_fts USING fts5(search_text, content='demands', content_rowid='id', tokenize='unicode61');
