@@ -76,7 +76,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		// take the write lock up front so two writers never deadlock on upgrade;
 		// synchronous FULL because an acknowledged change must survive power loss.
 		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-			"&_pragma=synchronous(FULL)&_pragma=mmap_size(1073741824)&_pragma=cache_size(-16000)&_txlock=immediate&_time_format=sqlite"
+			"&_pragma=synchronous(FULL)&_pragma=mmap_size(268435456)&_pragma=cache_size(-8000)&_txlock=immediate&_time_format=sqlite"
 		sdb, err := sql.Open("sqlite", "file:"+path+q)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
