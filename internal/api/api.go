@@ -17,7 +17,9 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 )
 
@@ -26,6 +28,8 @@ type Deps struct {
 	DB     *db.DB
 	Auth   *auth.Service
 	Org    *org.Service
+	Demand *demand.Service // the demand loop (民情诉求), visits, categories, calendar
+	Notify *notify.Service // the staff inbox and webhooks
 	Clock  clock.Clock
 	Logger *slog.Logger
 }

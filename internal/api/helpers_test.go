@@ -15,7 +15,10 @@ import (
 
 	"gongzhi/internal/api"
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 	"gongzhi/internal/testkit"
 )
@@ -27,6 +30,9 @@ type env struct {
 	f      *testkit.Fixture
 	db     *db.DB
 	org    *org.Service
+	demand *demand.Service
+	notify *notify.Service
+	clock  *clock.Fake
 	base   string // server URL including /api/v1
 	tokens map[auth.Role]string
 	logs   *bytes.Buffer
@@ -40,13 +46,15 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	logs := &bytes.Buffer{}
 	logw := &lockedWriter{w: logs}
 	orgs := org.NewService(d, c)
-	h := api.New(api.Deps{DB: d, Auth: f.Auth, Org: orgs, Clock: c,
+	notes := notify.NewService(d, c, notify.Options{})
+	demands := demand.NewService(d, c, notes)
+	h := api.New(api.Deps{DB: d, Auth: f.Auth, Org: orgs, Demand: demands, Notify: notes, Clock: c,
 		Logger: slog.New(slog.NewTextHandler(logw, nil))})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", h)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, f: f, db: d, org: orgs, base: srv.URL + api.Prefix, tokens: map[auth.Role]string{}, logs: logs, logw: logw}
+	e := &env{t: t, f: f, db: d, org: orgs, demand: demands, notify: notes, clock: c, base: srv.URL + api.Prefix, tokens: map[auth.Role]string{}, logs: logs, logw: logw}
 	for _, r := range auth.Roles {
 		e.tokens[r] = e.token(f.Users[r])
 	}

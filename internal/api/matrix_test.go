@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ type matrixTargets struct {
 	branchOut int64      // and on StreetB
 	bodyIn    int64      // a sub-branch on ResA1
 	bodyOut   int64      // a sub-branch on ResB1
+	dm        demandTargets
 	serial    int
 }
 
@@ -310,7 +312,9 @@ func TestMatrix(t *testing.T) {
 		}
 		m.bStaffP = &auth.Principal{UserID: m.bStaff.ID, Username: m.bStaff.Username, Grants: m.bStaff.Grants}
 		m.orgTargets(e)
+		m.demandTargets(e)
 		rows := matrixRows()
+		maps.Copy(rows, demandMatrixRows())
 		seen := map[string]bool{}
 		for _, rt := range api.Routes() {
 			key := rt.Method + " " + rt.Path

@@ -10,7 +10,7 @@ import (
 // Exported so tests and tools check documents against the table itself
 // instead of a second, hand-kept list.
 type Route struct {
-	Method string // GET, POST, PATCH or DELETE
+	Method string // GET, POST, PUT, PATCH or DELETE
 	Path   string // below Prefix, in the form ServeMux and OpenAPI share: /units/{id}
 	Public bool   // served without a bearer token
 }
@@ -71,6 +71,48 @@ func routeTable() []route {
 		{Route{"DELETE", "/grants/{id}", false}, (*server).removeGrant},
 
 		{Route{"GET", "/audit", false}, (*server).listAudit},
+
+		{Route{"GET", "/demand-categories", false}, (*server).listCategories},
+		{Route{"POST", "/demand-categories", false}, (*server).saveCategory},
+		{Route{"GET", "/demand-routes", false}, (*server).listRoutes},
+		{Route{"POST", "/demand-routes", false}, (*server).saveRoute},
+		{Route{"GET", "/calendar", false}, (*server).getCalendar},
+		{Route{"PUT", "/calendar", false}, (*server).putCalendar},
+		{Route{"POST", "/calendar/import", false}, (*server).importCalendar},
+
+		{Route{"GET", "/demands", false}, (*server).listDemands},
+		{Route{"POST", "/demands", false}, (*server).createDemand},
+		{Route{"POST", "/demands/similar", false}, (*server).similarText},
+		{Route{"GET", "/demands/{id}", false}, (*server).getDemand},
+		{Route{"POST", "/demands/{id}/actions", false}, (*server).actOnDemand},
+		{Route{"GET", "/demands/{id}/similar", false}, (*server).similarDemands},
+
+		{Route{"GET", "/stats/demands", false}, (*server).demandStats},
+		{Route{"GET", "/stats/demands/breakdown", false}, (*server).demandBreakdown},
+		{Route{"GET", "/stats/demands/export.xlsx", false}, (*server).exportDemandStats},
+
+		{Route{"GET", "/inbox", false}, (*server).listInbox},
+		{Route{"POST", "/inbox/read", false}, (*server).markRead},
+
+		{Route{"GET", "/webhooks", false}, (*server).listWebhooks},
+		{Route{"POST", "/webhooks", false}, (*server).createWebhook},
+		{Route{"PATCH", "/webhooks/{id}", false}, (*server).updateWebhook},
+		{Route{"DELETE", "/webhooks/{id}", false}, (*server).deleteWebhook},
+		{Route{"POST", "/webhooks/{id}/rotate", false}, (*server).rotateWebhook},
+		{Route{"GET", "/webhooks/{id}/deliveries", false}, (*server).listDeliveries},
+		{Route{"POST", "/webhook-deliveries/{id}/redeliver", false}, (*server).redeliver},
+
+		{Route{"GET", "/visit-campaigns", false}, (*server).listCampaigns},
+		{Route{"POST", "/visit-campaigns", false}, (*server).createCampaign},
+		{Route{"GET", "/visit-campaigns/{id}/teams", false}, (*server).listTeams},
+		{Route{"POST", "/visit-campaigns/{id}/teams", false}, (*server).addTeam},
+		{Route{"GET", "/visit-campaigns/{id}/coverage", false}, (*server).visitCoverage},
+		{Route{"POST", "/visits", false}, (*server).recordVisit},
+
+		// The resident's private tracking link: the only routes besides this
+		// document that take no token. The token in the path is the credential.
+		{Route{"GET", "/track/{token}", true}, (*server).track},
+		{Route{"POST", "/track/{token}/rate", true}, (*server).rate},
 	}
 }
 

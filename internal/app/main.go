@@ -84,13 +84,13 @@ func (m *Main) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger,
+	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Clock: m.Clock, Logger: m.Logger,
 		SecureCookies: m.Config.SecureCookies, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Clock: m.Clock, Logger: m.Logger}))
 	var district string // the jurisdiction Open311 serves: the root of the area tree
 	if err := m.DB.QueryRow(context.Background(), "SELECT code FROM areas WHERE parent_code IS NULL ORDER BY code LIMIT 1").Scan(&district); err != nil {
 		district = ""

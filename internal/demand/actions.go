@@ -81,8 +81,13 @@ func (s *Service) mayAct(ctx context.Context, q db.Querier, p *auth.Principal, d
 			return errs.New(errs.EFORBIDDEN, "a second person must approve what you marked")
 		}
 		return auth.Authorize(p, auth.DemandApprove, d.AreaPath)
-	case ActNote:
-		return nil
+	case ActNote: // anyone who works on it; auditors only read
+		for _, area := range append([]string{d.Lead}, d.CoBodies...) {
+			if area != "" && at(area, auth.DemandHandle) == nil {
+				return nil
+			}
+		}
+		return at(d.Owner, auth.DemandDispatch)
 	}
 	return errs.Invalid("action", "unknown action %q", in.Action)
 }

@@ -39,9 +39,9 @@ type Calendar struct {
 // CalendarDay is one exception to the Mon–Fri week: a public holiday (节假日)
 // or a weekend day worked in exchange (调休上班), as published each year.
 type CalendarDay struct {
-	Date string // 2026-10-01, in Asia/Shanghai
-	Kind string // KindHoliday or KindWorkday
-	Name string // 国庆节
+	Date string `json:"date"` // 2026-10-01, in Asia/Shanghai
+	Kind string `json:"kind"` // KindHoliday or KindWorkday
+	Name string `json:"name"` // 国庆节
 }
 
 // NewCalendar builds a calendar from its exception days. Every bad entry —

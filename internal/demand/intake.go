@@ -48,8 +48,8 @@ type Filed struct {
 	Token  string
 }
 
-// dispatchers are the roles whose staff own and dispatch demands.
-var dispatchers = []auth.Role{auth.StreetStaff, auth.CommunityStaff}
+// channelNames are the channels as the timeline shows them.
+var channelNames = map[Channel]string{Visit: "走访", Hotline: "热线", Online: "网上", Grid: "网格巡查", Meeting: "议事会", Mailbox: "信箱"}
 
 // Intake files a demand. p is nil for a resident filing without an account
 // (public page, Open311 with an API key acting for a resident).
@@ -175,7 +175,7 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 		strings.TrimSpace(in.Reporter.Email), hashToken(pd.token), now); err != nil {
 		return errs.Wrap(err, "insert reporter")
 	}
-	if err := event(ctx, tx, d.ID, now, actorID, actor, "receive", "", Received, "渠道: "+in.Channel, true); err != nil {
+	if err := event(ctx, tx, d.ID, now, actorID, actor, "receive", "", Received, "渠道："+channelNames[Channel(in.Channel)], true); err != nil {
 		return err
 	}
 	if err := scheduleDeadlines(ctx, tx, d, now, true); err != nil {

@@ -175,9 +175,13 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 		if err != nil {
 			return nil, 0, errs.Wrap(err, "scan demand")
 		}
+		d.CoBodies = []string{}
 		out = append(out, *d)
 	}
-	return out, total, errs.Wrap(rows.Err(), "demands")
+	if err := rows.Err(); err != nil {
+		return nil, 0, errs.Wrap(err, "demands")
+	}
+	return out, total, coBodiesOf(ctx, s.db, out)
 }
 
 // searchCond matches the bigram column: FTS5 on SQLite, a GIN-indexed
@@ -375,7 +379,9 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 	}
 	for i := range ev {
 		if ev[i].Actor != "系统" && ev[i].Actor != "居民" {
-			ev[i].Actor = "工作人员" // staff names are not for public pages
+			// Staff names and notes are not for public pages: a contact note
+			// often names the resident, and after a merge others read this link.
+			ev[i].Actor, ev[i].Note = "工作人员", ""
 		}
 	}
 	return &Tracked{ID: d.ID, Category: d.Category, CategoryName: d.CategoryName, Status: d.Status, AreaName: d.AreaName,
@@ -419,4 +425,30 @@ func (s *Service) Rate(ctx context.Context, token, satisfaction string, solved b
 		return nil, err
 	}
 	return s.Track(ctx, token)
+}
+
+// coBodiesOf fills the co-handling bodies of a page of demands in one query.
+func coBodiesOf(ctx context.Context, q db.Querier, ds []Demand) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	ids := make([]any, len(ds))
+	at := map[int64]int{}
+	for i, d := range ds {
+		ids[i], at[d.ID] = d.ID, i
+	}
+	rows, err := q.Query(ctx, "SELECT demand_id, area_code FROM demand_co_bodies WHERE demand_id IN (?"+strings.Repeat(", ?", len(ids)-1)+") ORDER BY area_code", ids...)
+	if err != nil {
+		return errs.Wrap(err, "co-bodies")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			return errs.Wrap(err, "co-body")
+		}
+		ds[at[id]].CoBodies = append(ds[at[id]].CoBodies, c)
+	}
+	return errs.Wrap(rows.Err(), "co-bodies")
 }

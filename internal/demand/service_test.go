@@ -313,3 +313,25 @@ func TestIntakeValidation(t *testing.T) {
 		}
 	})
 }
+
+func TestDispatchByRoutingRule(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		street, community := e.f.Users[auth.StreetStaff], e.f.Users[auth.CommunityStaff]
+		dm := e.file(t, community, "property", testkit.ResA1, "楼道灯坏了").Demand
+		if _, err := e.s.Act(e.ctx, community, dm.ID, demand.ActionInput{Action: demand.ActDispatch}); errs.Code(err) != errs.EINVALID {
+			t.Fatalf("dispatch with no lead and no rule: %v", err)
+		}
+		if _, err := e.s.SaveRoute(e.ctx, street, demand.Route{Category: "property", Area: testkit.StreetA, BodyArea: testkit.GridA1}); err != nil {
+			t.Fatal(err)
+		}
+		got := e.act(t, community, dm.ID, demand.ActionInput{Action: demand.ActDispatch})
+		if got.Lead != testkit.GridA1 || got.Status != demand.Dispatched {
+			t.Fatalf("dispatched by rule to %q (%s), want %s", got.Lead, got.Status, testkit.GridA1)
+		}
+		full, _ := e.s.Get(e.ctx, community, dm.ID)
+		if full.Events[0].Note != "渠道：热线" {
+			t.Fatalf("receipt note %q", full.Events[0].Note)
+		}
+	})
+}

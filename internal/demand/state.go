@@ -117,10 +117,7 @@ func Next(f Facts, in ActionInput) (Status, error) {
 		if f.Status != Received && f.Status != Returned {
 			return notNow()
 		}
-		if in.Lead == "" && in.LeadUnit == nil {
-			return f.Status, errs.Invalid("lead", "lead is required for dispatch: the area code of the body that will handle it")
-		}
-		return Dispatched, nil
+		return Dispatched, nil // without a lead, the routing rule names it (checked when applied)
 	case ActSign:
 		if f.Status != Dispatched {
 			return notNow()

@@ -27,7 +27,7 @@ func TestNext(t *testing.T) {
 		code string
 	}{
 		{"dispatch received", f(demand.Received), demand.ActionInput{Action: demand.ActDispatch, Lead: "310104001"}, demand.Dispatched, ""},
-		{"dispatch needs lead", f(demand.Received), in(demand.ActDispatch), demand.Received, errs.EINVALID},
+		{"dispatch by routing rule", f(demand.Received), in(demand.ActDispatch), demand.Dispatched, ""},
 		{"re-dispatch returned", f(demand.Returned), demand.ActionInput{Action: demand.ActDispatch, Lead: "x"}, demand.Dispatched, ""},
 		{"dispatch twice", f(demand.Dispatched), demand.ActionInput{Action: demand.ActDispatch, Lead: "x"}, demand.Dispatched, errs.ECONFLICT},
 		{"sign", f(demand.Dispatched), in(demand.ActSign), demand.Signed, ""},

@@ -53,6 +53,9 @@ type VisitRecord struct {
 	Met       string  `json:"met"`
 	Raised    string  `json:"raised"`
 	Demands   []int64 `json:"demands"`
+	// Tokens are the private tracking tokens of the demands filed, shown
+	// once so the team can hand them to the residents who raised them.
+	Tokens []string `json:"tracking_tokens,omitempty"`
 }
 
 var quarterRE = regexp.MustCompile(`^(\d{4})Q([1-4])$`)
@@ -262,6 +265,7 @@ func (s *Service) RecordVisit(ctx context.Context, p *auth.Principal, v VisitRec
 				return errs.Wrap(err, "visit demand")
 			}
 			v.Demands = append(v.Demands, pd.d.ID)
+			v.Tokens = append(v.Tokens, pd.token)
 		}
 		return auth.Record(ctx, tx, s.clock.Now(), p, auth.Change{Action: "create", Entity: "visit", EntityID: strconv.FormatInt(id, 10), AreaPath: path, After: v})
 	})

@@ -12,6 +12,7 @@ type homePage struct {
 	Grants   []homeGrant
 	Staff    bool          // has any working area beyond browsing (units, coverage, users, audit)
 	Coverage *org.Coverage // figures of the user's coverage area, when they may read them
+	Report   bool          // no staff work on demands: offer the residents' form
 }
 
 // homeGrant is one role on one area with the links that role may follow there.
@@ -20,6 +21,7 @@ type homeGrant struct {
 	AreaCode, AreaName                    string
 	Units, Coverage, Import, Users, Audit bool
 	NewUnit                               bool
+	Demands, Intake, Dashboard            bool
 }
 
 // home is the dashboard: one card per grant with that role's work, plus the
@@ -32,10 +34,13 @@ func (s *server) home(w http.ResponseWriter, r *http.Request, rq *request) error
 		can := func(perm auth.Perm) bool { return auth.Authorize(p, perm, g.AreaPath) == nil }
 		hg := homeGrant{Role: string(g.Role), AreaCode: g.AreaCode, AreaName: g.AreaName,
 			Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead), Import: can(auth.UnitWrite),
-			NewUnit: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead)}
-		page.Staff = page.Staff || hg.Units || hg.Coverage || hg.Users || hg.Audit
+			NewUnit: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
+			Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake)}
+		hg.Dashboard = hg.Demands && (g.Role == auth.DistrictAdmin || g.Role == auth.StreetStaff || g.Role == auth.CommunityStaff || g.Role == auth.Auditor)
+		page.Staff = page.Staff || hg.Units || hg.Coverage || hg.Users || hg.Audit || hg.Demands
 		page.Grants = append(page.Grants, hg)
 	}
+	page.Report = auth.AuthorizeAny(p, auth.DemandRead) != nil
 	if code := homeArea(p, auth.CoverageRead); code != "" {
 		cov, _, err := s.Org.CoverageOf(r.Context(), p, code)
 		if err != nil {

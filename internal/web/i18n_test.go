@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 )
 
@@ -123,6 +125,34 @@ func TestUsedKeysExist(t *testing.T) {
 	for _, c := range []string{errs.EINVALID, errs.EUNAUTHORIZED, errs.EFORBIDDEN, errs.ENOTFOUND, errs.ECONFLICT, errs.ETOOLARGE, errs.ETOOMANY, errs.EINTERNAL} {
 		used["error."+strings.ToLower(c)+".title"] = "errs codes"
 		used["error."+strings.ToLower(c)+".message"] = "errs codes"
+	}
+	for _, st := range demand.Statuses {
+		used["demand.status."+string(st)] = "demand.Statuses"
+	}
+	for _, a := range demand.Actions {
+		used["demand.action."+string(a)] = "demand.Actions"
+		used["demand.event."+string(a)] = "demand.Actions"
+	}
+	for _, e := range []string{"receive", "merge_in", "overdue", "escalate"} {
+		used["demand.event."+e] = "timeline events the service writes"
+	}
+	for _, c := range demand.Channels {
+		used["demand.channel."+string(c)] = "demand.Channels"
+	}
+	for _, o := range []string{demand.OutcomeSolved, demand.OutcomePartly, demand.OutcomeNotSolved} {
+		used["demand.outcome."+o] = "demand outcomes"
+	}
+	for _, sat := range []string{demand.Satisfied, demand.BasicSatisfied, demand.Dissatisfied} {
+		used["demand.sat."+sat] = "demand satisfaction"
+	}
+	for _, u := range []string{"pending", "approved", "refused"} {
+		used["demand.unreasonable."+u] = "Demand.Unreasonable"
+	}
+	for _, k := range notify.Kinds {
+		used["inbox.kind."+string(k)] = "notify.Kinds"
+	}
+	for _, r := range []string{"cadre", "deputy", "cppcc", "lawyer"} {
+		used["visit.role."+r] = "visit team member roles"
 	}
 	for _, path := range catalogFiles {
 		c := readCatalog(t, path)

@@ -20,12 +20,19 @@ type view struct {
 	Nav     nav
 	Charts  bool     // load ECharts (only pages with charts: it is 1 MB)
 	Scripts []string // extra page scripts, by asset name
+	Tab     string   // which tab of a section's sub-navigation is current
+	NoIndex bool     // keep search engines off (private tracking pages)
+	Staff   bool     // signed-in staff: the inbox badge shows
+	Unread  int      // unread inbox notices, for the badge
 	Data    any
 }
 
 // nav says which top-bar entries the user may use; Authorize decides, not us.
 type nav struct {
 	Areas, Org, Units, Coverage, Import, Users, Audit bool
+	// The demand loop: Demands reads them, Intake files them, Dispatch routes
+	// them (and runs visiting campaigns), DemandAdmin edits categories.
+	Demands, Intake, Dispatch, DemandAdmin bool
 }
 
 // navFor asks Authorize which top-bar entries p may use.
@@ -34,6 +41,8 @@ func navFor(p *auth.Principal) nav {
 	return nav{
 		Areas: can(auth.AreaRead), Org: can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
 		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
+		Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake), Dispatch: can(auth.DemandDispatch),
+		DemandAdmin: can(auth.DemandAdmin),
 	}
 }
 
@@ -45,6 +54,10 @@ func (rq *request) view(r *http.Request, section, titleKey string, data any) *vi
 	}
 	if rq.P != nil {
 		v.Nav = navFor(rq.P)
+		v.Staff = v.Nav.Demands
+		if v.Staff && rq.unread != nil {
+			v.Unread = rq.unread()
+		}
 	}
 	return v
 }

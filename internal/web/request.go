@@ -23,6 +23,9 @@ type request struct {
 	Token string          // the session token, for logout
 	Lang  string
 	cat   catalog
+	// unread counts the user's unread notices for the top-bar badge; it
+	// runs only when a page is drawn for signed-in staff.
+	unread func() int
 }
 
 // T translates key in the request's language.
@@ -54,6 +57,16 @@ func (s *server) resolve(r *http.Request) *request {
 	}
 	rq.Lang = requestLang(r, rq.P)
 	rq.cat = s.cats[rq.Lang]
+	if rq.P != nil {
+		ctx, p := r.Context(), rq.P
+		rq.unread = func() int {
+			_, _, n, err := s.Notify.Inbox(ctx, p, true, 1, 1)
+			if err != nil {
+				s.Logger.Error("inbox badge", "err", err)
+			}
+			return n
+		}
+	}
 	return rq
 }
 

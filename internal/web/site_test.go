@@ -13,7 +13,10 @@ import (
 	"testing"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 	"gongzhi/internal/testkit"
 	"gongzhi/internal/web"
@@ -21,10 +24,13 @@ import (
 
 // site is the web surface over a fixture district, served on a real port.
 type site struct {
-	URL string
-	F   *testkit.Fixture
-	DB  *db.DB
-	Org *org.Service
+	URL    string
+	F      *testkit.Fixture
+	DB     *db.DB
+	Org    *org.Service
+	Demand *demand.Service
+	Notify *notify.Service
+	Clock  *clock.Fake
 }
 
 // newSite serves web.New over a fresh fixture district in d.
@@ -32,7 +38,9 @@ func newSite(t *testing.T, d *db.DB, tweak ...func(*web.Deps)) *site {
 	t.Helper()
 	f := testkit.NewFixture(t, d)
 	clk := testkit.Clock()
+	nt := notify.NewService(d, clk, notify.Options{})
 	deps := web.Deps{DB: d, Auth: f.Auth, Org: org.NewService(d, clk), Clock: clk,
+		Demand: demand.NewService(d, clk, nt), Notify: nt,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, fn := range tweak {
 		fn(&deps)
@@ -43,7 +51,7 @@ func newSite(t *testing.T, d *db.DB, tweak ...func(*web.Deps)) *site {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &site{URL: srv.URL, F: f, DB: d, Org: deps.Org}
+	return &site{URL: srv.URL, F: f, DB: d, Org: deps.Org, Demand: deps.Demand, Notify: nt, Clock: clk}
 }
 
 // browser is a cookie-keeping client that does not follow redirects, so

@@ -19,7 +19,7 @@ import (
 var templateFS embed.FS
 
 // layoutFiles are parsed into every page: the base layout and shared pieces.
-var layoutFiles = []string{"templates/base.html", "templates/parts.html"}
+var layoutFiles = []string{"templates/base.html", "templates/parts.html", "templates/demand_parts.html"}
 
 // templates holds one parsed set per page. They are never executed
 // themselves: html/template refuses to Clone a set after it ran, and each
@@ -92,6 +92,13 @@ func (s *server) staticFuncs() template.FuncMap {
 		"itoa":     strconv.Itoa,
 		"unitsURL": unitsURL,
 		"indent":   func(level string) string { return strings.Repeat("\u3000", levelDepth[level]) },
+		"dtlocal":  dtLocal,
+		"day":      func(t time.Time) string { return t.In(clock.Shanghai).Format(time.DateOnly) },
+		"short":    shorten,
+		"score":    func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
+		"i64":      func(n int64) string { return strconv.FormatInt(n, 10) },
+		"list":     func(xs ...string) []string { return xs },
+		"truthy":   func(b *bool) bool { return b != nil && *b },
 	}
 }
 
@@ -101,6 +108,23 @@ func showTime(t time.Time) string {
 		return ""
 	}
 	return t.In(clock.Shanghai).Format("2006-01-02 15:04")
+}
+
+// dtLocal writes t as an <input type="datetime-local"> value in Shanghai time.
+func dtLocal(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(clock.Shanghai).Format("2006-01-02T15:04")
+}
+
+// shorten cuts s to n characters with an ellipsis, for list cells.
+func shorten(n int, s string) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 // pct shows a rate as a percentage with one decimal, or a dash when there is nothing to rate.

@@ -13,10 +13,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 )
 
@@ -25,6 +28,8 @@ type Deps struct {
 	DB     *db.DB
 	Auth   *auth.Service
 	Org    *org.Service
+	Demand *demand.Service
+	Notify *notify.Service
 	Clock  clock.Clock
 	Logger *slog.Logger
 	// SecureCookies forces the Secure flag; otherwise it is set when the
@@ -48,15 +53,23 @@ const formLimit = 1 << 20
 // server holds what every handler shares; it is built once by New.
 type server struct {
 	Deps
-	tpl    *templates
-	cats   catalogs
-	assets *assets
+	tpl     *templates
+	cats    catalogs
+	assets  *assets
+	reports *auth.Throttle // residents' filings per client address (/report)
 }
+
+// Residents file without an account, so /report is limited per client
+// address: enough for a family, too few for a script.
+const (
+	reportLimit  = 10
+	reportWindow = 10 * time.Minute
+)
 
 // New returns the handler for every page and static file.
 func New(d Deps) (http.Handler, error) {
-	if d.DB == nil || d.Auth == nil || d.Org == nil {
-		return nil, fmt.Errorf("web: Deps.DB, Deps.Auth and Deps.Org are required")
+	if d.DB == nil || d.Auth == nil || d.Org == nil || d.Demand == nil || d.Notify == nil {
+		return nil, fmt.Errorf("web: Deps.DB, Deps.Auth, Deps.Org, Deps.Demand and Deps.Notify are required")
 	}
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
@@ -67,7 +80,7 @@ func New(d Deps) (http.Handler, error) {
 	if d.MaxUploadBytes <= 0 {
 		d.MaxUploadBytes = DefaultMaxUpload
 	}
-	s := &server{Deps: d}
+	s := &server{Deps: d, reports: auth.NewThrottle(d.Clock, reportWindow)}
 	var err error
 	if s.cats, err = loadCatalogs(); err != nil {
 		return nil, err
@@ -144,6 +157,43 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /tokens/{id}/revoke", s.post(formLimit, s.tokenRevoke))
 
 	mux.HandleFunc("GET /audit", s.page(s.auditList))
+
+	// The demand loop (民情诉求): staff pages.
+	mux.HandleFunc("GET /queue", s.page(s.queue))
+	mux.HandleFunc("GET /demands", s.page(s.demandSearch))
+	mux.HandleFunc("GET /demands/new", s.page(s.intakeForm))
+	mux.HandleFunc("POST /demands", s.post(formLimit, s.intake))
+	mux.HandleFunc("POST /demands/similar", s.post(formLimit, s.similarFragment))
+	mux.HandleFunc("GET /demands/dashboard", s.page(s.demandDashboard))
+	mux.HandleFunc("GET /demands/dashboard/export.xlsx", s.page(s.demandDashboardExport))
+	mux.HandleFunc("GET /demands/{id}", s.page(s.demandPage))
+	mux.HandleFunc("POST /demands/{id}/actions", s.post(formLimit, s.demandAct))
+
+	mux.HandleFunc("GET /visits", s.page(s.campaignList))
+	mux.HandleFunc("POST /visits", s.post(formLimit, s.campaignCreate))
+	mux.HandleFunc("GET /visits/{id}", s.page(s.campaignPage))
+	mux.HandleFunc("POST /visits/{id}/teams", s.post(formLimit, s.teamAdd))
+	mux.HandleFunc("POST /visits/{id}/visits", s.post(formLimit, s.visitRecord))
+
+	mux.HandleFunc("GET /admin/categories", s.page(s.categoryList))
+	mux.HandleFunc("GET /admin/categories/new", s.page(s.categoryNewForm))
+	mux.HandleFunc("GET /admin/categories/{code}/edit", s.page(s.categoryEditForm))
+	mux.HandleFunc("POST /admin/categories", s.post(formLimit, s.categorySave))
+	mux.HandleFunc("GET /admin/routes", s.page(s.routeList))
+	mux.HandleFunc("POST /admin/routes", s.post(formLimit, s.routeSave))
+	mux.HandleFunc("GET /admin/calendar", s.page(s.calendarPage))
+	mux.HandleFunc("POST /admin/calendar", s.page(s.calendarUpload)) // parses its own multipart body, checks CSRF itself
+	mux.HandleFunc("POST /admin/calendar/2026", s.post(formLimit, s.calendarLoad2026))
+
+	mux.HandleFunc("GET /inbox", s.page(s.inbox))
+	mux.HandleFunc("POST /inbox/read", s.post(formLimit, s.inboxRead))
+	mux.HandleFunc("POST /inbox/read-all", s.post(formLimit, s.inboxReadAll))
+
+	// Residents: no account, no login; the tracking token is the key.
+	mux.HandleFunc("GET /report", s.public(s.reportForm))
+	mux.HandleFunc("POST /report", s.public(s.report))
+	mux.HandleFunc("GET /t/{token}", s.public(s.track))
+	mux.HandleFunc("POST /t/{token}/rate", s.public(s.rate))
 
 	mux.HandleFunc("/", s.public(s.notFound))
 	return mux

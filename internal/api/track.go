@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/errs"
+)
+
+// The tracking endpoints are the resident's door: no account and no token,
+// only the private link's secret in the path. They show progress and
+// nobody's personal data.
+
+// trackedJSON is what GET /track/{token} shows. It is built field by field
+// from demand.Tracked, so a field added there does not reach the public
+// unseen.
+type trackedJSON struct {
+	ID           int64          `json:"id"`
+	Category     string         `json:"category"`
+	CategoryName string         `json:"category_name"`
+	Status       demand.Status  `json:"status"`
+	AreaName     string         `json:"area_name"`
+	Description  string         `json:"description"`
+	CreatedAt    time.Time      `json:"created_at"`
+	ResolveDue   time.Time      `json:"resolve_due"`
+	Outcome      string         `json:"outcome"`
+	Resolution   string         `json:"resolution"`
+	CanRate      bool           `json:"can_rate"`
+	MyRating     string         `json:"my_rating"`
+	RatedAt      *time.Time     `json:"rated_at"`
+	Events       []trackedEvent `json:"events"`
+}
+
+// trackedEvent is a step of the public timeline: what happened and when.
+// Staff notes are left out: they are written for colleagues and may name
+// the people involved; what was done reaches the resident as resolution.
+type trackedEvent struct {
+	At     time.Time     `json:"at"`
+	Actor  string        `json:"actor"` // 居民, 工作人员 or 系统, never a name
+	Action string        `json:"action"`
+	From   demand.Status `json:"from,omitempty"`
+	To     demand.Status `json:"to,omitempty"`
+}
+
+// digitRun finds phone and ID numbers typed into free text.
+var digitRun = regexp.MustCompile(`\d{7,}`)
+
+// scrub masks the long digit runs of free text: after a merge, the link
+// shows a demand whose text another resident wrote.
+func scrub(s string) string {
+	return digitRun.ReplaceAllStringFunc(s, auth.MaskPhone)
+}
+
+func trackedOf(t *demand.Tracked) trackedJSON {
+	out := trackedJSON{ID: t.ID, Category: t.Category, CategoryName: t.CategoryName, Status: t.Status, AreaName: t.AreaName,
+		Description: scrub(t.Description), CreatedAt: t.CreatedAt, ResolveDue: t.ResolveDue, Outcome: t.Outcome,
+		Resolution: scrub(t.Resolution), CanRate: t.CanRate, MyRating: t.MyRating, RatedAt: t.RatedAt, Events: []trackedEvent{}}
+	for _, e := range t.Events {
+		out.Events = append(out.Events, trackedEvent{At: e.At, Actor: e.Actor, Action: e.Action, From: e.From, To: e.To})
+	}
+	return out
+}
+
+// track serves GET /track/{token}, without a bearer token.
+func (s *server) track(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	t, err := s.Demand.Track(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, trackedOf(t))
+	return nil
+}
+
+// rateBody is the body of POST /track/{token}/rate.
+type rateBody struct {
+	Satisfaction string `json:"satisfaction"`
+	Solved       *bool  `json:"solved"`
+}
+
+// rate serves POST /track/{token}/rate: the resident's callback through the
+// link. The first rating of a resolved demand closes it (or, dissatisfied,
+// sends it back for a second handling); each reporter rates once (409 after).
+func (s *server) rate(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	var in rateBody
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Solved == nil {
+		return errs.Invalid("solved", "solved is required: true or false")
+	}
+	t, err := s.Demand.Rate(r.Context(), r.PathValue("token"), in.Satisfaction, *in.Solved)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, trackedOf(t))
+	return nil
+}

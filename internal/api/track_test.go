@@ -1,0 +1,87 @@
+package api_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"gongzhi/internal/api"
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/testkit"
+)
+
+// TestPublicRoutes pins the routes served without a bearer token: this
+// document and the resident's tracking link, nothing else.
+func TestPublicRoutes(t *testing.T) {
+	var public []string
+	for _, rt := range api.Routes() {
+		if rt.Public {
+			public = append(public, rt.Method+" "+rt.Path)
+		}
+	}
+	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/{token}/rate"}
+	if !slices.Equal(public, want) {
+		t.Errorf("public routes %v, want exactly %v", public, want)
+	}
+}
+
+// TestTracking follows a demand through the resident's link: no account,
+// no token, and no one's personal data in any answer.
+func TestTracking(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.seedCategories()
+		// The resident typed their phone into the text; staff wrote the name into notes.
+		f := e.fileDirect(testkit.ResA1, "sanitation", "楼道堆物很多，我的电话"+reporterPhone+"，请联系")
+		id := f.Demand.ID
+		e.mustAct(auth.CommunityStaff, id, map[string]any{"action": "dispatch", "lead": testkit.ResA1, "note": "请联系" + reporterName})
+		e.mustAct(auth.CommunityStaff, id, map[string]any{"action": "sign"})
+		e.mustAct(auth.CommunityStaff, id, map[string]any{"action": "contact", "note": "已电话联系" + reporterName + " " + reporterPhone})
+
+		noPersonalData := func(r resp) {
+			t.Helper()
+			for _, s := range []string{reporterName, reporterPhone, "王**", "community_staff", "district_admin", "13900001111", "reporters", "note"} {
+				if strings.Contains(r.String(), s) {
+					t.Errorf("public answer shows %q: %s", s, r.body)
+				}
+			}
+		}
+		wantError(t, e.do("", "POST", "/track/"+f.Token+"/rate", map[string]any{"satisfaction": "satisfied", "solved": true}), 409, "ECONFLICT", "")
+		res := e.do("", "GET", "/track/"+f.Token, nil)
+		if res.status != 200 {
+			t.Fatalf("track: %d %s", res.status, res.body)
+		}
+		conforms(t, "Tracked", res)
+		noPersonalData(res)
+		testkit.Contains(t, res.String(), `"status":"in_progress"`, `"can_rate":false`, "139****5678", `"actor":"工作人员"`)
+		// A bearer header, even a bad one, changes nothing on a public route.
+		if r := e.do("not-a-token", "GET", "/track/"+f.Token, nil); r.status != 200 {
+			t.Errorf("track with a bad bearer token: %d", r.status)
+		}
+
+		e.mustAct(auth.CommunityStaff, id, map[string]any{"action": "resolve", "outcome": "solved", "resolution": "已清理，联系" + reporterName})
+		for _, c := range []struct {
+			body  any
+			field string
+		}{
+			{map[string]any{"satisfaction": "great", "solved": true}, "satisfaction"},
+			{map[string]any{"satisfaction": "satisfied"}, "solved"},
+			{map[string]any{"satisfaction": "satisfied", "solved": "yes"}, "solved"},
+			{map[string]any{"satisfaction": "satisfied", "solved": true, "name": reporterName}, "name"},
+		} {
+			wantError(t, e.do("", "POST", "/track/"+f.Token+"/rate", c.body), 400, "EINVALID", c.field)
+		}
+		// Dissatisfied: back for a second handling, and the link says so.
+		res = e.do("", "POST", "/track/"+f.Token+"/rate", map[string]any{"satisfaction": "dissatisfied", "solved": false})
+		if res.status != 200 {
+			t.Fatalf("rate: %d %s", res.status, res.body)
+		}
+		conforms(t, "Tracked", res)
+		noPersonalData(res)
+		testkit.Contains(t, res.String(), `"status":"dispatched"`, `"my_rating":"dissatisfied"`)
+
+		wantError(t, e.do("", "GET", "/track/nosuchtoken", nil), 404, "ENOTFOUND", "")
+		wantError(t, e.do("", "POST", "/track/nosuchtoken/rate", map[string]any{"satisfaction": "satisfied", "solved": true}), 404, "ENOTFOUND", "")
+	})
+}

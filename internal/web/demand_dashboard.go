@@ -1,0 +1,312 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/org"
+)
+
+// dashPage is the data of demand_dashboard.html.
+type dashPage struct {
+	Area         org.Area
+	From, To     string
+	Crumbs       []crumb
+	Areas        []areaOption
+	Total        demand.Stats
+	ByCategory   []demand.Figure
+	ByArea       []demand.Figure
+	HasBreakdown bool // false below residential level, where only the totals exist
+	Chart        dashChart
+	ExportURL    string
+}
+
+// dashChart feeds static/demand_dashboard.js as JSON in the page.
+type dashChart struct {
+	Days         []string     `json:"days"`
+	Received     []int        `json:"received"`
+	Response     []*float64   `json:"response"` // percent; null when nothing to rate that day
+	Resolution   []*float64   `json:"resolution"`
+	Satisfaction []*float64   `json:"satisfaction"`
+	Categories   []string     `json:"categories"` // hot categories, most received first
+	CatReceived  []int        `json:"cat_received"`
+	Areas        []chartArea  `json:"areas"` // child areas, for drill-down
+	AreaOverdue  []int        `json:"area_overdue"`
+	HeatCats     []string     `json:"heat_cats"`
+	Heat         [][3]float64 `json:"heat"` // [category index, area index, received]
+	HeatMax      int          `json:"heat_max"`
+	Drill        bool         `json:"drill"`
+	From         string       `json:"from"`
+	To           string       `json:"to"`
+	Labels       dashLabels   `json:"labels"`
+}
+
+// dashLabels are the chart texts in the user's language.
+type dashLabels struct {
+	Received     string `json:"received"`
+	Response     string `json:"response"`
+	Resolution   string `json:"resolution"`
+	Satisfaction string `json:"satisfaction"`
+	Rate         string `json:"rate"`
+	Count        string `json:"count"`
+	Overdue      string `json:"overdue"`
+}
+
+// heatCategories is how many hot categories the heat map shows.
+const heatCategories = 8
+
+// dashFilter reads ?area=&from=&to=, defaulting to the user's area and the
+// last 30 days.
+func (s *server) dashFilter(r *http.Request, p *auth.Principal) demand.StatsFilter {
+	q := r.URL.Query()
+	f := demand.StatsFilter{Area: q.Get("area"), From: q.Get("from"), To: q.Get("to")}
+	if f.Area == "" {
+		f.Area = homeArea(p, auth.DemandRead)
+	}
+	today := s.today()
+	if f.To == "" {
+		f.To = today.Format(time.DateOnly)
+	}
+	if f.From == "" {
+		f.From = today.AddDate(0, 0, -29).Format(time.DateOnly)
+	}
+	return f
+}
+
+// breakdown reads the figures of one area and period. Below residential
+// level the service keeps only totals, so full is false and only Total is set.
+func (s *server) breakdown(ctx context.Context, p *auth.Principal, f demand.StatsFilter) (b demand.Breakdown, full bool, err error) {
+	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
+		return b, false, err
+	}
+	b, err = s.Demand.Breakdown(ctx, p, f)
+	if errs.Code(err) == errs.EINVALID {
+		if st, serr := s.Demand.Stats(ctx, p, f); serr == nil {
+			return demand.Breakdown{Total: st}, false, nil
+		}
+	}
+	return b, err == nil, err
+}
+
+// dashboardData gathers the page's figures and charts.
+func (s *server) dashboardData(ctx context.Context, rq *request, f demand.StatsFilter) (dashPage, error) {
+	page := dashPage{From: f.From, To: f.To}
+	b, full, err := s.breakdown(ctx, rq.P, f)
+	if err != nil {
+		return page, err
+	}
+	page.HasBreakdown = full
+	page.Total, page.ByCategory, page.ByArea = b.Total, b.ByCategory, b.ByArea
+	if page.Area, err = s.Org.Area(ctx, rq.P, f.Area); err != nil {
+		return page, err
+	}
+	if full {
+		page.Chart, err = s.dashChartOf(ctx, rq, f, b)
+	}
+	return page, err
+}
+
+// dashChartOf lays the breakdown out for ECharts: the daily trend, hot
+// categories, overdue by child area, and child areas × hot categories.
+func (s *server) dashChartOf(ctx context.Context, rq *request, f demand.StatsFilter, b demand.Breakdown) (dashChart, error) {
+	c := dashChart{From: f.From, To: f.To, Labels: dashLabels{Received: rq.T("dash.received"), Response: rq.T("dash.rate.response"),
+		Resolution: rq.T("dash.rate.resolution"), Satisfaction: rq.T("dash.rate.satisfaction"), Rate: rq.T("dash.rate_axis"),
+		Count: rq.T("dash.count_axis"), Overdue: rq.T("dash.overdue")}}
+	percent := func(r *float64) *float64 {
+		if r == nil {
+			return nil
+		}
+		v := float64(int(*r*1000+0.5)) / 10
+		return &v
+	}
+	byDay := map[string]demand.Figure{}
+	for _, d := range b.ByDay {
+		byDay[d.Key] = d
+	}
+	// Every day of the period gets a point, so quiet days show as zero, not as a gap.
+	from, err1 := time.Parse(time.DateOnly, f.From)
+	to, err2 := time.Parse(time.DateOnly, f.To)
+	if err1 == nil && err2 == nil && to.Sub(from) <= 400*24*time.Hour {
+		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+			day := d.Format(time.DateOnly)
+			x := byDay[day]
+			c.Days, c.Received = append(c.Days, day), append(c.Received, x.Received)
+			c.Response = append(c.Response, percent(x.ResponseRate))
+			c.Resolution = append(c.Resolution, percent(x.ResolutionRate))
+			c.Satisfaction = append(c.Satisfaction, percent(x.SatisfactionRate))
+		}
+	} else {
+		for _, x := range b.ByDay {
+			c.Days, c.Received = append(c.Days, x.Key), append(c.Received, x.Received)
+			c.Response = append(c.Response, percent(x.ResponseRate))
+			c.Resolution = append(c.Resolution, percent(x.ResolutionRate))
+			c.Satisfaction = append(c.Satisfaction, percent(x.SatisfactionRate))
+		}
+	}
+	for _, x := range b.ByCategory {
+		c.Categories, c.CatReceived = append(c.Categories, x.Name), append(c.CatReceived, x.Received)
+	}
+	top := b.ByCategory[:min(heatCategories, len(b.ByCategory))]
+	for _, x := range top {
+		c.HeatCats = append(c.HeatCats, x.Name)
+	}
+	c.Drill = len(b.ByArea) > 0
+	for ai, a := range b.ByArea {
+		c.Areas = append(c.Areas, chartArea{Code: a.Key, Name: a.Name})
+		c.AreaOverdue = append(c.AreaOverdue, a.Overdue)
+		if len(top) == 0 {
+			continue
+		}
+		// The rollups have no area × category view, so each child is asked on its own.
+		kid, err := s.Demand.Breakdown(ctx, rq.P, demand.StatsFilter{Area: a.Key, From: f.From, To: f.To})
+		if err != nil {
+			return c, err
+		}
+		for ci, cat := range top {
+			n := 0
+			for _, x := range kid.ByCategory {
+				if x.Key == cat.Key {
+					n = x.Received
+				}
+			}
+			c.Heat = append(c.Heat, [3]float64{float64(ci), float64(ai), float64(n)})
+			c.HeatMax = max(c.HeatMax, n)
+		}
+	}
+	return c, nil
+}
+
+// demandDashboard shows the three rates of an area and period as big
+// figures, the daily trend, hot categories, overdue by child area and a
+// heat map of child areas × hot categories; a click drills down.
+func (s *server) demandDashboard(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx, p := r.Context(), rq.P
+	f := s.dashFilter(r, p)
+	page, err := s.dashboardData(ctx, rq, f)
+	if err != nil {
+		return err
+	}
+	if page.Areas, err = s.areaOptions(ctx, p, false); err != nil {
+		return err
+	}
+	anc, err := s.Org.Ancestors(ctx, page.Area)
+	if err != nil {
+		return err
+	}
+	for _, a := range anc {
+		page.Crumbs = append(page.Crumbs, crumb{Code: a.Code, Name: a.Name, Link: auth.Authorize(p, auth.DemandRead, a.Path) == nil})
+	}
+	page.ExportURL = exportURL(f)
+	v := rq.view(r, "demands", "dash.title", page)
+	v.Tab = "dashboard"
+	if page.HasBreakdown {
+		v.Charts, v.Scripts = true, []string{"demand_dashboard.js"}
+	}
+	s.render(w, rq, http.StatusOK, "demand_dashboard.html", v)
+	return nil
+}
+
+// demandDashboardExport writes the dashboard's figures as XLSX: sheets
+// 汇总 (totals), 分类 (by category), 区域 (by child area) and 每日 (by day).
+func (s *server) demandDashboardExport(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	f := s.dashFilter(r, rq.P)
+	b, _, err := s.breakdown(ctx, rq.P, f)
+	if err != nil {
+		return err
+	}
+	area, err := s.Org.Area(ctx, rq.P, f.Area)
+	if err != nil {
+		return err
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	pctStyle, err := x.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
+	if err != nil {
+		return errs.Wrap(err, "xlsx style")
+	}
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return errs.Wrap(err, "xlsx style")
+	}
+	head := []any{rq.T("dash.x.key"), rq.T("dash.x.name"), rq.T("dash.received"), rq.T("dash.x.response_base"), rq.T("dash.x.responded"),
+		rq.T("dash.x.rated"), rq.T("dash.x.solved"), rq.T("dash.x.satisfied"), rq.T("dash.overdue"), rq.T("dash.x.open"),
+		rq.T("dash.rate.response"), rq.T("dash.rate.resolution"), rq.T("dash.rate.satisfaction")}
+	total := demand.Figure{Key: area.Code, Name: area.Name + " " + f.From + "—" + f.To, Stats: b.Total}
+	sheets := []struct {
+		name string
+		rows []demand.Figure
+	}{{"汇总", []demand.Figure{total}}, {"分类", b.ByCategory}, {"区域", b.ByArea}, {"每日", b.ByDay}}
+	for i, sh := range sheets {
+		if i == 0 {
+			err = x.SetSheetName("Sheet1", sh.name)
+		} else {
+			_, err = x.NewSheet(sh.name)
+		}
+		if err != nil {
+			return errs.Wrap(err, "xlsx sheet")
+		}
+		if err := writeFigures(x, sh.name, head, sh.rows, bold, pctStyle); err != nil {
+			return err
+		}
+	}
+	name := "demands-" + f.Area + "-" + f.From + "-" + f.To + ".xlsx"
+	h := w.Header()
+	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if err := x.Write(w); err != nil {
+		s.Logger.Error("export dashboard", "err", err)
+	}
+	return nil
+}
+
+// exportURL is the XLSX export of the dashboard's area and period.
+func exportURL(f demand.StatsFilter) string {
+	q := url.Values{}
+	q.Set("area", f.Area)
+	q.Set("from", f.From)
+	q.Set("to", f.To)
+	return "/demands/dashboard/export.xlsx?" + q.Encode()
+}
+
+// writeFigures streams one sheet of figures; rates are fractions styled as
+// percentages, empty when there is nothing to rate.
+func writeFigures(x *excelize.File, sheet string, head []any, rows []demand.Figure, bold, pct int) error {
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return errs.Wrap(err, "xlsx stream")
+	}
+	if err := sw.SetColWidth(2, 2, 24); err != nil {
+		return errs.Wrap(err, "xlsx width")
+	}
+	if err := sw.SetRow("A1", head, excelize.RowOpts{StyleID: bold}); err != nil {
+		return errs.Wrap(err, "xlsx header")
+	}
+	rate := func(r *float64) any {
+		if r == nil {
+			return nil
+		}
+		return excelize.Cell{StyleID: pct, Value: *r}
+	}
+	for i, f := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+2)
+		if err != nil {
+			return errs.Wrap(err, "xlsx cell")
+		}
+		row := []any{f.Key, f.Name, f.Received, f.ResponseBase, f.Responded, f.Rated, f.Solved, f.Satisfied, f.Overdue, f.Open,
+			rate(f.ResponseRate), rate(f.ResolutionRate), rate(f.SatisfactionRate)}
+		if err := sw.SetRow(cell, row); err != nil {
+			return errs.Wrap(err, "xlsx row")
+		}
+	}
+	return errs.Wrap(sw.Flush(), "xlsx flush")
+}

@@ -1,0 +1,108 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
+)
+
+// demandRow is one demand in a list, with its running clock.
+type demandRow struct {
+	demand.Demand
+	Clock clockInfo
+}
+
+// rowsOf adds the clocks to a page of demands.
+func (s *server) rowsOf(rq *request, ds []demand.Demand) []demandRow {
+	now := s.Clock.Now()
+	out := make([]demandRow, len(ds))
+	for i, d := range ds {
+		out[i] = demandRow{Demand: d, Clock: rq.clockOf(now, &d)}
+	}
+	return out
+}
+
+// queuePage is the data of demand_queue.html.
+type queuePage struct {
+	Rows  []demandRow
+	Pager pager
+}
+
+// queue is "my queue" (我的待办): open demands the user's areas own, lead or
+// help with, overdue first, then due soonest.
+func (s *server) queue(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f := demand.ListFilter{Mine: true, Page: pageParam(r), PerPage: perPage}
+	ds, total, err := s.Demand.List(r.Context(), rq.P, f)
+	if err != nil {
+		return err
+	}
+	v := rq.view(r, "demands", "queue.title", queuePage{Rows: s.rowsOf(rq, ds), Pager: newPager(r, f.Page, total)})
+	v.Tab = "queue"
+	s.render(w, rq, http.StatusOK, "demand_queue.html", v)
+	return nil
+}
+
+// searchQuery is the search form as the URL carries it.
+type searchQuery struct {
+	Q, Status, Area, Category, Channel, Overdue, From, To, Sort string
+}
+
+// searchPage is the data of demands.html.
+type searchPage struct {
+	Query      searchQuery
+	Rows       []demandRow
+	Pager      pager
+	Areas      []areaOption
+	Categories []demand.Category
+	Statuses   []demand.Status
+	Channels   []demand.Channel
+}
+
+// demandSearch finds demands by Chinese full text and filters, paged.
+func (s *server) demandSearch(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx, p := r.Context(), rq.P
+	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
+		return err
+	}
+	v := r.URL.Query()
+	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
+	q := searchQuery{Q: get("q"), Status: get("status"), Area: get("area"), Category: get("category"), Channel: get("channel"),
+		Overdue: get("overdue"), From: get("from"), To: get("to"), Sort: get("sort")}
+	f := demand.ListFilter{Q: q.Q, Status: q.Status, Area: q.Area, Category: q.Category, Channel: q.Channel, From: q.From, To: q.To,
+		Sort: q.Sort, Page: pageParam(r), PerPage: perPage}
+	switch q.Overdue {
+	case "true", "false":
+		b := q.Overdue == "true"
+		f.Overdue = &b
+	default:
+		q.Overdue = ""
+	}
+	ds, total, err := s.Demand.List(ctx, p, f)
+	if err != nil {
+		return err
+	}
+	page := searchPage{Query: q, Rows: s.rowsOf(rq, ds), Pager: newPager(r, f.Page, total),
+		Statuses: demand.Statuses, Channels: demand.Channels}
+	if page.Areas, err = s.areaOptions(ctx, p, false); err != nil {
+		return err
+	}
+	if page.Categories, err = s.Demand.Categories(ctx, false); err != nil {
+		return err
+	}
+	view := rq.view(r, "demands", "search.title", page)
+	view.Tab = "search"
+	s.render(w, rq, http.StatusOK, "demands.html", view)
+	return nil
+}
+
+// dashboardURL links the dashboard of an area over a period.
+func dashboardURL(area, from, to string) string {
+	q := url.Values{}
+	q.Set("area", area)
+	q.Set("from", from)
+	q.Set("to", to)
+	return "/demands/dashboard?" + q.Encode()
+}

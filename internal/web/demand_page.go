@@ -1,0 +1,361 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/errs"
+)
+
+// pageActions are the action forms of the demand page, in the order a
+// demand usually needs them. Merge lives in the similar-demands list.
+var pageActions = []demand.Action{demand.ActDispatch, demand.ActSign, demand.ActReturn, demand.ActContact, demand.ActExtend,
+	demand.ActApproveExtension, demand.ActResolve, demand.ActCallback, demand.ActReopen, demand.ActClose,
+	demand.ActMarkUnreasonable, demand.ActApproveUnreasonable, demand.ActNote}
+
+// actionFields are the form fields an action's errors can name.
+var actionFields = []string{"lead", "co_bodies", "reason", "note", "new_due", "approve", "outcome", "resolution", "satisfaction", "solved", "target"}
+
+// actionForm is one action the viewer may take now, with what a failed
+// post of it left behind.
+type actionForm struct {
+	Action  string
+	Values  map[string]string
+	Errors  map[string]string
+	General []string
+	Failed  bool
+}
+
+// demandView is the data of demand.html.
+type demandView struct {
+	D             *demand.Demand
+	Clock         clockInfo
+	OwnerName     string
+	LeadName      string
+	CoNames       []string
+	Forms         []actionForm
+	CanMerge      bool
+	Similar       []similarItem
+	LeadChoices   []areaChoice
+	Outcomes      []string
+	Satisfactions []string
+	Done          string // the action just taken, for the notice
+	Error         string // why the last post failed, in the user's language
+	ErrorStatus   int
+}
+
+// demandPage is one demand: details, reporters, timeline, the actions the
+// viewer may take now and likely duplicates to merge.
+func (s *server) demandPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	done := r.URL.Query().Get("done")
+	if !validAction(done) {
+		done = ""
+	}
+	return s.showDemand(w, r, rq, http.StatusOK, id, func(v *demandView) { v.Done = done })
+}
+
+func validAction(a string) bool {
+	for _, x := range demand.Actions {
+		if string(x) == a {
+			return true
+		}
+	}
+	return false
+}
+
+// showDemand loads and renders the demand page; tweak adds what a failed
+// post needs to show.
+func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request, status int, id int64, tweak func(*demandView)) error {
+	ctx, p := r.Context(), rq.P
+	d, err := s.Demand.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	v := demandView{D: d, Clock: rq.clockOf(s.Clock.Now(), d),
+		Outcomes:      []string{demand.OutcomeSolved, demand.OutcomePartly, demand.OutcomeNotSolved},
+		Satisfactions: []string{demand.Satisfied, demand.BasicSatisfied, demand.Dissatisfied}}
+	v.OwnerName = s.areaName(ctx, d.Owner)
+	v.LeadName = s.areaName(ctx, d.Lead)
+	for _, c := range d.CoBodies {
+		v.CoNames = append(v.CoNames, s.areaName(ctx, c))
+	}
+	paths := map[string]string{}
+	allowed := func(a demand.Action) bool { return s.mayTry(ctx, p, d, a, paths) }
+	for _, a := range pageActions {
+		if allowed(a) {
+			v.Forms = append(v.Forms, actionForm{Action: string(a), Values: map[string]string{}})
+		}
+	}
+	v.CanMerge = allowed(demand.ActMerge)
+	if len(v.Forms) > 0 || v.CanMerge {
+		if v.LeadChoices, err = s.areaChoices(ctx, p); err != nil {
+			return err
+		}
+	}
+	for i := range v.Forms {
+		if v.Forms[i].Action == string(demand.ActDispatch) {
+			v.Forms[i].Values["lead"] = s.defaultLead(ctx, p, d, v.LeadChoices)
+		}
+		if v.Forms[i].Action == string(demand.ActExtend) {
+			v.Forms[i].Values["new_due"] = dtLocal(d.ResolveDue.AddDate(0, 0, 7))
+		}
+	}
+	if d.Status.Open() {
+		similar, err := s.Demand.Similar(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		cats, err := s.Demand.Categories(ctx, false)
+		if err != nil {
+			return err
+		}
+		names := rq.categoryNames(cats)
+		for _, x := range similar {
+			v.Similar = append(v.Similar, similarItem{Similar: x, CategoryName: names[x.Category]})
+		}
+	}
+	if tweak != nil {
+		tweak(&v)
+	}
+	page := rq.view(r, "demands", "demand.title", v)
+	page.Title = rq.T("demand.heading", d.ID)
+	page.Tab = "demand"
+	s.render(w, rq, status, "demand.html", page)
+	return nil
+}
+
+// areaName is an area's name for display, or its code when it is unknown.
+func (s *server) areaName(ctx context.Context, code string) string {
+	if code == "" {
+		return ""
+	}
+	a, err := s.Org.Area(ctx, auth.SystemPrincipal(), code)
+	if err != nil {
+		return code
+	}
+	return a.Name
+}
+
+// mayTry decides which forms to show: the state machine must allow the
+// action now (anything but ECONFLICT: a missing field is the form's job)
+// and the viewer must hold the right on the body the service will check.
+// The service decides again when the form is posted.
+func (s *server) mayTry(ctx context.Context, p *auth.Principal, d *demand.Demand, a demand.Action, paths map[string]string) bool {
+	facts := demand.Facts{Status: d.Status, Round: d.Round, ExtPending: d.ExtensionDue != nil, ResolveDue: d.ResolveDue, Unreasonable: d.Unreasonable}
+	if _, err := demand.Next(facts, demand.ActionInput{Action: a}); errs.Code(err) == errs.ECONFLICT {
+		return false
+	}
+	at := func(code string, perm auth.Perm) bool {
+		path, ok := paths[code]
+		if !ok {
+			path, _ = s.areaPathOf(ctx, code)
+			paths[code] = path
+		}
+		return path != "" && auth.Authorize(p, perm, path) == nil
+	}
+	switch a {
+	case demand.ActDispatch, demand.ActApproveExtension, demand.ActMerge, demand.ActClose, demand.ActReopen, demand.ActCallback:
+		return at(d.Owner, auth.DemandDispatch)
+	case demand.ActSign, demand.ActReturn, demand.ActContact, demand.ActExtend, demand.ActResolve:
+		return at(d.Lead, auth.DemandHandle)
+	case demand.ActMarkUnreasonable:
+		return at(d.Owner, auth.DemandDispatch) || at(d.Lead, auth.DemandHandle)
+	case demand.ActApproveUnreasonable:
+		return auth.Authorize(p, auth.DemandApprove, d.AreaPath) == nil
+	case demand.ActNote:
+		// Anyone who works the case may note; readers such as auditors change nothing.
+		for _, c := range append([]string{d.Lead}, d.CoBodies...) {
+			if at(c, auth.DemandHandle) {
+				return true
+			}
+		}
+		return at(d.Owner, auth.DemandDispatch)
+	}
+	return false
+}
+
+// defaultLead proposes the body the routing rules name for the demand's
+// category nearest its area (else the demand's own residential area or
+// grid), as the label the lead field shows.
+func (s *server) defaultLead(ctx context.Context, p *auth.Principal, d *demand.Demand, choices []areaChoice) string {
+	routes, err := s.Demand.Routes(ctx, p)
+	if err != nil {
+		return ""
+	}
+	chain := []string{d.Area}
+	if a, err := s.Org.Area(ctx, auth.SystemPrincipal(), d.Area); err == nil {
+		if anc, err := s.Org.Ancestors(ctx, a); err == nil {
+			for i := len(anc) - 1; i >= 0; i-- {
+				chain = append(chain, anc[i].Code)
+			}
+		}
+	}
+	for _, c := range chain {
+		for _, rt := range routes {
+			if rt.Category == d.Category && rt.Area == c {
+				return labelOf(choices, rt.BodyArea)
+			}
+		}
+	}
+	// No rule: the body of the place itself (a residential area or its grid),
+	// when the dispatcher reaches it; above that level someone must choose.
+	for _, c := range choices {
+		if c.Code == d.Area && (c.Level == "residential" || c.Level == "grid" || c.Level == "lane") {
+			return c.Label
+		}
+	}
+	return ""
+}
+
+// labelOf is the name path of an area among choices, or its code.
+func labelOf(choices []areaChoice, code string) string {
+	for _, c := range choices {
+		if c.Code == code {
+			return c.Label
+		}
+	}
+	return code
+}
+
+// demandAct takes one action from a form of the demand page. A refused
+// action (409 state, 403 role, 400 field) shows the page again with the
+// reason and changes nothing.
+func (s *server) demandAct(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	values := map[string]string{}
+	for _, k := range actionFields {
+		values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	in, bad, err := s.readAction(ctx, rq, r, values)
+	if err != nil {
+		return err
+	}
+	fail := func(status int, msg string, fields map[string]string, general []string) error {
+		return s.showDemand(w, r, rq, status, id, func(v *demandView) {
+			v.Error, v.ErrorStatus = msg, status
+			for i := range v.Forms {
+				if v.Forms[i].Action == string(in.Action) {
+					v.Forms[i] = actionForm{Action: string(in.Action), Values: values, Errors: fields, General: general, Failed: true}
+				}
+			}
+		})
+	}
+	if len(bad) > 0 {
+		return fail(http.StatusBadRequest, rq.T("form.fix_errors"), bad, nil)
+	}
+	_, err = s.Demand.Act(ctx, rq.P, id, in)
+	switch code := errs.Code(err); code {
+	case "":
+		return redirect(w, r, "/demands/"+strconv.FormatInt(id, 10)+"?done="+string(in.Action)+"#done")
+	case errs.EINVALID:
+		fields, general := rq.fieldErrors(err, actionFields...)
+		for _, d := range errs.DetailsOf(err) { // "note is required for contact" reads better as a plain "required"
+			if d.Format == "%s is required for %s" && fields[d.Field] != "" {
+				fields[d.Field] = rq.T("form.required")
+			}
+		}
+		return fail(http.StatusBadRequest, rq.T("form.fix_errors"), fields, general)
+	case errs.ECONFLICT, errs.EFORBIDDEN:
+		return fail(statusOf[code], rq.actionErr(err), nil, nil)
+	}
+	return err
+}
+
+// actionErr words a refused action in the user's language, naming the
+// action and the state in words rather than codes.
+func (rq *request) actionErr(err error) string {
+	if f, args := errs.FormatOf(err); f == "%s is not allowed while the demand is %s" && len(args) == 2 {
+		return rq.T("demand.err.not_now", rq.T("demand.action."+strings.ToLower(asString(args[0]))),
+			rq.T("demand.status."+asString(args[1])))
+	}
+	return rq.ErrMsg(err)
+}
+
+func asString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case demand.Action:
+		return string(x)
+	case demand.Status:
+		return string(x)
+	}
+	return ""
+}
+
+// readAction builds the action from the posted form; values the page can
+// check itself (dates, numbers, a typed area) come back as field errors.
+func (s *server) readAction(ctx context.Context, rq *request, r *http.Request, v map[string]string) (demand.ActionInput, map[string]string, error) {
+	in := demand.ActionInput{Action: demand.Action(r.PostFormValue("action")), Reason: v["reason"], Note: v["note"],
+		Outcome: v["outcome"], Resolution: v["resolution"], Satisfaction: v["satisfaction"]}
+	bad := map[string]string{}
+	yes := func(s string) *bool {
+		switch s {
+		case "true", "yes", "1":
+			b := true
+			return &b
+		case "false", "no", "0":
+			b := false
+			return &b
+		}
+		return nil
+	}
+	in.Approve, in.Solved = yes(r.PostFormValue("approve")), yes(v["solved"])
+	if in.Action == demand.ActDispatch {
+		choices, err := s.areaChoices(ctx, rq.P)
+		if err != nil {
+			return in, nil, err
+		}
+		if v["lead"] != "" {
+			if code, ok := resolveArea(choices, v["lead"]); ok {
+				in.Lead = code
+			} else {
+				bad["lead"] = rq.T("form.choose_listed")
+			}
+		}
+		var typed []string
+		for _, c := range r.PostForm["co_bodies"] {
+			if c = strings.TrimSpace(c); c == "" {
+				continue
+			}
+			typed = append(typed, c)
+			if code, ok := resolveArea(choices, c); ok {
+				in.CoBodies = append(in.CoBodies, code)
+			} else {
+				bad["co_bodies"] = rq.T("form.choose_listed")
+			}
+		}
+		for i, c := range typed { // shown again in the three co-body fields
+			if i < 3 {
+				v["co"+strconv.Itoa(i+1)] = c
+			}
+		}
+	}
+	if in.Action == demand.ActExtend && v["new_due"] != "" {
+		if t, ok := parseLocal(v["new_due"]); ok {
+			in.NewDue = &t
+		} else {
+			bad["new_due"] = rq.T("demand.form.bad_datetime")
+		}
+	}
+	if in.Action == demand.ActMerge {
+		if n, err := strconv.ParseInt(v["target"], 10, 64); err == nil && n > 0 {
+			in.Target = &n
+		} else {
+			bad["target"] = rq.T("demand.form.bad_target")
+		}
+	}
+	return in, bad, nil
+}

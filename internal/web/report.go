@@ -1,0 +1,241 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/org"
+)
+
+// Residents' pages take small bodies: a description of at most 4,000
+// characters (12 KB in UTF-8) and a few short fields.
+const (
+	reportBodyLimit = 32 << 10
+	rateBodyLimit   = 4 << 10
+)
+
+// reportFields are the resident form's fields that can carry an error.
+var reportFields = []string{"category", "area", "lat", "description"}
+
+// reportForm is the data of report.html, the resident's mobile form.
+type reportForm struct {
+	Category, Area, Lat, Lng, Description, Name, Phone string
+	Errors                                             map[string]string
+	General                                            []string
+	Categories                                         []demand.Category
+	Streets                                            []streetGroup
+	MaxDescription                                     int
+}
+
+// streetGroup is a street and its residential areas, for the area <select>.
+type streetGroup struct {
+	Name  string
+	Areas []org.Area
+}
+
+// streets lists every street with its residential areas. Area names are
+// public: residents need them to say where they live.
+func (s *server) streets(ctx context.Context) ([]streetGroup, error) {
+	sys := auth.SystemPrincipal()
+	sts, err := s.Org.Areas(ctx, sys, org.AreaFilter{Level: string(org.Street)})
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Org.Areas(ctx, sys, org.AreaFilter{Level: string(org.Residential)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]streetGroup, 0, len(sts))
+	for _, st := range sts {
+		g := streetGroup{Name: st.Name}
+		for _, a := range res {
+			if a.ParentCode == st.Code {
+				g.Areas = append(g.Areas, a)
+			}
+		}
+		if len(g.Areas) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+func (s *server) showReport(ctx context.Context, w http.ResponseWriter, r *http.Request, rq *request, status int, f reportForm) error {
+	var err error
+	if f.Categories, err = s.Demand.Categories(ctx, true); err != nil {
+		return err
+	}
+	for i := range f.Categories {
+		f.Categories[i].Name = rq.categoryName(f.Categories[i])
+	}
+	if f.Streets, err = s.streets(ctx); err != nil {
+		return err
+	}
+	f.MaxDescription = demand.MaxDescription
+	v := rq.view(r, "report", "report.title", f)
+	v.Scripts, v.NoIndex = []string{"report.js"}, true
+	s.render(w, rq, status, "report.html", v)
+	return nil
+}
+
+// reportForm is the resident's page to raise a demand: no app, no account.
+func (s *server) reportForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showReport(r.Context(), w, r, rq, http.StatusOK, reportForm{})
+}
+
+// reportDone is the data of report_done.html.
+type reportDone struct {
+	ID        int64
+	TrackPath string
+	TrackURL  string
+}
+
+// report files a resident's demand (channel online, no account) and shows
+// the private tracking link once. Filings are limited per client address.
+func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) error {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, reportBodyLimit)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	if rq.P != nil && !rq.csrfOK(r) { // a signed-in browser's forms carry its token
+		return errCSRF()
+	}
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := reportForm{Category: v("category"), Area: v("area"), Lat: v("lat"), Lng: v("lng"), Description: v("description"),
+		Name: v("name"), Phone: v("phone")}
+	ip := clientIP(r, s.TrustedProxies)
+	if s.reports.Blocked(ip, reportLimit) {
+		f.General = []string{rq.T("report.too_many")}
+		return s.showReport(ctx, w, r, rq, http.StatusTooManyRequests, f)
+	}
+	in := demand.NewDemand{Category: f.Category, Description: f.Description, Area: f.Area,
+		Reporter: demand.ReporterInput{Name: f.Name, Phone: f.Phone}}
+	bad := map[string]string{}
+	if f.Category == "" {
+		bad["category"] = rq.T("report.choose_category")
+	}
+	if f.Area == "" {
+		lat, okLat := parseCoord(f.Lat)
+		lng, okLng := parseCoord(f.Lng)
+		if !okLat || !okLng || lat == nil || lng == nil {
+			bad["area"] = rq.T("report.choose_area")
+		} else {
+			in.Lat, in.Lng = lat, lng
+		}
+	}
+	if f.Description == "" {
+		bad["description"] = rq.T("report.describe")
+	}
+	if len(bad) > 0 {
+		f.Errors = bad
+		return s.showReport(ctx, w, r, rq, http.StatusUnprocessableEntity, f)
+	}
+	filed, err := s.Demand.Intake(ctx, nil, in)
+	if errs.Code(err) == errs.EINVALID {
+		f.Errors, f.General = rq.fieldErrors(err, reportFields...)
+		if msg, ok := f.Errors["lat"]; ok { // coordinates from "use my location" belong to the area choice
+			f.Errors["area"] = msg
+		}
+		return s.showReport(ctx, w, r, rq, http.StatusUnprocessableEntity, f)
+	} else if err != nil {
+		return err
+	}
+	s.reports.Fail(ip) // counts filings, not failures: the name is the throttle's
+	done := reportDone{ID: filed.Demand.ID, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token}
+	page := rq.view(r, "report", "report.done_title", done)
+	page.NoIndex = true
+	s.render(w, rq, http.StatusOK, "report_done.html", page)
+	return nil
+}
+
+// trackPage is the data of track.html.
+type trackPage struct {
+	T             *demand.Tracked
+	Token         string
+	Events        []publicEvent
+	Rated         bool   // just rated
+	Error         string // why the rating was refused
+	Satisfaction  string // the posted values, kept after an error
+	Solved        string
+	Satisfactions []string
+}
+
+// publicEvent is one step of the timeline as a resident sees it.
+type publicEvent struct {
+	demand.Event
+	Who string // 居民, 系统 or 工作人员, in the reader's language
+}
+
+// longDigits finds runs of digits long enough to be a phone number.
+var longDigits = regexp.MustCompile(`\d{7,}`)
+
+// publicEvents words the timeline for residents: actors by kind only
+// (the service already replaces staff names) and phone-like numbers in
+// notes masked.
+func (rq *request) publicEvents(evs []demand.Event) []publicEvent {
+	out := make([]publicEvent, len(evs))
+	for i, e := range evs {
+		who := "track.actor.staff"
+		switch e.Actor {
+		case "居民":
+			who = "track.actor.resident"
+		case "系统":
+			who = "track.actor.system"
+		}
+		e.Note = longDigits.ReplaceAllStringFunc(e.Note, auth.MaskPhone)
+		out[i] = publicEvent{Event: e, Who: rq.T(who)}
+	}
+	return out
+}
+
+func (s *server) showTrack(w http.ResponseWriter, r *http.Request, rq *request, status int, page trackPage) error {
+	token := r.PathValue("token")
+	t, err := s.Demand.Track(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	page.T, page.Token, page.Events = t, token, rq.publicEvents(t.Events)
+	page.Satisfactions = []string{demand.Satisfied, demand.BasicSatisfied, demand.Dissatisfied}
+	v := rq.view(r, "report", "track.title", page)
+	v.NoIndex = true
+	s.render(w, rq, status, "track.html", v)
+	return nil
+}
+
+// track is the resident's private tracking page (/t/{token}): progress, the
+// public timeline, the answer, and once resolved a rating form.
+func (s *server) track(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showTrack(w, r, rq, http.StatusOK, trackPage{Rated: r.URL.Query().Get("rated") == "1"})
+}
+
+// rate records the resident's rating through the tracking link, once.
+func (s *server) rate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, rateBodyLimit)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	if rq.P != nil && !rq.csrfOK(r) {
+		return errCSRF()
+	}
+	token := r.PathValue("token")
+	page := trackPage{Satisfaction: r.PostFormValue("satisfaction"), Solved: r.PostFormValue("solved")}
+	if page.Satisfaction == "" || (page.Solved != "yes" && page.Solved != "no") {
+		page.Error = rq.T("track.rate_incomplete")
+		return s.showTrack(w, r, rq, http.StatusBadRequest, page)
+	}
+	_, err := s.Demand.Rate(r.Context(), token, page.Satisfaction, page.Solved == "yes")
+	switch code := errs.Code(err); code {
+	case "":
+		return redirect(w, r, "/t/"+token+"?rated=1")
+	case errs.EINVALID, errs.ECONFLICT:
+		page.Error = rq.ErrMsg(err)
+		return s.showTrack(w, r, rq, statusOf[code], page)
+	}
+	return err
+}
