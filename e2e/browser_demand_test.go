@@ -1,0 +1,133 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"gongzhi/internal/clock"
+	"gongzhi/internal/testkit"
+)
+
+// TestBrowserDemandLoop: a resident files on the mobile page without an
+// account, a worker dispatches, the handling body signs, contacts and
+// resolves, the resident rates through the tracking link, and the
+// dashboard's figures move.
+func TestBrowserDemandLoop(t *testing.T) {
+	for _, eng := range testkit.Engines() {
+		t.Run(eng.String(), func(t *testing.T) {
+			ctx := browser(t)
+			s := newStore(t, eng)
+			if r := s.run(t, "", "demo"); r.code != 0 {
+				t.Fatalf("demo: %s", r.stderr)
+			}
+			admin := lastLine(s.run(t, "", "token", "create", "--username", "admin").stdout)
+			srv := s.serve(t)
+			body, _ := json.Marshal(map[string]any{"code": "e2e_noise", "name": "夜间噪音（测试）", "contact_limit": "2h", "resolve_limit": "5wd", "active": true})
+			req, _ := http.NewRequest("POST", srv.URL+"/api/v1/demand-categories", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+admin)
+			req.Header.Set("Content-Type", "application/json")
+			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode/100 != 2 {
+				t.Fatalf("category: %v %v", resp, err)
+			}
+			const area = "310104001001"
+			today := time.Now().In(clock.Shanghai).Format(time.DateOnly)
+			dash := fmt.Sprintf("%s/demands/dashboard?area=%s&from=%s&to=%s", srv.URL, area, today, today)
+			css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+			// The figures' sections as text, read with JavaScript (no waiting on visibility).
+			text := func(sel string) string {
+				return value(t, ctx, chromedp.Evaluate[string](`document.querySelector('`+sel+`').parentElement.innerText`))
+			}
+
+			// The worker looks at today's figures first.
+			steps(t, ctx, "sign in as the community worker",
+				chromedp.Navigate(srv.URL+"/login"),
+				chromedp.WaitVisible(css(`input[name=username]`)),
+				chromedp.SendKeys(css(`input[name=username]`), "community"),
+				chromedp.SendKeys(css(`input[name=password]`), "gongzhi-demo-2026"),
+				chromedp.Submit(css(`input[name=password]`)),
+				chromedp.WaitVisible(css(`nav`)),
+				chromedp.Navigate(dash),
+				chromedp.WaitVisible(css(`#rates-trend[data-ready="1"]`)),
+			)
+			receivedBefore := text(`[data-figure=received]`)
+			ratedBefore := text(`[data-rate=satisfaction]`)
+
+			// A resident on a phone, in a fresh browser tab with no session.
+			rctx, cancel := chromedp.NewContext(ctx)
+			defer cancel()
+			if err := chromedp.Do(rctx); err != nil { // open the tab without a deadline (chromedp's rule)
+				t.Fatal(err)
+			}
+			steps(t, rctx, "resident files on the mobile page",
+				chromedp.EmulateViewport(390, 844),
+				chromedp.Navigate(srv.URL+"/report"),
+				chromedp.WaitVisible(css(`#report-submit`)),
+				chromedp.SetValue(css(`#r-category`), "e2e_noise"),
+				chromedp.SetValue(css(`#r-area`), area),
+				chromedp.SendKeys(css(`#r-description`), "浏览器测试：楼下酒吧每晚十一点后还在放音乐"),
+				chromedp.SendKeys(css(`#r-phone`), "13911112222"),
+				chromedp.Click(css(`#report-submit`)),
+				chromedp.WaitVisible(css(`a#tracking-link`)),
+			)
+			track := value(t, rctx, chromedp.Evaluate[string](`document.querySelector('a#tracking-link').href`))
+			if !strings.Contains(track, "/t/") {
+				t.Fatalf("tracking link %q", track)
+			}
+			if !strings.HasPrefix(track, "http") {
+				track = srv.URL + track
+			}
+
+			// Find the new demand through the API and work it in the browser.
+			var list struct {
+				Items []struct {
+					ID int64 `json:"id"`
+				} `json:"items"`
+			}
+			srv.get(t, admin, "/api/v1/demands?q=酒吧&area="+area, &list)
+			if len(list.Items) != 1 {
+				t.Fatalf("the resident's demand is not listed: %+v", list)
+			}
+			page := fmt.Sprintf("%s/demands/%d", srv.URL, list.Items[0].ID)
+			act := func(action string, fill ...chromedp.Action[chromedp.Void]) {
+				all := []chromedp.Action[chromedp.Void]{chromedp.Navigate(page), chromedp.WaitVisible(css(`form[data-action=` + action + `]`))}
+				all = append(all, fill...)
+				all = append(all, chromedp.Submit(css(`form[data-action=`+action+`] button[type=submit]`)),
+					chromedp.WaitVisible(css(`#timeline, .timeline`)))
+				steps(t, ctx, action, all...)
+			}
+			act("dispatch")
+			act("sign")
+			act("contact", chromedp.SendKeys(css(`form[data-action=contact] [name=note]`), "电话联系了反映人"))
+			act("resolve",
+				chromedp.Click(css(`form[data-action=resolve] input[name=outcome][value=solved]`)),
+				chromedp.SendKeys(css(`form[data-action=resolve] [name=resolution]`), "已约谈酒吧负责人，十点后停止外放"))
+
+			steps(t, rctx, "resident rates through the tracking link",
+				chromedp.Navigate(track),
+				chromedp.WaitVisible(css(`#rate-form`)),
+				chromedp.Click(css(`#rate-satisfied`)),
+				chromedp.Click(css(`#solved-yes`)),
+				chromedp.Click(css(`#rate-submit`)),
+				chromedp.WaitVisible(css(`#rated`)),
+			)
+			if body := value(t, rctx, chromedp.Text(css(`body`))); strings.Contains(body, "13911112222") || strings.Contains(body, "community") {
+				t.Fatalf("the tracking page shows a phone or a staff name:\n%s", body)
+			}
+
+			steps(t, ctx, "dashboard again", chromedp.Navigate(dash), chromedp.WaitVisible(css(`#rates-trend[data-ready="1"]`)))
+			if after := text(`[data-figure=received]`); after == receivedBefore {
+				t.Fatalf("received did not move: %s", after)
+			}
+			if after := text(`[data-rate=satisfaction]`); after == ratedBefore {
+				t.Fatalf("satisfaction figures did not move: %s", after)
+			}
+		})
+	}
+}
