@@ -119,6 +119,7 @@ type Service struct {
 	clock  clock.Clock
 	notify Notifier
 	sim    *simIndex
+	batch  intakeBatch
 }
 
 // NewService returns the demand service.

@@ -58,8 +58,7 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 	if err != nil {
 		return Filed{}, err
 	}
-	err = s.db.InTx(ctx, func(tx *db.Tx) error { return s.insert(ctx, tx, p, pd) })
-	if err != nil {
+	if err := s.submit(p, pd); err != nil {
 		return Filed{}, err
 	}
 	return Filed{Demand: pd.d, Token: pd.token}, nil
@@ -255,17 +254,17 @@ func scheduleDeadlines(ctx context.Context, tx *db.Tx, d *Demand, from time.Time
 	if contact {
 		clocks = append(clocks, clk{"contact_remind", "contact_due", d.ContactDue})
 	}
+	var rows []string
+	var args []any
 	for _, c := range clocks {
 		if span := c.at.Sub(from); span > 0 {
-			if err := addTimer(ctx, tx, c.remind, d.ID, from.Add(span*3/4), 0); err != nil {
-				return err
-			}
+			rows, args = append(rows, "(?, ?, ?, 0)"), append(args, c.remind, d.ID, from.Add(span*3/4).UTC())
 		}
-		if err := addTimer(ctx, tx, c.due, d.ID, c.at, 0); err != nil {
-			return err
-		}
+		rows, args = append(rows, "(?, ?, ?, 0)"), append(args, c.due, d.ID, c.at.UTC())
 	}
-	return nil
+	// One statement for all of them: intake holds the write lock, keep it short.
+	_, err := tx.Exec(ctx, "INSERT INTO timers (kind, demand_id, due_at, level) VALUES "+strings.Join(rows, ", "), args...)
+	return errs.Wrap(err, "timers")
 }
 
 // tell sends an inbox notice to the staff of area (and above, for 督办) and

@@ -2,6 +2,7 @@ package demand
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gongzhi/internal/auth"
@@ -75,19 +76,23 @@ func rollup(ctx context.Context, tx *db.Tx, before, after *Demand) error {
 	if delta.zero() {
 		return nil
 	}
-	for _, path := range rollupPaths(after.AreaPath) {
-		_, err := tx.Exec(ctx, `INSERT INTO demand_rollups (area_path, category_code, day, received, response_base, responded, rated, solved, satisfied, overdue, open)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (area_path, day, category_code) DO UPDATE SET
-			received = demand_rollups.received + excluded.received, response_base = demand_rollups.response_base + excluded.response_base,
-			responded = demand_rollups.responded + excluded.responded, rated = demand_rollups.rated + excluded.rated,
-			solved = demand_rollups.solved + excluded.solved, satisfied = demand_rollups.satisfied + excluded.satisfied,
-			overdue = demand_rollups.overdue + excluded.overdue, open = demand_rollups.open + excluded.open`,
-			path, after.Category, dayOf(after.CreatedAt), delta.Received, delta.ResponseBase, delta.Responded, delta.Rated,
+	paths := rollupPaths(after.AreaPath)
+	rows := make([]string, len(paths))
+	var args []any
+	for i, path := range paths {
+		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		args = append(args, path, after.Category, dayOf(after.CreatedAt), delta.Received, delta.ResponseBase, delta.Responded, delta.Rated,
 			delta.Solved, delta.Satisfied, delta.Overdue, delta.Open)
-		if err != nil {
-			return errs.Wrap(err, "rollup")
-		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO demand_rollups (area_path, category_code, day, received, response_base, responded, rated, solved, satisfied, overdue, open)
+		VALUES `+strings.Join(rows, ", ")+`
+		ON CONFLICT (area_path, day, category_code) DO UPDATE SET
+		received = demand_rollups.received + excluded.received, response_base = demand_rollups.response_base + excluded.response_base,
+		responded = demand_rollups.responded + excluded.responded, rated = demand_rollups.rated + excluded.rated,
+		solved = demand_rollups.solved + excluded.solved, satisfied = demand_rollups.satisfied + excluded.satisfied,
+		overdue = demand_rollups.overdue + excluded.overdue, open = demand_rollups.open + excluded.open`, args...)
+	if err != nil {
+		return errs.Wrap(err, "rollup")
 	}
 	return nil
 }
