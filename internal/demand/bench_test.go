@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -206,6 +208,7 @@ func BenchmarkIntake64(b *testing.B) {
 					return err
 				})
 			}
+			b.ReportMetric(peakRSS(), "peak-rss-MiB")
 			b.ReportMetric(intake/float64(b.N), "intakes/s")
 			b.ReportMetric(raw/float64(b.N), "raw-tx/s")
 			b.ReportMetric(intake/raw, "ratio")
@@ -310,4 +313,21 @@ func BenchmarkSimilar100k(b *testing.B) {
 			percentiles(b, times)
 		})
 	}
+}
+
+// peakRSS is the process's peak resident memory (VmHWM) in MiB: the
+// service, the database driver and the 64 clients together.
+func peakRSS() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
 }
