@@ -63,7 +63,10 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 		if n > 0 {
 			return errs.New(errs.ECONFLICT, "database is not empty")
 		}
-		return b.write(ctx, tx)
+		if err := b.write(ctx, tx); err != nil {
+			return err
+		}
+		return b.writeDemands(ctx, tx) // demands.go: categories, calendar, outlines and a year of demands
 	})
 	if err != nil {
 		return nil, err
