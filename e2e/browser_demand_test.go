@@ -90,7 +90,7 @@ func TestBrowserDemandLoop(t *testing.T) {
 					ID int64 `json:"id"`
 				} `json:"items"`
 			}
-			srv.get(t, admin, "/api/v1/demands?q=酒吧&area="+area, &list)
+			srv.get(t, admin, "/api/v1/demands?q=浏览器测试&area="+area, &list)
 			if len(list.Items) != 1 {
 				t.Fatalf("the resident's demand is not listed: %+v", list)
 			}
