@@ -149,9 +149,10 @@ func (s *Service) escalate(ctx context.Context, tx *db.Tx, d *Demand, kind strin
 }
 
 // escalateTo sets the escalation level, tells the staff that many levels
-// above the owner, and schedules the next step up unless the top is reached.
+// above the demand's residential area (1: the street, 2: the district),
+// and schedules the next step up unless the top is reached.
 func (s *Service) escalateTo(ctx context.Context, tx *db.Tx, d *Demand, level int, kind string, span time.Duration) error {
-	chain, err := ancestorsOf(ctx, tx, d.Owner)
+	chain, err := supervisors(ctx, tx, d.Area)
 	if err != nil {
 		return err
 	}
@@ -170,4 +171,20 @@ func (s *Service) escalateTo(ctx context.Context, tx *db.Tx, d *Demand, level in
 		return addTimer(ctx, tx, kind, d.ID, now.Add(max(span, time.Minute)), level+1)
 	}
 	return nil
+}
+
+// supervisors is the chain that 督办 climbs: the demand's residential area
+// (or the area itself when above it; grids and lanes have no dispatching
+// staff) and every area above, nearest first.
+func supervisors(ctx context.Context, q db.Querier, area string) ([]string, error) {
+	chain, err := ancestorsOf(ctx, q, area)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range chain {
+		if l, _, err := levelOf(ctx, q, c); err == nil && (l == "residential" || l == "street" || l == "district") {
+			return chain[i:], nil
+		}
+	}
+	return chain, nil
 }
