@@ -9,7 +9,7 @@ import (
 	"gongzhi/internal/errs"
 )
 
-// intakeBatch groups concurrent intakes into one transaction (group
+// intakeBatch groups concurrent intakes on SQLite into one transaction (group
 // commit): the first caller commits everything queued while it works, each
 // intake inside its own savepoint so one bad row fails alone. A hotline
 // centre at peak files many demands at once; one commit and one fsync for

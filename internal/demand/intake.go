@@ -58,7 +58,14 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 	if err != nil {
 		return Filed{}, err
 	}
-	if err := s.submit(p, pd); err != nil {
+	// SQLite has one writer: concurrent intakes share a commit. PostgreSQL
+	// runs transactions side by side, so each intake takes its own.
+	if s.db.Dialect == db.Postgres {
+		err = s.db.InTx(ctx, func(tx *db.Tx) error { return s.insert(ctx, tx, p, pd) })
+	} else {
+		err = s.submit(p, pd)
+	}
+	if err != nil {
 		return Filed{}, err
 	}
 	return Filed{Demand: pd.d, Token: pd.token}, nil
