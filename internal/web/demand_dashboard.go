@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
@@ -226,44 +224,14 @@ func (s *server) demandDashboardExport(w http.ResponseWriter, r *http.Request, r
 	if err != nil {
 		return err
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	pctStyle, err := x.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
-	if err != nil {
-		return errs.Wrap(err, "xlsx style")
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return errs.Wrap(err, "xlsx style")
-	}
-	head := []any{rq.T("dash.x.key"), rq.T("dash.x.name"), rq.T("dash.received"), rq.T("dash.x.response_base"), rq.T("dash.x.responded"),
-		rq.T("dash.x.rated"), rq.T("dash.x.solved"), rq.T("dash.x.satisfied"), rq.T("dash.overdue"), rq.T("dash.x.open"),
-		rq.T("dash.rate.response"), rq.T("dash.rate.resolution"), rq.T("dash.rate.satisfaction")}
-	total := demand.Figure{Key: area.Code, Name: area.Name + " " + f.From + "—" + f.To, Stats: b.Total}
-	sheets := []struct {
-		name string
-		rows []demand.Figure
-	}{{"汇总", []demand.Figure{total}}, {"分类", b.ByCategory}, {"区域", b.ByArea}, {"每日", b.ByDay}}
-	for i, sh := range sheets {
-		if i == 0 {
-			err = x.SetSheetName("Sheet1", sh.name)
-		} else {
-			_, err = x.NewSheet(sh.name)
-		}
-		if err != nil {
-			return errs.Wrap(err, "xlsx sheet")
-		}
-		if err := writeFigures(x, sh.name, head, sh.rows, bold, pctStyle); err != nil {
-			return err
-		}
-	}
 	name := "demands-" + f.Area + "-" + f.From + "-" + f.To + ".xlsx"
 	h := w.Header()
 	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	if err := x.Write(w); err != nil {
+	// The same workbook as the API's export, so the two never drift apart.
+	if err := demand.WriteBreakdownXLSX(w, area.Name, b); err != nil {
 		s.Logger.Error("export dashboard", "err", err)
 	}
 	return nil
@@ -276,37 +244,4 @@ func exportURL(f demand.StatsFilter) string {
 	q.Set("from", f.From)
 	q.Set("to", f.To)
 	return "/demands/dashboard/export.xlsx?" + q.Encode()
-}
-
-// writeFigures streams one sheet of figures; rates are fractions styled as
-// percentages, empty when there is nothing to rate.
-func writeFigures(x *excelize.File, sheet string, head []any, rows []demand.Figure, bold, pct int) error {
-	sw, err := x.NewStreamWriter(sheet)
-	if err != nil {
-		return errs.Wrap(err, "xlsx stream")
-	}
-	if err := sw.SetColWidth(2, 2, 24); err != nil {
-		return errs.Wrap(err, "xlsx width")
-	}
-	if err := sw.SetRow("A1", head, excelize.RowOpts{StyleID: bold}); err != nil {
-		return errs.Wrap(err, "xlsx header")
-	}
-	rate := func(r *float64) any {
-		if r == nil {
-			return nil
-		}
-		return excelize.Cell{StyleID: pct, Value: *r}
-	}
-	for i, f := range rows {
-		cell, err := excelize.CoordinatesToCellName(1, i+2)
-		if err != nil {
-			return errs.Wrap(err, "xlsx cell")
-		}
-		row := []any{f.Key, f.Name, f.Received, f.ResponseBase, f.Responded, f.Rated, f.Solved, f.Satisfied, f.Overdue, f.Open,
-			rate(f.ResponseRate), rate(f.ResolutionRate), rate(f.SatisfactionRate)}
-		if err := sw.SetRow(cell, row); err != nil {
-			return errs.Wrap(err, "xlsx row")
-		}
-	}
-	return errs.Wrap(sw.Flush(), "xlsx flush")
 }

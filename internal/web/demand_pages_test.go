@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -484,7 +485,7 @@ func TestDemandDashboard(t *testing.T) {
 			t.Fatalf("sheets %s", got)
 		}
 		rows, err := x.GetRows("汇总")
-		if err != nil || len(rows) != 2 || rows[1][2] != "4" {
+		if err != nil || len(rows) != 2 || rows[1][slices.Index(rows[0], "受理量")] != "4" {
 			t.Fatalf("汇总 rows %v (%v)", rows, err)
 		}
 		rows, _ = x.GetRows("区域")
