@@ -52,7 +52,8 @@ func TestBrowserDemandLoop(t *testing.T) {
 				chromedp.SendKeys(css(`input[name=username]`), "community"),
 				chromedp.SendKeys(css(`input[name=password]`), "gongzhi-demo-2026"),
 				chromedp.Submit(css(`input[name=password]`)),
-				chromedp.WaitVisible(css(`nav`)),
+				// The login page has a nav too: wait for a link only a signed-in worker sees.
+				chromedp.WaitVisible(css(`nav a[href="/queue"]`)),
 				chromedp.Navigate(dash),
 				chromedp.WaitVisible(css(`#rates-trend[data-ready="1"]`)),
 			)
