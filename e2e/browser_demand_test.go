@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -56,14 +58,40 @@ func TestBrowserDemandLoop(t *testing.T) {
 				chromedp.WaitVisible(css(`nav a[href="/queue"]`)),
 				chromedp.Navigate(dash),
 				chromedp.WaitVisible(css(`#rates-trend[data-ready="1"]`)),
+				chromedp.WaitVisible(css(`#grid-map[data-ready="1"]`)),
 			)
 			receivedBefore := text(`[data-figure=received]`)
 			ratedBefore := text(`[data-rate=satisfaction]`)
+			grids := value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#grid-map').dataset.features`))
+			if canvases := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#grid-map canvas').length`)); grids == "0" || canvases == 0 {
+				t.Fatalf("the grid map drew %s grids on %d canvases", grids, canvases)
+			}
+
+			// The intake page's map picker: a click on the first grid fills the area field.
+			steps(t, ctx, "intake map picker",
+				chromedp.Navigate(srv.URL+"/demands/new"),
+				chromedp.WaitVisible(css(`#area-map[data-ready="1"]`)),
+			)
+			at := value(t, ctx, chromedp.Evaluate[[]float64](`(function () {
+				var el = document.getElementById('area-map'), c = echarts.getInstanceByDom(el);
+				var map = echarts.getMap(c.getOption().series[0].map), ring = map.geoJSON.features[0].geometry.coordinates[0];
+				var p = c.convertToPixel({seriesIndex: 0}, [(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2]);
+				var box = el.getBoundingClientRect();
+				return [box.left + p[0], box.top + p[1]];
+			})()`))
+			steps(t, ctx, "pick the first grid", chromedp.MouseClickXY(at[0], at[1]))
+			if picked := value(t, ctx, chromedp.Evaluate[string](`document.getElementById('d-area').value`)); !strings.HasSuffix(picked, "第1网格") {
+				t.Fatalf("clicking the first grid filled the area with %q", picked)
+			}
 
 			// A resident on a phone, in a fresh browser tab with no session.
 			rctx, cancel := chromedp.NewContext(ctx)
 			defer cancel()
 			if err := chromedp.Do(rctx); err != nil { // open the tab without a deadline (chromedp's rule)
+				t.Fatal(err)
+			}
+			photo := filepath.Join(t.TempDir(), "酒吧门口.jpg")
+			if err := os.WriteFile(photo, testkit.JPEG(40<<10), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			steps(t, rctx, "resident files on the mobile page",
@@ -74,8 +102,10 @@ func TestBrowserDemandLoop(t *testing.T) {
 				chromedp.SetValue(css(`#r-area`), area),
 				chromedp.SendKeys(css(`#r-description`), "浏览器测试：楼下酒吧每晚十一点后还在放音乐"),
 				chromedp.SendKeys(css(`#r-phone`), "13911112222"),
+				chromedp.SetUploadFiles(css(`#r-attachments`), []string{photo}),
 				chromedp.Click(css(`#report-submit`)),
 				chromedp.WaitVisible(css(`a#tracking-link`)),
+				chromedp.WaitVisible(css(`#files-received`)),
 			)
 			track := value(t, rctx, chromedp.Evaluate[string](`document.querySelector('a#tracking-link').href`))
 			if !strings.Contains(track, "/t/") {
@@ -120,6 +150,13 @@ func TestBrowserDemandLoop(t *testing.T) {
 			)
 			if body := value(t, rctx, chromedp.Text(css(`body`))); strings.Contains(body, "13911112222") || strings.Contains(body, "community") {
 				t.Fatalf("the tracking page shows a phone or a staff name:\n%s", body)
+			}
+			// The photo filed with the report is shown through the link, and served to anyone holding it.
+			src := value(t, rctx, chromedp.Evaluate[string](`document.querySelector('#attachment-list img').src`))
+			if resp, err := http.Get(src); err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {
+				t.Fatalf("the tracking page's photo %s: %v %v", src, resp, err)
+			} else {
+				resp.Body.Close()
 			}
 
 			steps(t, ctx, "dashboard again", chromedp.Navigate(dash), chromedp.WaitVisible(css(`#rates-trend[data-ready="1"]`)))

@@ -13,6 +13,7 @@ import (
 // demandTargets are the records the demand rows of the matrix aim at.
 type demandTargets struct {
 	in, out         demand.Filed // received demands in ResA1 and ResB1
+	fileIn, fileOut int64        // a photo of each
 	campIn, campOut int64        // 2026Q4 campaigns over ResA1 and ResB1
 	teamIn, teamOut int64        // their teams
 }
@@ -32,6 +33,7 @@ func (m *matrixTargets) demandTargets(e *env) {
 	}
 	m.dm.in = e.fileDirect(testkit.ResA1, "noise", "东湖路小区楼下夜间施工噪音")
 	m.dm.out = e.fileDirect(testkit.ResB1, "noise", "天平路广场舞音响太响")
+	m.dm.fileIn, m.dm.fileOut = e.attach(m.dm.in.Demand.ID), e.attach(m.dm.out.Demand.ID)
 	m.dm.campIn, m.dm.campOut = e.newCampaign("2026Q4", testkit.ResA1), e.newCampaign("2026Q4", testkit.ResB1)
 	m.dm.teamIn, m.dm.teamOut = e.newTeam(m.dm.campIn, testkit.ResA1), e.newTeam(m.dm.campOut, testkit.ResB1)
 	e.newCampaign("2027Q1", testkit.ResA1) // what GET /visit-campaigns?quarter= finds in and out of scope
@@ -123,10 +125,21 @@ func demandMatrixRows() map[string]matrixRow {
 			f := e.fileDirect(area(out), "noise", m.unique("噪音", r, out))
 			return "/demands/" + id(f.Demand.ID) + "/actions", map[string]any{"action": "dispatch", "lead": area(out)}
 		}, "200 200 200 404 403 404 404 403", "200 404 404 404 404 404 404 403"},
+		// Adding photos belongs to those who work on the demand or could have
+		// taken it in; readers (the liaison before dispatch, auditors) only look.
+		"POST /demands/{id}/attachments": {"a photo for a new demand in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			f := e.fileDirect(area(out), "noise", m.unique("噪音", r, out))
+			return "/demands/" + id(f.Demand.ID) + "/attachments", upload(photo("现场.jpg", testkit.JPEG(4<<10)))
+		}, "201 201 201 404 403 404 404 403", "201 404 404 404 404 404 404 403"},
+		"GET /demands/{id}/attachments/{aid}": {"a photo of the ResA1 vs the ResB1 demand", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			d := pick(out, m.dm.in, m.dm.out).Demand.ID
+			return "/demands/" + id(d) + "/attachments/" + id(pick(out, m.dm.fileIn, m.dm.fileOut)), nil
+		}, demandIn, demandOut},
 
 		"GET /stats/demands":             {"figures of ResA1 vs the district", stats("/stats/demands"), readAreaIn, readAreaOut},
 		"GET /stats/demands/breakdown":   {"figures of ResA1 vs the district", stats("/stats/demands/breakdown"), readAreaIn, readAreaOut},
 		"GET /stats/demands/export.xlsx": {"figures of ResA1 vs the district", stats("/stats/demands/export.xlsx"), readAreaIn, readAreaOut},
+		"GET /stats/demands/map":         {"the grid map of ResA1 vs the district", stats("/stats/demands/map"), readAreaIn, readAreaOut},
 		"GET /inbox":                     {"the caller's inbox", fixed("/inbox", nil), everyone, everyone},
 		"POST /inbox/read":               {"the caller's inbox", fixed("/inbox/read", map[string]any{"all": true}), everyone, everyone},
 		"GET /webhooks":                  {"all webhooks", fixed("/webhooks", nil), adminOnly, adminOnly},
@@ -167,6 +180,10 @@ func demandMatrixRows() map[string]matrixRow {
 		// Public: the link's token decides, not the caller's roles or scope.
 		"GET /track/{token}": {"the link of a ResA1 vs a ResB1 demand", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/track/" + pick(out, m.dm.in, m.dm.out).Token, nil
+		}, everyone, everyone},
+		"GET /track/{token}/attachments/{aid}": {"a photo filed with the ResA1 vs the ResB1 demand, through its link", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			f := e.fileWithPhoto(area(out), m.unique("乱堆物", r, out))
+			return "/track/" + f.Token + "/attachments/" + id(f.Demand.Attachments[0].ID), nil
 		}, everyone, everyone},
 		"POST /track/{token}/rate": {"rating a resolved ResA1 vs ResB1 demand", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			f := e.resolvedDemand(area(out), m.unique("垃圾未清运", r, out))

@@ -69,6 +69,22 @@ func (s *server) demandBreakdown(w http.ResponseWriter, r *http.Request, p *auth
 	return nil
 }
 
+// demandMap serves GET /stats/demands/map: a GeoJSON FeatureCollection of
+// the grids under the area (the streets, for a district), each with its
+// figures, for the grid heat map.
+func (s *server) demandMap(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	f, err := s.statsFilter(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.Demand.GridMap(r.Context(), p, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
 // exportDemandStats serves GET /stats/demands/export.xlsx: the breakdown as
 // a workbook with the sheets 汇总, 分类, 区域 and 每日, streamed row by row.
 func (s *server) exportDemandStats(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {

@@ -21,12 +21,13 @@ type demandCreated struct {
 	TrackingURL   string `json:"tracking_url"`
 }
 
-// demandDetail is one demand as GET /demands/{id} shows it: the timeline
-// and the reporters are always present, even when empty.
+// demandDetail is one demand as GET /demands/{id} shows it: the timeline,
+// the attachments and the reporters are always present, even when empty.
 type demandDetail struct {
 	*demand.Demand
-	Events    []demand.Event    `json:"events"`
-	Reporters []demand.Reporter `json:"reporters"`
+	Events      []demand.Event      `json:"events"`
+	Attachments []demand.Attachment `json:"attachments"`
+	Reporters   []demand.Reporter   `json:"reporters"`
 }
 
 // itemsJSON is a short list that is never paged: {"items":[…],"total":N}.
@@ -43,13 +44,14 @@ func itemsOf[T any](items []T) itemsJSON[T] {
 }
 
 // createDemand serves POST /demands: staff file a demand on a resident's
-// behalf (hotline, visit, grid patrol…). Bad fields are 400 naming each.
+// behalf (hotline, visit, grid patrol…), with photos when the body is
+// multipart. Bad fields are 400 naming each.
 func (s *server) createDemand(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	var in demand.NewDemand
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
 	if err := auth.AuthorizeAny(p, auth.DemandIntake); err != nil {
+		return err // before reading a body that may hold 26 MiB of photos
+	}
+	in, err := newDemandOf(w, r)
+	if err != nil {
 		return err
 	}
 	f, err := s.Demand.Intake(r.Context(), p, in)
@@ -82,11 +84,11 @@ func (s *server) listDemands(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err := s.knownCategory(r, "category", f.Category); err != nil {
 		return err
 	}
-	items, total, err := s.Demand.List(r.Context(), p, f)
+	res, err := s.Demand.List(r.Context(), p, f)
 	if err != nil {
 		return err
 	}
-	writeList(w, items, total, pg)
+	writeJSON(w, http.StatusOK, demandList{Items: res.Items, Total: res.Total, TotalCapped: res.TotalCapped, Page: pg.Page, PerPage: pg.PerPage})
 	return nil
 }
 
@@ -120,9 +122,12 @@ func (s *server) getDemand(w http.ResponseWriter, r *http.Request, p *auth.Princ
 }
 
 func detailOf(d *demand.Demand) demandDetail {
-	out := demandDetail{Demand: d, Events: d.Events, Reporters: d.Reporters}
+	out := demandDetail{Demand: d, Events: d.Events, Attachments: d.Attachments, Reporters: d.Reporters}
 	if out.Events == nil {
 		out.Events = []demand.Event{}
+	}
+	if out.Attachments == nil {
+		out.Attachments = []demand.Attachment{}
 	}
 	if out.Reporters == nil {
 		out.Reporters = []demand.Reporter{}
@@ -235,4 +240,14 @@ func (s *server) similarText(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	writeJSON(w, http.StatusOK, itemsOf(items))
 	return nil
+}
+
+// demandList is a page of demands; total_capped says a search stopped
+// counting at demand.CountCap.
+type demandList struct {
+	Items       []demand.Demand `json:"items"`
+	Total       int             `json:"total"`
+	TotalCapped bool            `json:"total_capped"`
+	Page        int             `json:"page"`
+	PerPage     int             `json:"per_page"`
 }

@@ -99,13 +99,23 @@ type resp struct {
 
 func (r resp) String() string { return string(r.body) }
 
+// multipartBody is a request body sent as multipart/form-data.
+type multipartBody struct {
+	contentType string
+	data        []byte
+}
+
 // do sends method path (below /api/v1) with token ("" for none). body is
-// sent as is when a string or []byte, else JSON-encoded; nil sends nothing.
+// sent as is when a string, []byte or multipartBody, else JSON-encoded;
+// nil sends nothing.
 func (e *env) do(token, method, path string, body any) resp {
 	e.t.Helper()
 	var rd io.Reader
+	ctype := "application/json"
 	switch b := body.(type) {
 	case nil:
+	case multipartBody:
+		rd, ctype = bytes.NewReader(b.data), b.contentType
 	case string:
 		rd = strings.NewReader(b)
 	case []byte:
@@ -122,7 +132,7 @@ func (e *env) do(token, method, path string, body any) resp {
 		e.t.Fatal(err)
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -86,9 +86,12 @@ func routeTable() []route {
 		{Route{"GET", "/demands/{id}", false}, (*server).getDemand},
 		{Route{"POST", "/demands/{id}/actions", false}, (*server).actOnDemand},
 		{Route{"GET", "/demands/{id}/similar", false}, (*server).similarDemands},
+		{Route{"POST", "/demands/{id}/attachments", false}, (*server).attachToDemand},
+		{Route{"GET", "/demands/{id}/attachments/{aid}", false}, (*server).getAttachment},
 
 		{Route{"GET", "/stats/demands", false}, (*server).demandStats},
 		{Route{"GET", "/stats/demands/breakdown", false}, (*server).demandBreakdown},
+		{Route{"GET", "/stats/demands/map", false}, (*server).demandMap},
 		{Route{"GET", "/stats/demands/export.xlsx", false}, (*server).exportDemandStats},
 
 		{Route{"GET", "/inbox", false}, (*server).listInbox},
@@ -113,6 +116,7 @@ func routeTable() []route {
 		// document that take no token. The token in the path is the credential.
 		{Route{"GET", "/track/{token}", true}, (*server).track},
 		{Route{"POST", "/track/{token}/rate", true}, (*server).rate},
+		{Route{"GET", "/track/{token}/attachments/{aid}", true}, (*server).trackedAttachment},
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"time"
 
 	"gongzhi/internal/auth"
@@ -32,6 +33,17 @@ type trackedJSON struct {
 	MyRating     string         `json:"my_rating"`
 	RatedAt      *time.Time     `json:"rated_at"`
 	Events       []trackedEvent `json:"events"`
+	Attachments  []trackedFile  `json:"attachments"`
+}
+
+// trackedFile is a photo or file the link's holder filed with their report;
+// GET /track/{token}/attachments/{id} serves it.
+type trackedFile struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // trackedEvent is a step of the public timeline: what happened and when.
@@ -57,11 +69,31 @@ func scrub(s string) string {
 func trackedOf(t *demand.Tracked) trackedJSON {
 	out := trackedJSON{ID: t.ID, Category: t.Category, CategoryName: t.CategoryName, Status: t.Status, AreaName: t.AreaName,
 		Description: scrub(t.Description), CreatedAt: t.CreatedAt, ResolveDue: t.ResolveDue, Outcome: t.Outcome,
-		Resolution: scrub(t.Resolution), CanRate: t.CanRate, MyRating: t.MyRating, RatedAt: t.RatedAt, Events: []trackedEvent{}}
+		Resolution: scrub(t.Resolution), CanRate: t.CanRate, MyRating: t.MyRating, RatedAt: t.RatedAt, Events: []trackedEvent{},
+		Attachments: []trackedFile{}}
 	for _, e := range t.Events {
 		out.Events = append(out.Events, trackedEvent{At: e.At, Actor: e.Actor, Action: e.Action, From: e.From, To: e.To})
 	}
+	for _, a := range t.Attachments {
+		out.Attachments = append(out.Attachments, trackedFile{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, CreatedAt: a.CreatedAt})
+	}
 	return out
+}
+
+// trackedAttachment serves GET /track/{token}/attachments/{aid}: a file the
+// link's holder filed with their report. Files staff added later, and
+// other reporters' files after a merge, are not found.
+func (s *server) trackedAttachment(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	if err != nil || aid < 1 {
+		return errs.New(errs.ENOTFOUND, "attachment not found")
+	}
+	f, err := s.Demand.TrackedAttachment(r.Context(), r.PathValue("token"), aid)
+	if err != nil {
+		return err
+	}
+	serveAttachment(w, r, f)
+	return nil
 }
 
 // track serves GET /track/{token}, without a bearer token.

@@ -20,7 +20,7 @@ func TestPublicRoutes(t *testing.T) {
 			public = append(public, rt.Method+" "+rt.Path)
 		}
 	}
-	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/{token}/rate"}
+	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}"}
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}

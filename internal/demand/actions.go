@@ -34,6 +34,9 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, in Actio
 		out, err = s.apply(ctx, tx, p, d, in)
 		return err
 	})
+	if err == nil {
+		s.sim.note(out) // committed: a closed or merged demand leaves duplicate checks at once
+	}
 	return out, err
 }
 

@@ -142,6 +142,9 @@ func (s *Service) SaveCategory(ctx context.Context, p *auth.Principal, c Categor
 		}
 		return auth.Record(ctx, tx, s.clock.Now(), p, ch)
 	})
+	if err == nil {
+		s.sim.lookups.categoriesChanged() // duplicate checks re-read the category tree
+	}
 	return c, err
 }
 

@@ -75,7 +75,9 @@ type Demand struct {
 	ExtensionDue    *time.Time        `json:"extension_due"`
 	ExtensionReason string            `json:"extension_reason"`
 	DuplicateOf     *int64            `json:"duplicate_of"`
-	Unreasonable    string            `json:"unreasonable"` // "", pending, approved, refused
+	Unreasonable    string            `json:"unreasonable"`        // "", pending, approved, refused
+	MediaURL        string            `json:"media_url,omitempty"` // a photo link an Open311 client gave; public
+	Attachments     []Attachment      `json:"attachments,omitempty"`
 	Reporters       []Reporter        `json:"reporters,omitempty"`
 	Events          []Event           `json:"events,omitempty"`
 

@@ -2,7 +2,6 @@ package demand
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -36,7 +35,7 @@ func (s *Service) Similar(ctx context.Context, p *auth.Principal, id int64) ([]S
 
 // SimilarText finds open demands like a text not yet filed (the intake page asks as the operator types).
 func (s *Service) SimilarText(ctx context.Context, p *auth.Principal, category, area, text string) ([]Similar, error) {
-	_, path, err := levelOf(ctx, s.db, area)
+	path, err := s.sim.lookups.areaPath(ctx, s.db, area)
 	if err != nil {
 		return nil, errs.Invalid("area", "unknown area code %q", area)
 	}
@@ -46,9 +45,10 @@ func (s *Service) SimilarText(ctx context.Context, p *auth.Principal, category, 
 	return s.similarTo(ctx, p, 0, category, path, SearchText(text), s.clock.Now())
 }
 
+// similarTo scores the open demands in the index (simindex.go) against a
+// demand's search text; the index answers without reading the database
+// unless it is due to catch up.
 func (s *Service) similarTo(ctx context.Context, p *auth.Principal, id int64, category, path, text string, at time.Time) ([]Similar, error) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	residential := "/" + strings.Join(segs[:min(3, len(segs))], "/") + "/"
 	// Candidates: anything open in the same residential area, plus the same
 	// or related categories elsewhere in the street.
 	related, parent, err := s.relatedCategories(ctx, category)
@@ -56,83 +56,31 @@ func (s *Service) similarTo(ctx context.Context, p *auth.Principal, id int64, ca
 		return nil, err
 	}
 	scopes := auth.Scope(p, auth.DemandRead)
-	visible := func(path string) bool {
-		for _, sc := range scopes {
-			if strings.HasPrefix(path, sc) {
-				return true
+	keys := appendKeys(nil, strings.Fields(text))
+	sq := &simQuery{keys: keys, sketch: querySketchOf(keys), exclude: id, street: streetOf(path), res: residentialOf(path),
+		category: category, related: related, parent: parent, at: at, visible: func(path string) bool {
+			for _, sc := range scopes {
+				if strings.HasPrefix(path, sc) {
+					return true
+				}
 			}
-		}
-		return false
-	}
-	query := strings.Fields(text)
-	s.sim.mu.Lock()
-	if err := s.sim.catchUp(ctx, s.db, s.clock.Now()); err != nil {
-		s.sim.mu.Unlock()
+			return false
+		}}
+	if err := s.sim.fresh(ctx, s.db, s.clock.Now()); err != nil {
 		return nil, err
 	}
-	found := s.sim.candidates(streetOf(path), residential, related, at.Add(-SimilarWindow), id, visible, func(e *simEntry) float64 {
-		return Score(query, Candidate{ID: e.id, Bigrams: e.bigrams, SameArea: strings.HasPrefix(e.path, residential), NearArea: true,
-			SameCategory: e.category == category, RelatedCategory: e.category != category && related[e.category] || parent == e.category,
-			AgeDays: at.Sub(e.created).Hours() / 24})
-	})
-	s.sim.mu.Unlock()
-	sort.Slice(found, func(i, j int) bool {
-		return found[i].score > found[j].score || found[i].score == found[j].score && found[i].id < found[j].id
-	})
-	if len(found) > 10 {
-		found = found[:10]
+	found := s.sim.candidates(sq)
+	for i := range found {
+		found[i].Score = float64(int(found[i].Score*1000+0.5)) / 1000
 	}
-	out := []Similar{}
-	if len(found) == 0 {
-		return out, nil
-	}
-	ids := make([]any, len(found))
-	for i, f := range found {
-		ids[i] = f.id
-	}
-	rows, err := s.db.Query(ctx, `SELECT d.id, d.status, d.category_code, d.area_code, d.description, d.created_at FROM demands d
-		WHERE d.status NOT IN ('closed','merged') AND d.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
-	if err != nil {
-		return nil, errs.Wrap(err, "similar")
-	}
-	defer rows.Close()
-	byID := map[int64]Similar{}
-	for rows.Next() {
-		var c Similar
-		if err := rows.Scan(&c.ID, &c.Status, &c.Category, &c.Area, &c.Description, &c.CreatedAt); err != nil {
-			return nil, errs.Wrap(err, "scan similar")
-		}
-		byID[c.ID] = c
-	}
-	for _, f := range found {
-		if c, ok := byID[f.id]; ok {
-			c.Score = float64(int(f.score*1000+0.5)) / 1000
-			out = append(out, c)
-		}
-	}
-	return out, errs.Wrap(rows.Err(), "similar")
+	return found, nil
 }
 
 // relatedCategories returns the set of the category, its parent, its
 // children and its siblings (complaints about a lift and about the property
-// company may be one), and the category's parent.
+// company may be one), and the category's parent. The tree is cached
+// (simlookups.go).
 func (s *Service) relatedCategories(ctx context.Context, code string) (map[string]bool, string, error) {
-	cats, err := s.Categories(ctx, false)
-	if err != nil {
-		return nil, "", err
-	}
-	parent := ""
-	for _, c := range cats {
-		if c.Code == code {
-			parent = c.Parent
-		}
-	}
-	out := map[string]bool{code: true}
-	for _, c := range cats {
-		if c.Code == parent || c.Parent == code || parent != "" && c.Parent == parent {
-			out[c.Code] = true
-		}
-	}
-	return out, parent, nil
+	r, err := s.sim.lookups.relation(ctx, s.clock.Now(), code, func(ctx context.Context) ([]Category, error) { return s.Categories(ctx, false) })
+	return r.related, r.parent, err
 }
-

@@ -28,8 +28,8 @@ func Contribution(d *Demand, contactLapsed bool) Counts {
 	return contribution(&x)
 }
 
-// RollupPaths are the area paths a demand's figures are kept at: its
-// district, street and residential area.
+// RollupPaths are the area paths a demand's figures are kept at: its own
+// area and every area above it.
 func RollupPaths(areaPath string) []string { return rollupPaths(areaPath) }
 
 // RollupDay is the rollup day of a demand received at t (Asia/Shanghai).

@@ -32,6 +32,10 @@ type NewDemand struct {
 	Address     string            `json:"address"`
 	Reporter    ReporterInput     `json:"reporter"`
 	Attributes  map[string]string `json:"attributes"`
+	MediaURL    string            `json:"media_url"` // a link to a photo (Open311); published as given
+	// Attachments are photos and files filed with the demand, stored in the
+	// same transaction; checked like Attach's (MaxAttachments, MaxAttachmentBytes).
+	Attachments []File `json:"-"`
 }
 
 // ReporterInput is who raised the demand; all optional.
@@ -68,6 +72,7 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 	if err != nil {
 		return Filed{}, err
 	}
+	s.sim.note(pd.d) // committed: duplicate checks see it at once
 	return Filed{Demand: pd.d, Token: pd.token}, nil
 }
 
@@ -78,6 +83,7 @@ type prepared struct {
 	level    string
 	token    string
 	category Category
+	files    []checkedFile
 }
 
 // prepare checks a new demand and computes its clocks; it writes nothing.
@@ -107,6 +113,13 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 	}
 	if len([]rune(in.Reporter.Name)) > 50 || len(in.Reporter.Phone) > 30 || len(in.Reporter.Email) > 200 || len([]rune(in.Address)) > 300 {
 		ds = append(ds, errs.D("reporter", "reporter name, phone, e-mail or address is too long"))
+	}
+	if in.MediaURL = strings.TrimSpace(in.MediaURL); in.MediaURL != "" && !validMediaURL(in.MediaURL) {
+		ds = append(ds, errs.D("media_url", "media_url must be an http or https address of at most 2000 characters"))
+	}
+	files, err := checkFiles(in.Attachments, 0)
+	if err != nil {
+		ds = append(ds, errs.DetailsOf(err)...)
 	}
 	area := in.Area
 	if area == "" && in.Lat != nil && in.Lng != nil {
@@ -146,13 +159,13 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 	d := &Demand{Category: cat.Code, CategoryName: cat.Name, Channel: Channel(in.Channel), Status: Received, Area: area, AreaPath: path,
 		Lat: in.Lat, Lng: in.Lng, Address: strings.TrimSpace(in.Address), Description: in.Description, Attributes: in.Attributes,
 		Round: 1, CreatedAt: now, UpdatedAt: now, ContactDue: contactLimit.Due(now, cal), ResolveDue: resolveLimit.Due(now, cal),
-		CoBodies: []string{}}
+		CoBodies: []string{}, MediaURL: in.MediaURL}
 	d.searchText = SearchText(d.Description + " " + d.Address)
-	return &prepared{d: d, in: in, level: level, token: newTrackingToken(), category: cat}, nil
+	return &prepared{d: d, in: in, level: level, token: newTrackingToken(), category: cat, files: files}, nil
 }
 
-// insert writes a prepared demand, its reporter, first event, timers,
-// rollups, audit row and notices inside tx.
+// insert writes a prepared demand, its reporter, first event, attachments,
+// timers, rollups, audit row and notices inside tx.
 func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *prepared) error {
 	d, in, now := pd.d, pd.in, pd.d.CreatedAt
 	var err error
@@ -169,10 +182,10 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 		createdBy, actorID, actor = p.UserID, p.UserID, p.Name()
 	}
 	d.ID, err = db.InsertID(ctx, tx, `INSERT INTO demands (category_code, channel, status, area_code, area_path, lat, lng, address, description,
-		attributes, owner_area, round, created_at, updated_at, contact_due, resolve_due, created_by, search_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+		attributes, owner_area, round, created_at, updated_at, contact_due, resolve_due, created_by, search_text, media_url)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Category, string(d.Channel), string(d.Status), d.Area, d.AreaPath, d.Lat, d.Lng, d.Address, d.Description,
-		string(attrs), d.Owner, now, now, d.ContactDue.UTC(), d.ResolveDue.UTC(), createdBy, d.searchText)
+		string(attrs), d.Owner, now, now, d.ContactDue.UTC(), d.ResolveDue.UTC(), createdBy, d.searchText, d.MediaURL)
 	if err != nil {
 		return errs.Wrap(err, "insert demand")
 	}
@@ -184,14 +197,23 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 	if err := event(ctx, tx, d.ID, now, actorID, actor, "receive", "", Received, "渠道："+channelNames[Channel(in.Channel)], true); err != nil {
 		return err
 	}
+	if len(pd.files) > 0 {
+		if d.Attachments, err = storeFiles(ctx, tx, d, p, pd.files, now, true); err != nil {
+			return err
+		}
+	}
 	if err := scheduleDeadlines(ctx, tx, d, now, true); err != nil {
 		return err
 	}
 	if err := rollup(ctx, tx, nil, d); err != nil {
 		return err
 	}
+	after := map[string]any{"category": d.Category, "channel": d.Channel, "area": d.Area}
+	if len(d.Attachments) > 0 {
+		after["attachments"] = auditFiles(d.Attachments)
+	}
 	if err := auth.Record(ctx, tx, now, p, auth.Change{Action: "create", Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10), AreaPath: d.AreaPath,
-		After: map[string]any{"category": d.Category, "channel": d.Channel, "area": d.Area}}); err != nil {
+		After: after}); err != nil {
 		return err
 	}
 	return s.tell(ctx, tx, d, notify.KindAssignment, d.Owner, false, "新诉求待派单", d.CategoryName+"："+short(d.Description))

@@ -6,12 +6,11 @@ import (
 	"time"
 
 	"gongzhi/internal/auth"
-	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 )
 
-// Get returns a demand with its timeline and reporters. Reporters' phones
+// Get returns a demand with its timeline, attachments and reporters. Reporters' phones
 // and names are shown in full only to those who handle or own the demand.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Demand, error) {
 	if p == nil {
@@ -25,6 +24,9 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Demand
 		return nil, err
 	}
 	if d.Events, err = events(ctx, s.db, id, false); err != nil {
+		return nil, err
+	}
+	if d.Attachments, err = attachments(ctx, s.db, id, false); err != nil {
 		return nil, err
 	}
 	full := s.mayAct(ctx, s.db, p, d, ActionInput{Action: ActDispatch}) == nil || s.mayAct(ctx, s.db, p, d, ActionInput{Action: ActSign}) == nil
@@ -52,166 +54,6 @@ func reporters(ctx context.Context, q db.Querier, id int64, mask bool) ([]Report
 	return out, errs.Wrap(rows.Err(), "reporters")
 }
 
-// ListFilter narrows a demand list. Zero values do not filter.
-type ListFilter struct {
-	Q        string // Chinese full-text search
-	Status   string // a status, or "open"
-	Area     string
-	Category string
-	Channel  string
-	Overdue  *bool
-	From, To string // received day range, YYYY-MM-DD in Asia/Shanghai
-	Mine     bool   // open demands my areas own or handle, due soonest first
-	Sort     string // newest (default), oldest, due
-	Page     int
-	PerPage  int
-}
-
-// List returns demands in p's scope matching f, with the total.
-func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]Demand, int, error) {
-	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
-		return nil, 0, err
-	}
-	scope, args := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path")
-	where := []string{scope}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	switch {
-	case f.Status == "open":
-		add("d.status NOT IN ('closed','merged')")
-	case f.Status != "":
-		ok := false
-		for _, st := range Statuses {
-			ok = ok || string(st) == f.Status
-		}
-		if !ok {
-			return nil, 0, errs.Invalid("status", "unknown status %q", f.Status)
-		}
-		add("d.status = ?", f.Status)
-	}
-	if f.Area != "" {
-		_, path, err := levelOf(ctx, s.db, f.Area)
-		if err != nil {
-			return nil, 0, errs.Invalid("area", "unknown area code %q", f.Area)
-		}
-		if err := auth.Authorize(p, auth.DemandRead, path); err != nil {
-			return nil, 0, err
-		}
-		cond, arg := s.db.Dialect.Subtree("d.area_path", path)
-		add(cond, arg)
-	}
-	if f.Category != "" {
-		add("(d.category_code = ? OR c.parent_code = ?)", f.Category, f.Category)
-	}
-	if f.Channel != "" {
-		if !ValidChannel(f.Channel) {
-			return nil, 0, errs.Invalid("channel", "channel must be visit, hotline, online, grid, meeting or mailbox")
-		}
-		add("d.channel = ?", f.Channel)
-	}
-	if f.Overdue != nil {
-		add("d.overdue = ?", *f.Overdue)
-	}
-	for _, r := range []struct {
-		field, val, op string
-		days           int
-	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
-		if r.val == "" {
-			continue
-		}
-		t, err := time.ParseInLocation(time.DateOnly, r.val, clock.Shanghai)
-		if err != nil {
-			return nil, 0, errs.Invalid(r.field, "%s must be a date like 2026-01-01", r.field)
-		}
-		add("d.created_at "+r.op+" ?", t.AddDate(0, 0, r.days).UTC())
-	}
-	if f.Mine {
-		var codes []string
-		for _, g := range p.Grants {
-			if g.Role.Can(auth.DemandHandle) || g.Role.Can(auth.DemandDispatch) {
-				codes = append(codes, g.AreaCode)
-			}
-		}
-		if len(codes) == 0 {
-			return []Demand{}, 0, nil
-		}
-		in := "?" + strings.Repeat(", ?", len(codes)-1)
-		cargs := make([]any, 0, 3*len(codes))
-		for range 3 {
-			for _, c := range codes {
-				cargs = append(cargs, c)
-			}
-		}
-		add("d.status NOT IN ('closed','merged') AND (d.owner_area IN ("+in+") OR d.lead_area IN ("+in+
-			") OR d.id IN (SELECT demand_id FROM demand_co_bodies WHERE area_code IN ("+in+")))", cargs...)
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		cond, arg := s.searchCond(q)
-		add(cond, arg)
-	}
-	w := strings.Join(where, " AND ")
-	var total int
-	if err := s.db.QueryRow(ctx, "SELECT count(*)"+demandFrom+" WHERE "+w, args...).Scan(&total); err != nil {
-		return nil, 0, errs.Wrap(err, "count demands")
-	}
-	order := "d.created_at DESC, d.id DESC"
-	switch {
-	case f.Mine || f.Sort == "due":
-		order = "d.overdue DESC, CASE WHEN d.contacted_at IS NULL THEN d.contact_due ELSE d.resolve_due END, d.id"
-	case f.Sort == "oldest":
-		order = "d.created_at, d.id"
-	case f.Sort != "" && f.Sort != "newest":
-		return nil, 0, errs.Invalid("sort", "sort must be newest, oldest or due")
-	}
-	limit, offset := auth.Paging(f.Page, f.PerPage)
-	rows, err := s.db.Query(ctx, "SELECT "+demandCols+demandFrom+" WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, errs.Wrap(err, "list demands")
-	}
-	defer rows.Close()
-	out := []Demand{}
-	for rows.Next() {
-		d, err := scanDemand(rows)
-		if err != nil {
-			return nil, 0, errs.Wrap(err, "scan demand")
-		}
-		d.CoBodies = []string{}
-		out = append(out, *d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, errs.Wrap(err, "demands")
-	}
-	return out, total, coBodiesOf(ctx, s.db, out)
-}
-
-// searchCond matches the bigram column: FTS5 on SQLite, a GIN-indexed
-// tsvector on PostgreSQL. A one-character query falls back to LIKE.
-func (s *Service) searchCond(q string) (string, any) {
-	terms := SearchTerms(q)
-	if len(terms) == 0 || len(terms) == 1 && len([]rune(terms[0])) < 2 && !isASCII(terms[0]) {
-		return "d.description LIKE ? ESCAPE '\\'", "%" + db.Like(q) + "%"
-	}
-	quoted := make([]string, len(terms))
-	if s.db.Dialect == db.Postgres {
-		for i, t := range terms {
-			quoted[i] = "'" + strings.ReplaceAll(t, "'", "''") + "'"
-		}
-		return "to_tsvector('simple', d.search_text) @@ to_tsquery('simple', ?)", strings.Join(quoted, " & ")
-	}
-	for i, t := range terms {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-	}
-	return "d.id IN (SELECT f.rowid FROM demands_fts f WHERE f.search_text MATCH ?)", strings.Join(quoted, " ")
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 // Tracked is what a resident sees through the private tracking link:
 // progress, the public timeline, and no one's personal data.
 type Tracked struct {
@@ -229,16 +71,19 @@ type Tracked struct {
 	MyRating     string     `json:"my_rating"`
 	RatedAt      *time.Time `json:"rated_at"`
 	Events       []Event    `json:"events"`
+	// Attachments are the files filed with the holder's own report; after a
+	// merge, other reporters' photos stay theirs.
+	Attachments []Attachment `json:"attachments"`
 }
 
 // Track returns the demand behind a resident's tracking token. After a
 // merge the token shows the surviving demand.
 func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
-	var demandID int64
+	var demandID, original int64
 	var mine string
 	var rated *time.Time
-	err := s.db.QueryRow(ctx, "SELECT demand_id, satisfaction, rated_at FROM demand_reporters WHERE tracking_hash = ?", hashToken(token)).
-		Scan(&demandID, &mine, &rated)
+	err := s.db.QueryRow(ctx, "SELECT demand_id, original_id, satisfaction, rated_at FROM demand_reporters WHERE tracking_hash = ?", hashToken(token)).
+		Scan(&demandID, &original, &mine, &rated)
 	if err != nil {
 		return nil, errs.New(errs.ENOTFOUND, "no demand has this tracking link")
 	}
@@ -247,6 +92,10 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 		return nil, err
 	}
 	ev, err := events(ctx, s.db, demandID, true)
+	if err != nil {
+		return nil, err
+	}
+	files, err := attachments(ctx, s.db, original, true)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +108,7 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 	}
 	return &Tracked{ID: d.ID, Category: d.Category, CategoryName: d.CategoryName, Status: d.Status, AreaName: d.AreaName,
 		Description: d.Description, CreatedAt: d.CreatedAt, ResolveDue: d.ResolveDue, Resolution: d.Resolution, Outcome: d.Outcome,
-		CanRate: d.Status == Resolved || d.Status == Closed && mine == "", MyRating: mine, RatedAt: rated, Events: ev}, nil
+		CanRate: d.Status == Resolved || d.Status == Closed && mine == "", MyRating: mine, RatedAt: rated, Events: ev, Attachments: files}, nil
 }
 
 // Rate records a resident's rating through the tracking link, with no account.

@@ -137,76 +137,49 @@ type StatsFilter struct {
 	Category string
 }
 
-// Stats returns the three rates from the rollups; the demands table is
-// scanned only for areas below residential level, where it is small.
-func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (Stats, error) {
-	st := Stats{Area: f.Area, From: f.From, To: f.To, Category: f.Category}
+// statsArea checks a filter and the caller's right to read the area's
+// figures, and returns the area's level and path.
+func (s *Service) statsArea(ctx context.Context, p *auth.Principal, f StatsFilter) (level, path string, err error) {
 	if f.Area == "" {
-		return st, errs.Invalid("area", "area is required: the code of the area to report on")
+		return "", "", errs.Invalid("area", "area is required: the code of the area to report on")
 	}
-	level, path, err := levelOf(ctx, s.db, f.Area)
+	level, path, err = levelOf(ctx, s.db, f.Area)
 	if err != nil {
-		return st, errs.New(errs.ENOTFOUND, "area %s not found", f.Area)
+		return "", "", errs.New(errs.ENOTFOUND, "area %s not found", f.Area)
 	}
 	if err := auth.Authorize(p, auth.DemandRead, path); err != nil {
-		return st, err
+		return "", "", err
 	}
 	for _, v := range []struct{ field, val string }{{"from", f.From}, {"to", f.To}} {
 		if _, err := time.Parse(time.DateOnly, v.val); err != nil {
-			return st, errs.Invalid(v.field, "%s must be a date like 2026-01-01", v.field)
+			return "", "", errs.Invalid(v.field, "%s must be a date like 2026-01-01", v.field)
 		}
 	}
 	if f.To < f.From {
-		return st, errs.Invalid("to", "to must be after from")
+		return "", "", errs.Invalid("to", "to must be after from")
 	}
-	var row interface{ Scan(...any) error }
+	return level, path, nil
+}
+
+// Stats returns the three rates of an area from the rollups, which are kept
+// at every level of the tree, so the demands table is never scanned.
+func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (Stats, error) {
+	st := Stats{Area: f.Area, From: f.From, To: f.To, Category: f.Category}
+	_, path, err := s.statsArea(ctx, p, f)
+	if err != nil {
+		return st, err
+	}
 	args := []any{path, f.From, f.To}
 	cat := ""
 	if f.Category != "" {
 		cat, args = " AND category_code = ?", append(args, f.Category)
 	}
-	if level == "district" || level == "street" || level == "residential" {
-		row = s.db.QueryRow(ctx, `SELECT COALESCE(sum(received),0), COALESCE(sum(response_base),0), COALESCE(sum(responded),0),
-			COALESCE(sum(rated),0), COALESCE(sum(solved),0), COALESCE(sum(satisfied),0), COALESCE(sum(overdue),0), COALESCE(sum(open),0)
-			FROM demand_rollups WHERE area_path = ? AND day >= ? AND day <= ?`+cat, args...)
-	} else {
-		return s.statsFromDemands(ctx, st, path, cat, args)
-	}
+	row := s.db.QueryRow(ctx, `SELECT COALESCE(sum(received),0), COALESCE(sum(response_base),0), COALESCE(sum(responded),0),
+		COALESCE(sum(rated),0), COALESCE(sum(solved),0), COALESCE(sum(satisfied),0), COALESCE(sum(overdue),0), COALESCE(sum(open),0)
+		FROM demand_rollups WHERE area_path = ? AND day >= ? AND day <= ?`+cat, args...)
 	if err := row.Scan(&st.Received, &st.ResponseBase, &st.Responded, &st.Rated, &st.Solved, &st.Satisfied, &st.Overdue, &st.Open); err != nil {
 		return st, errs.Wrap(err, "stats")
 	}
 	st.rates()
 	return st, nil
-}
-
-// statsFromDemands computes figures for a grid or lane from its demands.
-func (s *Service) statsFromDemands(ctx context.Context, st Stats, path, cat string, args []any) (Stats, error) {
-	from, _ := time.ParseInLocation(time.DateOnly, st.From, clock.Shanghai)
-	to, _ := time.ParseInLocation(time.DateOnly, st.To, clock.Shanghai)
-	cond, arg := s.db.Dialect.Subtree("d.area_path", path)
-	q := "SELECT " + demandCols + demandFrom + " WHERE " + cond + " AND d.created_at >= ? AND d.created_at < ?"
-	qargs := []any{arg, from.UTC(), to.AddDate(0, 0, 1).UTC()}
-	if cat != "" {
-		q += " AND d.category_code = ?"
-		qargs = append(qargs, args[3])
-	}
-	rows, err := s.db.Query(ctx, q, qargs...)
-	if err != nil {
-		return st, errs.Wrap(err, "stats")
-	}
-	defer rows.Close()
-	var sum counts
-	for rows.Next() {
-		d, err := scanDemand(rows)
-		if err != nil {
-			return st, errs.Wrap(err, "scan")
-		}
-		c := contribution(d)
-		sum = counts{sum.Received + c.Received, sum.ResponseBase + c.ResponseBase, sum.Responded + c.Responded, sum.Rated + c.Rated,
-			sum.Solved + c.Solved, sum.Satisfied + c.Satisfied, sum.Overdue + c.Overdue, sum.Open + c.Open}
-	}
-	st.Received, st.ResponseBase, st.Responded, st.Rated = sum.Received, sum.ResponseBase, sum.Responded, sum.Rated
-	st.Solved, st.Satisfied, st.Overdue, st.Open = sum.Solved, sum.Satisfied, sum.Overdue, sum.Open
-	st.rates()
-	return st, errs.Wrap(rows.Err(), "stats")
 }

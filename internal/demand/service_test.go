@@ -259,16 +259,14 @@ func TestSimilarSearchMerge(t *testing.T) {
 				t.Fatalf("demand %d: first complaint not similar enough: %+v", id, sim)
 			}
 		}
-		list, total, err := e.s.List(e.ctx, c, demand.ListFilter{Q: "广场舞"})
-		if err != nil || total != 3 {
-			t.Fatalf("search 广场舞: %d %v", total, err)
+		if res, err := e.s.List(e.ctx, c, demand.ListFilter{Q: "广场舞"}); err != nil || res.Total != 3 || len(res.Items) != 3 {
+			t.Fatalf("search 广场舞: %+v %v", res, err)
 		}
-		_ = list
-		if _, total, _ := e.s.List(e.ctx, c, demand.ListFilter{Q: "垃圾"}); total != 1 {
-			t.Fatalf("search 垃圾: %d", total)
+		if res, err := e.s.List(e.ctx, c, demand.ListFilter{Q: "垃圾"}); err != nil || res.Total != 1 {
+			t.Fatalf("search 垃圾: %+v %v", res, err)
 		}
-		if _, total, _ := e.s.List(e.ctx, c, demand.ListFilter{Q: "噪音"}); total != 0 {
-			t.Fatalf("search 噪音 (in no text): %d", total)
+		if res, err := e.s.List(e.ctx, c, demand.ListFilter{Q: "噪音"}); err != nil || res.Total != 0 {
+			t.Fatalf("search 噪音 (in no text): %+v %v", res, err)
 		}
 		// Merge keeps every reporter on the surviving demand; the group counts once.
 		for _, id := range ids[1:] {
@@ -314,8 +312,8 @@ func TestIntakeValidation(t *testing.T) {
 				t.Errorf("%s: %v %+v, want field %s", c.name, err, ds, c.field)
 			}
 		}
-		if _, total, _ := e.s.List(e.ctx, e.f.Users[auth.DistrictAdmin], demand.ListFilter{}); total != 0 {
-			t.Fatalf("bad intakes stored %d demands", total)
+		if res, err := e.s.List(e.ctx, e.f.Users[auth.DistrictAdmin], demand.ListFilter{}); err != nil || res.Total != 0 {
+			t.Fatalf("bad intakes stored demands: %+v %v", res, err)
 		}
 		// Staff may only file inside their scope.
 		_, err := e.s.Intake(e.ctx, e.f.Users[auth.CommunityStaff], demand.NewDemand{Category: "noise", Description: "x", Area: testkit.ResB1})

@@ -326,8 +326,18 @@ func Score(query []string, c Candidate) float64 {
 	if len(query) == 0 || len(c.Bigrams) == 0 {
 		return 0
 	}
-	text := textSimilarity(query, c.Bigrams)
-	t := (1-textTieBreak)*min(max((text-textFloor)/(textCeiling-textFloor), 0), 1) + textTieBreak*text
+	return textMatch(textSimilarity(query, c.Bigrams)) * contextFactor(c)
+}
+
+// textMatch is t in Score's formula: at most 1, and at most 0.05 × text
+// when text ≤ textFloor.
+func textMatch(text float64) float64 {
+	return (1-textTieBreak)*min(max((text-textFloor)/(textCeiling-textFloor), 0), 1) + textTieBreak*text
+}
+
+// contextFactor is 0.3 + 0.7 × context in Score's formula; c.Bigrams is
+// not read. Score is at most this.
+func contextFactor(c Candidate) float64 {
 	place := 0.0
 	switch {
 	case c.SameArea:
@@ -348,7 +358,7 @@ func Score(query []string, c Candidate) float64 {
 	}
 	recency := 1 / (1 + age/ageHalf)
 	context := placeWeight*place + catWeight*cat + ageWeight*recency
-	return t * (ctxBase + (1-ctxBase)*context)
+	return ctxBase + (1-ctxBase)*context
 }
 
 // SearchTerms are the tokens of a search query (全文检索), to be matched
@@ -386,77 +396,146 @@ var stopSet = func() (set [(0x9FFF - 0x4E00 + 64) / 64]uint64) {
 // coefficients, over the tokens and over the Chinese characters. The
 // characters are taken as the first character of each Han pair (every
 // character of a run but its last); they forgive the rewording that breaks
-// pairs (楼下面 / 楼楼下). Score runs once per candidate, so each list is
-// read once into integers and the two are merged: pairs starting with the
-// same character are adjacent in the merged order, so a character is shared
-// when the other list's last character is the same.
+// pairs (楼下面 / 楼楼下). Both lists are turned into token keys and
+// compared by keySimilarity, which the index of open demands (simindex.go)
+// calls directly on keys it keeps.
 func textSimilarity(a, b []string) float64 {
-	p := infoPool.Get().(*[]tokenInfo)
-	defer infoPool.Put(p)
-	if n := len(a) + len(b); cap(*p) < n {
-		*p = make([]tokenInfo, n)
+	p := keyPool.Get().(*[]uint64)
+	defer keyPool.Put(p)
+	buf := appendKeys((*p)[:0], a)
+	n := len(buf)
+	buf = appendKeys(buf, b)
+	*p = buf
+	return keySimilarity(buf[:n], buf[n:])
+}
+
+// keyPool holds scratch space for textSimilarity.
+var keyPool = sync.Pool{New: func() any { s := make([]uint64, 0, 512); return &s }}
+
+// A token key is a token as one integer, ordered so that a merge of two
+// sorted key lists finds the shared tokens and shared characters in one pass:
+//
+//	Han pair:  1<<63 | r1<<40 | r2<<19 | stock(r1)<<1 | stock(r2)
+//	word:      id<<1 | number
+//
+// Pairs sort by first character, then second, so pairs starting with the
+// same character are adjacent. A word's id is its bytes, left-aligned in 56
+// bits, when it has at most 7 of them, else 1<<60 | a 60-bit FNV-1a hash of
+// it (two different long words share a key with probability 2⁻⁶⁰). The
+// stock and number bits follow from the token, so equal tokens have equal
+// keys. Eight bytes a token, against a string's sixteen plus its bytes.
+const (
+	keyPair  = 1 << 63
+	keyHash  = 1 << 60 // in a word's id: the id is a hash
+	runeBits = 21
+	runeMask = 1<<runeBits - 1
+)
+
+// tokenKey is the key of one token as returned by Bigrams.
+func tokenKey(t string) uint64 {
+	if len(t) == 6 && t[0] >= 0xE4 && t[0] <= 0xE9 && t[3] >= 0xE4 && t[3] <= 0xE9 {
+		r1 := rune(t[0]&0x0F)<<12 | rune(t[1]&0x3F)<<6 | rune(t[2]&0x3F)
+		r2 := rune(t[3]&0x0F)<<12 | rune(t[4]&0x3F)<<6 | rune(t[5]&0x3F)
+		if r1 >= 0x4E00 && r2 >= 0x4E00 { // a pair of common Han characters, decoded inline
+			return pairKey(r1, r2)
+		}
 	}
-	buf := (*p)[:cap(*p)]
-	ia, ib := inspectAll(a, buf[:len(a)]), inspectAll(b, buf[len(a):len(a)+len(b)])
+	if r1, n1 := utf8.DecodeRuneInString(t); n1 < len(t) && isHan(r1) {
+		if r2, n2 := utf8.DecodeRuneInString(t[n1:]); n1+n2 == len(t) {
+			return pairKey(r1, r2)
+		}
+	}
+	var id uint64
+	if len(t) <= 7 {
+		for i := 0; i < len(t); i++ {
+			id |= uint64(t[i]) << (48 - 8*i)
+		}
+	} else {
+		h := uint64(14695981039346656037) // FNV-1a
+		for i := 0; i < len(t); i++ {
+			h = (h ^ uint64(t[i])) * 1099511628211
+		}
+		id = keyHash | h&(keyHash-1)
+	}
+	if isNumber(t) {
+		return id<<1 | 1
+	}
+	return id << 1
+}
+
+func pairKey(r1, r2 rune) uint64 {
+	return keyPair | uint64(r1)<<40 | uint64(r2)<<19 | uint64(stop(r1))<<1 | uint64(stop(r2))
+}
+
+// appendKeys appends the keys of tokens (sorted and deduplicated, as from
+// Bigrams) to dst, the appended part sorted. Bigrams's byte order is already
+// key order for Han pairs and short ASCII words, so usually nothing moves.
+func appendKeys(dst []uint64, tokens []string) []uint64 {
+	n := len(dst)
+	for _, t := range tokens {
+		dst = append(dst, tokenKey(t))
+	}
+	if ks := dst[n:]; !slices.IsSorted(ks) {
+		slices.Sort(ks)
+	}
+	return dst
+}
+
+// keyWeight is the weight of a token; keyChar the first character of a
+// Han pair (-1 for a word) and its weight in the character overlap.
+func keyWeight(k uint64) int32 {
+	if k&keyPair == 0 {
+		return wordWeights[k&1]
+	}
+	return pairWeights[k>>1&1+k&1]
+}
+
+func keyChar(k uint64) (int32, int32) {
+	if k&keyPair == 0 {
+		return -1, 0
+	}
+	return int32(k >> 40 & runeMask), charWeights[k>>1&1]
+}
+
+// keySimilarity is textSimilarity over sorted key lists. It merges the two:
+// pairs starting with the same character are adjacent in the merged order,
+// so a character is shared when the other list's last character is the
+// same.
+func keySimilarity(a, b []uint64) float64 {
+	const done = ^uint64(0) // past the end of a list; no key is this large
 	var tokBoth, tokAll, chBoth, chAll int32
 	lastA, lastB := int32(-1), int32(-1) // first character of the last pair taken from a, b
-	i, j := 0, 0
-	for i < len(ia) && j < len(ib) {
-		ta, tb := &ia[i], &ib[j]
-		takeA, takeB := ta.key < tb.key, ta.key > tb.key
-		if ta.key == tb.key {
-			takeA, takeB = true, true
-			if ta.long || tb.long { // same first six bytes: only the strings can tell
-				c := strings.Compare(a[i], b[j])
-				takeA, takeB = c <= 0, c >= 0
-			}
+	for i, j := 0, 0; i < len(a) || j < len(b); {
+		ka, kb := uint64(done), uint64(done)
+		if i < len(a) {
+			ka = a[i]
 		}
-		if takeA {
-			tokAll += int32(ta.weight)
-			if ta.first >= 0 && ta.first != lastA {
-				lastA = ta.first
-				chAll += int32(ta.charWeight)
-				if lastB == ta.first {
-					chBoth += 2 * int32(ta.charWeight)
+		if j < len(b) {
+			kb = b[j]
+		}
+		if ka <= kb {
+			tokAll += keyWeight(ka)
+			if f, w := keyChar(ka); f >= 0 && f != lastA {
+				lastA, chAll = f, chAll+w
+				if lastB == f {
+					chBoth += 2 * w
 				}
 			}
 			i++
 		}
-		if takeB {
-			tokAll += int32(tb.weight)
-			if takeA {
-				tokBoth += 2 * int32(tb.weight)
+		if kb <= ka {
+			w := keyWeight(kb)
+			tokAll += w
+			if ka == kb {
+				tokBoth += 2 * w
 			}
-			if tb.first >= 0 && tb.first != lastB {
-				lastB = tb.first
-				chAll += int32(tb.charWeight)
-				if lastA == tb.first {
-					chBoth += 2 * int32(tb.charWeight)
+			if f, w := keyChar(kb); f >= 0 && f != lastB {
+				lastB, chAll = f, chAll+w
+				if lastA == f {
+					chBoth += 2 * w
 				}
 			}
 			j++
-		}
-	}
-	for ; i < len(ia); i++ { // the rest has no partner, but a character may be shared
-		ta := &ia[i]
-		tokAll += int32(ta.weight)
-		if ta.first >= 0 && ta.first != lastA {
-			lastA = ta.first
-			chAll += int32(ta.charWeight)
-			if lastB == ta.first {
-				chBoth += 2 * int32(ta.charWeight)
-			}
-		}
-	}
-	for ; j < len(ib); j++ {
-		tb := &ib[j]
-		tokAll += int32(tb.weight)
-		if tb.first >= 0 && tb.first != lastB {
-			lastB = tb.first
-			chAll += int32(tb.charWeight)
-			if lastA == tb.first {
-				chBoth += 2 * int32(tb.charWeight)
-			}
 		}
 	}
 	if tokAll == 0 {
@@ -469,31 +548,6 @@ func textSimilarity(a, b []string) float64 {
 	return sim / 2
 }
 
-// infoPool holds scratch space for textSimilarity, which runs for every
-// candidate of every intake.
-var infoPool = sync.Pool{New: func() any { s := make([]tokenInfo, 512); return &s }}
-
-// inspectAll reads every token of ts once into out, which is as long as ts.
-func inspectAll(ts []string, out []tokenInfo) []tokenInfo {
-	for k, t := range ts {
-		if len(t) == 6 && t[0] >= 0xE4 && t[0] <= 0xE9 && t[3] >= 0xE4 && t[3] <= 0xE9 {
-			r1 := uint32(t[0]&0x0F)<<12 | uint32(t[1]&0x3F)<<6 | uint32(t[2]&0x3F)
-			r2 := uint32(t[3]&0x0F)<<12 | uint32(t[4]&0x3F)<<6 | uint32(t[5]&0x3F)
-			if r1 >= 0x4E00 && r2 >= 0x4E00 { // a pair of common Han characters, decoded inline
-				i1, i2 := r1-0x4E00, r2-0x4E00
-				s1, s2 := stopSet[i1>>6]>>(i1&63)&1, stopSet[i2>>6]>>(i2&63)&1
-				out[k] = tokenInfo{
-					key:   uint64(t[0])<<56 | uint64(t[1])<<48 | uint64(t[2])<<40 | uint64(t[3])<<32 | uint64(t[4])<<24 | uint64(t[5])<<16,
-					first: int32(r1), weight: pairWeights[s1+s2], charWeight: charWeights[s1],
-				}
-				continue
-			}
-		}
-		out[k] = inspect(t)
-	}
-	return out
-}
-
 // Weights, in tenths, of what a shared token says about two complaints
 // being about the same thing.
 const (
@@ -504,37 +558,13 @@ const (
 )
 
 // pairWeights is the weight of a Han pair by its number of stock
-// characters, charWeights that of a character by whether it is stock.
+// characters, wordWeights that of a word by whether it is a number,
+// charWeights that of a character by whether it is stock.
 var (
-	pairWeights = [3]uint8{weightPlain, weightHalf, weightStock}
-	charWeights = [2]uint8{weightPlain, charStock}
+	pairWeights = [3]int32{weightPlain, weightHalf, weightStock}
+	wordWeights = [2]int32{weightPlain, weightHalf}
+	charWeights = [2]int32{weightPlain, charStock}
 )
-
-// tokenInfo is what textSimilarity needs of one token.
-type tokenInfo struct {
-	key        uint64 // the first six bytes, big-endian: keys order as the strings do
-	first      int32  // first character of a Han pair, -1 for other tokens
-	weight     uint8  // the token's weight
-	charWeight uint8  // the first character's weight
-	long       bool   // longer than six bytes: ties with another key need the strings
-}
-
-// inspect reads any token: a word, or a Han pair outside the common block.
-func inspect(t string) tokenInfo {
-	var key uint64
-	for i := range min(len(t), 6) {
-		key |= uint64(t[i]) << (56 - 8*i)
-	}
-	info := tokenInfo{key: key, long: len(t) > 6, first: -1, weight: weightPlain}
-	if r1, size := utf8.DecodeRuneInString(t); size < len(t) && isHan(r1) {
-		r2, _ := utf8.DecodeRuneInString(t[size:])
-		s1 := stop(r1)
-		info.first, info.weight, info.charWeight = r1, pairWeights[s1+stop(r2)], charWeights[s1]
-	} else if isNumber(t) {
-		info.weight = weightHalf
-	}
-	return info
-}
 
 // stop is 1 for a stock character, else 0.
 func stop(r rune) uint8 {

@@ -14,7 +14,7 @@ const demandCols = `d.id, d.category_code, c.name, d.channel, d.status, d.area_c
 	d.description, d.attributes, d.owner_area, COALESCE(d.lead_area, ''), d.lead_unit_id, d.round, d.returns, d.created_at, d.updated_at,
 	d.contact_due, d.resolve_due, d.contacted_at, d.contact_lapsed, d.resolved_at, d.closed_at, d.outcome, d.resolution,
 	d.satisfaction, d.solved, d.overdue, d.escalation_level, d.ext_due, d.ext_reason, d.duplicate_of, d.unreasonable,
-	d.unreasonable_by, d.search_text`
+	d.unreasonable_by, d.search_text, d.media_url`
 
 const demandFrom = ` FROM demands d JOIN demand_categories c ON c.code = d.category_code JOIN areas a ON a.code = d.area_code`
 
@@ -25,7 +25,7 @@ func scanDemand(sc interface{ Scan(...any) error }) (*Demand, error) {
 		&d.Description, &attrs, &d.Owner, &d.Lead, &d.LeadUnit, &d.Round, &d.Returns, &d.CreatedAt, &d.UpdatedAt,
 		&d.ContactDue, &d.ResolveDue, &d.ContactedAt, &d.contactLapsed, &d.ResolvedAt, &d.ClosedAt, &d.Outcome, &d.Resolution,
 		&d.Satisfaction, &d.Solved, &d.Overdue, &d.EscalationLevel, &d.ExtensionDue, &d.ExtensionReason, &d.DuplicateOf, &d.Unreasonable,
-		&d.unreasonableBy, &d.searchText)
+		&d.unreasonableBy, &d.searchText, &d.MediaURL)
 	if err != nil {
 		return nil, err
 	}
@@ -154,12 +154,13 @@ func levelOf(ctx context.Context, q db.Querier, code string) (level, path string
 	return level, path, nil
 }
 
-// rollupPaths are the levels a demand's figures are kept at: its district,
-// street and residential area (grids and lanes count in their residential area).
+// rollupPaths are the areas a demand's figures are kept at: its own and
+// every one above it (district, street, residential area, lane, grid), so
+// the figures of any area, down to a grid on the map, come from the rollups.
 func rollupPaths(areaPath string) []string {
 	segs := strings.Split(strings.Trim(areaPath, "/"), "/")
 	var out []string
-	for i := 1; i <= len(segs) && i <= 3; i++ {
+	for i := 1; i <= len(segs); i++ {
 		out = append(out, "/"+strings.Join(segs[:i], "/")+"/")
 	}
 	return out

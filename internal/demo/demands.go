@@ -1271,8 +1271,8 @@ func (g *dgen) intern(idx map[string]int32, list *[]string, s string) int32 {
 	return i
 }
 
-// rollup adds a demand's contribution at its district, street and
-// residential area, by received day and category, by the service's rules.
+// rollup adds a demand's contribution at its district, street, residential
+// area and grid, by received day and category, by the service's rules.
 func (g *dgen) rollup(d *dem) {
 	dm := demand.Demand{Status: d.status, Unreasonable: d.unreasonable, ContactDue: d.contactDue, Satisfaction: d.satisfaction, Overdue: d.overdue}
 	if d.dupOf != 0 {
@@ -1291,9 +1291,15 @@ func (g *dgen) rollup(d *dem) {
 	}
 	day := g.intern(g.dayIdx, &g.dayList, demand.RollupDay(d.created))
 	cat := int16(g.catIndex[d.cat])
-	for _, p := range d.res.paths {
-		k := rollupKey{p, day, cat}
+	add := func(path int32) {
+		k := rollupKey{path, day, cat}
 		g.sums[k] = g.sums[k].Add(c)
+	}
+	for _, p := range d.res.paths {
+		add(p)
+	}
+	if d.grid >= 0 { // demand.RollupPaths of a grid's demand end with the grid
+		add(g.intern(g.pathIdx, &g.pathList, d.res.gridPaths[d.grid]))
 	}
 }
 
@@ -1486,8 +1492,8 @@ func withoutDemandIndexes(ctx context.Context, tx *db.Tx, load func() error) err
 		return err
 	}
 	if fts {
-		if _, err := tx.Exec(ctx, "INSERT INTO demands_fts(demands_fts) VALUES ('rebuild')"); err != nil {
-			return errs.Wrap(err, "full-text index")
+		if err := demand.RefillSearchIndex(ctx, tx); err != nil {
+			return err
 		}
 	}
 	for _, o := range objs {

@@ -115,7 +115,11 @@ func (h *handler) intake(ctx context.Context, p *auth.Principal, in demand.NewDe
 // problem the demand service would not name in Open311's words.
 func newDemand(form url.Values, cat demand.Category, defaultArea string) (demand.NewDemand, problems) {
 	var bad problems
+	// media_url is kept as a link (an http or https URL, checked by the
+	// demand service) and published as given; photos uploaded to gongzhi
+	// never are.
 	in := demand.NewDemand{Category: cat.Code, Channel: string(demand.Online), Address: strings.TrimSpace(form.Get("address_string")),
+		MediaURL: strings.TrimSpace(form.Get("media_url")),
 		Reporter: demand.ReporterInput{Name: fullName(form.Get("first_name"), form.Get("last_name")),
 			Phone: strings.TrimSpace(form.Get("phone")), Email: strings.TrimSpace(form.Get("email"))}}
 	in.Description = strings.TrimSpace(form.Get("description"))

@@ -258,10 +258,11 @@ func (h *handler) collect(ctx context.Context, f demand.ListFilter, keep func(*d
 	var out []demand.Demand
 	f.PerPage = pageSize
 	for f.Page = 1; ; f.Page++ {
-		ds, total, err := h.Demand.List(ctx, auth.SystemPrincipal(), f)
+		res, err := h.Demand.List(ctx, auth.SystemPrincipal(), f)
 		if err != nil {
 			return nil, err
 		}
+		ds := res.Items
 		for i := range ds {
 			if keep(&ds[i]) {
 				if out = append(out, ds[i]); len(out) == MaxRequests {
@@ -269,7 +270,7 @@ func (h *handler) collect(ctx context.Context, f demand.ListFilter, keep func(*d
 				}
 			}
 		}
-		if len(ds) < pageSize || f.Page*pageSize >= total {
+		if len(ds) < pageSize || !res.TotalCapped && f.Page*pageSize >= res.Total {
 			return out, nil
 		}
 	}

@@ -122,16 +122,20 @@ func view(d *demand.Demand, agency string) request {
 		AddressID:         d.Area,
 		Lat:               coordOf(d.Lat),
 		Long:              coordOf(d.Lng),
+		// Only a link the client gave at intake. Photos uploaded to gongzhi
+		// may show faces and homes: they are for staff and the reporter.
+		MediaURL: d.MediaURL,
 	}
 }
 
 // statusNotes is the note of the latest public step that has one (a
-// resolution, a return reason, "合并至 #12"); the note on receipt only names
-// the channel. Actors' names are never shown.
+// resolution, a return reason, "合并至 #12"); the notes on receipt and on
+// files filed with it only name the channel and a count. Actors' names are
+// never shown.
 func statusNotes(events []demand.Event) string {
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]
-		if e.Public && e.Note != "" && e.Action != "receive" {
+		if e.Public && e.Note != "" && e.Action != "receive" && e.Action != "attach" {
 			return e.Note
 		}
 	}

@@ -204,8 +204,8 @@ func TestPostErrors(t *testing.T) {
 			t.Errorf("want several errors, got %+v", list)
 		}
 		// Nothing was filed.
-		if _, total, err := e.dm.List(e.ctx, auth.SystemPrincipal(), demand.ListFilter{}); err != nil || total != 0 {
-			t.Errorf("failed posts filed %d demands (%v)", total, err)
+		if res, err := e.dm.List(e.ctx, auth.SystemPrincipal(), demand.ListFilter{}); err != nil || res.Total != 0 {
+			t.Errorf("failed posts filed demands: %+v (%v)", res, err)
 		}
 		// Optional arguments sent empty are absent; the description defaults to the service.
 		f = e.form(key)

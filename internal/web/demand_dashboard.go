@@ -24,6 +24,7 @@ type dashPage struct {
 	HasBreakdown bool // false below residential level, where only the totals exist
 	Chart        dashChart
 	ExportURL    string
+	MapURL       string // the grid map's GeoJSON, for static/grid_map.js
 }
 
 // dashChart feeds static/demand_dashboard.js as JSON in the page.
@@ -182,8 +183,8 @@ func (s *server) dashChartOf(ctx context.Context, rq *request, f demand.StatsFil
 }
 
 // demandDashboard shows the three rates of an area and period as big
-// figures, the daily trend, hot categories, overdue by child area and a
-// heat map of child areas × hot categories; a click drills down.
+// figures, the grid heat map, the daily trend, hot categories, overdue by
+// child area and a heat map of child areas × hot categories; a click drills down.
 func (s *server) demandDashboard(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx, p := r.Context(), rq.P
 	f := s.dashFilter(r, p)
@@ -201,11 +202,11 @@ func (s *server) demandDashboard(w http.ResponseWriter, r *http.Request, rq *req
 	for _, a := range anc {
 		page.Crumbs = append(page.Crumbs, crumb{Code: a.Code, Name: a.Name, Link: auth.Authorize(p, auth.DemandRead, a.Path) == nil})
 	}
-	page.ExportURL = exportURL(f)
+	page.ExportURL, page.MapURL = exportURL(f), mapURL(f)
 	v := rq.view(r, "demands", "dash.title", page)
 	v.Tab = "dashboard"
 	if page.HasBreakdown {
-		v.Charts, v.Scripts = true, []string{"demand_dashboard.js"}
+		v.Charts, v.Scripts = true, []string{"demand_dashboard.js", "grid_map.js"}
 	}
 	s.render(w, rq, http.StatusOK, "demand_dashboard.html", v)
 	return nil

@@ -13,7 +13,7 @@ import (
 )
 
 // intakeFields are the intake form's fields that can carry their own error.
-var intakeFields = []string{"category", "area", "lat", "channel", "description", "address"}
+var intakeFields = []string{"category", "area", "lat", "channel", "description", "address", attachmentsField}
 
 // intakeForm is the data of demand_new.html: the hotline operator's form.
 type intakeForm struct {
@@ -27,6 +27,9 @@ type intakeForm struct {
 	Filed                             *filedDemand // set right after filing
 	MaxDescription                    int
 	Similar                           similarList // empty until the operator types
+	MapURL                            string      // the area picker's grid map (static/grid_map.js)
+	Limits                            uploadLimits
+	FilesAgain                        bool // files were sent with a refused form: the browser cannot keep them
 }
 
 // filedDemand is what the operator reads out once a demand is filed.
@@ -36,6 +39,7 @@ type filedDemand struct {
 	AreaName     string
 	TrackPath    string // /t/{token}
 	TrackURL     string // the same, absolute, for an SMS
+	Files        int    // photos and files filed with it
 }
 
 // showIntake renders the intake form with its choices.
@@ -47,14 +51,16 @@ func (s *server) showIntake(ctx context.Context, w http.ResponseWriter, r *http.
 	if f.Areas, err = s.areaChoices(ctx, rq.P); err != nil {
 		return err
 	}
-	f.Channels, f.MaxDescription = demand.Channels, demand.MaxDescription
+	f.Channels, f.MaxDescription, f.Limits = demand.Channels, demand.MaxDescription, fileLimits
 	for _, a := range f.Areas {
 		if a.Code == f.Area { // a code from ?area= shows as the name path
 			f.Area = a.Label
 		}
 	}
+	// The map picker starts at the operator's own area: a district's streets, or a street's grids.
+	f.MapURL = mapURL(demand.StatsFilter{Area: homeArea(rq.P, auth.DemandIntake)})
 	v := rq.view(r, "demands", "intake.title", f)
-	v.Tab, v.Scripts = "new", []string{"intake.js"}
+	v.Tab, v.Scripts, v.Charts = "new", []string{"intake.js", "grid_map.js"}, true
 	s.render(w, rq, status, "demand_new.html", v)
 	return nil
 }
@@ -90,6 +96,10 @@ func (s *server) intake(w http.ResponseWriter, r *http.Request, rq *request) err
 	if err != nil {
 		return err
 	}
+	if in.Attachments, err = formFiles(r); err != nil {
+		return err
+	}
+	f.FilesAgain = len(in.Attachments) > 0
 	if len(bad) > 0 {
 		f.Errors = bad
 		return s.showIntake(ctx, w, r, rq, http.StatusUnprocessableEntity, f)
@@ -97,13 +107,16 @@ func (s *server) intake(w http.ResponseWriter, r *http.Request, rq *request) err
 	filed, err := s.Demand.Intake(ctx, p, in)
 	if errs.Code(err) == errs.EINVALID {
 		f.Errors, f.General = rq.fieldErrors(err, intakeFields...)
+		if msg := rq.fileErrors(err); msg != "" {
+			f.Errors[attachmentsField] = msg
+		}
 		return s.showIntake(ctx, w, r, rq, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
 	}
 	d := filed.Demand
 	next := intakeForm{Channel: f.Channel, Filed: &filedDemand{ID: d.ID, CategoryName: d.CategoryName, AreaName: d.AreaName,
-		TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token}}
+		TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token, Files: len(d.Attachments)}}
 	if next.Filed.AreaName == "" {
 		next.Filed.AreaName = d.Area
 	}

@@ -35,11 +35,11 @@ type queuePage struct {
 // help with, overdue first, then due soonest.
 func (s *server) queue(w http.ResponseWriter, r *http.Request, rq *request) error {
 	f := demand.ListFilter{Mine: true, Page: pageParam(r), PerPage: perPage}
-	ds, total, err := s.Demand.List(r.Context(), rq.P, f)
+	res, err := s.Demand.List(r.Context(), rq.P, f)
 	if err != nil {
 		return err
 	}
-	v := rq.view(r, "demands", "queue.title", queuePage{Rows: s.rowsOf(rq, ds), Pager: newPager(r, f.Page, total)})
+	v := rq.view(r, "demands", "queue.title", queuePage{Rows: s.rowsOf(rq, res.Items), Pager: demandPager(r, f.Page, res)})
 	v.Tab = "queue"
 	s.render(w, rq, http.StatusOK, "demand_queue.html", v)
 	return nil
@@ -80,11 +80,11 @@ func (s *server) demandSearch(w http.ResponseWriter, r *http.Request, rq *reques
 	default:
 		q.Overdue = ""
 	}
-	ds, total, err := s.Demand.List(ctx, p, f)
+	res, err := s.Demand.List(ctx, p, f)
 	if err != nil {
 		return err
 	}
-	page := searchPage{Query: q, Rows: s.rowsOf(rq, ds), Pager: newPager(r, f.Page, total),
+	page := searchPage{Query: q, Rows: s.rowsOf(rq, res.Items), Pager: demandPager(r, f.Page, res),
 		Statuses: demand.Statuses, Channels: demand.Channels}
 	if page.Areas, err = s.areaOptions(ctx, p, false); err != nil {
 		return err
@@ -105,4 +105,11 @@ func dashboardURL(area, from, to string) string {
 	q.Set("from", from)
 	q.Set("to", to)
 	return "/demands/dashboard?" + q.Encode()
+}
+
+// demandPager is newPager for a demand list whose count may stop at demand.CountCap.
+func demandPager(r *http.Request, page int, res *demand.DemandList) pager {
+	pg := newPager(r, page, res.Total)
+	pg.Capped = res.TotalCapped
+	return pg
 }

@@ -46,7 +46,19 @@ type demandView struct {
 	Done          string // the action just taken, for the notice
 	Error         string // why the last post failed, in the user's language
 	ErrorStatus   int
+	Files         attachmentList
+	CanAttach     bool // the viewer may add files, and the demand has room for more
+	Limits        uploadLimits
+	Attached      int    // files just added, for the notice
+	AttachError   string // why the files were refused
 }
+
+// uploadLimits are the file limits as forms state them.
+type uploadLimits struct {
+	Files, MiB int
+}
+
+var fileLimits = uploadLimits{Files: demand.MaxAttachments, MiB: demand.MaxAttachmentBytes >> 20}
 
 // demandPage is one demand: details, reporters, timeline, the actions the
 // viewer may take now and likely duplicates to merge.
@@ -59,7 +71,10 @@ func (s *server) demandPage(w http.ResponseWriter, r *http.Request, rq *request)
 	if !validAction(done) {
 		done = ""
 	}
-	return s.showDemand(w, r, rq, http.StatusOK, id, func(v *demandView) { v.Done = done })
+	attached, _ := strconv.Atoi(r.URL.Query().Get("attached"))
+	return s.showDemand(w, r, rq, http.StatusOK, id, func(v *demandView) {
+		v.Done, v.Attached = done, min(max(attached, 0), demand.MaxAttachments)
+	})
 }
 
 func validAction(a string) bool {
@@ -82,6 +97,9 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	v := demandView{D: d, Clock: rq.clockOf(s.Clock.Now(), d),
 		Outcomes:      []string{demand.OutcomeSolved, demand.OutcomePartly, demand.OutcomeNotSolved},
 		Satisfactions: []string{demand.Satisfied, demand.BasicSatisfied, demand.Dissatisfied}}
+	v.Files = attachmentList{Base: "/demands/" + strconv.FormatInt(d.ID, 10), Items: d.Attachments}
+	v.CanAttach = len(d.Attachments) < demand.MaxAttachments && s.Demand.CanAttach(ctx, p, d)
+	v.Limits = fileLimits
 	v.OwnerName = s.areaName(ctx, d.Owner)
 	v.LeadName = s.areaName(ctx, d.Lead)
 	for _, c := range d.CoBodies {

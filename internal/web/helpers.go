@@ -18,6 +18,7 @@ const perPage = 50
 // pager is the data of the "pager" template: where the list is and links around it.
 type pager struct {
 	Page, Pages, Total int
+	Capped             bool // Total is a lower bound (demand.CountCap)
 	Prev, Next         string
 }
 

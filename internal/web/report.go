@@ -13,14 +13,15 @@ import (
 )
 
 // Residents' pages take small bodies: a description of at most 4,000
-// characters (12 KB in UTF-8) and a few short fields.
+// characters (12 KB in UTF-8) and a few short fields; a report with photos
+// is multipart and may be as large as demand.MaxUploadBytes.
 const (
 	reportBodyLimit = 32 << 10
 	rateBodyLimit   = 4 << 10
 )
 
 // reportFields are the resident form's fields that can carry an error.
-var reportFields = []string{"category", "area", "lat", "description"}
+var reportFields = []string{"category", "area", "lat", "description", attachmentsField}
 
 // reportForm is the data of report.html, the resident's mobile form.
 type reportForm struct {
@@ -30,6 +31,8 @@ type reportForm struct {
 	Categories                                         []demand.Category
 	Streets                                            []streetGroup
 	MaxDescription                                     int
+	Limits                                             uploadLimits
+	FilesAgain                                         bool // files were sent with a refused form: the browser cannot keep them
 }
 
 // streetGroup is a street and its residential areas, for the area <select>.
@@ -76,7 +79,7 @@ func (s *server) showReport(ctx context.Context, w http.ResponseWriter, r *http.
 	if f.Streets, err = s.streets(ctx); err != nil {
 		return err
 	}
-	f.MaxDescription = demand.MaxDescription
+	f.MaxDescription, f.Limits = demand.MaxDescription, fileLimits
 	v := rq.view(r, "report", "report.title", f)
 	v.Scripts, v.NoIndex = []string{"report.js"}, true
 	s.render(w, rq, status, "report.html", v)
@@ -93,18 +96,22 @@ type reportDone struct {
 	ID        int64
 	TrackPath string
 	TrackURL  string
+	Files     int // photos and files filed with it
 }
 
 // report files a resident's demand (channel online, no account) and shows
 // the private tracking link once. Filings are limited per client address.
 func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, reportBodyLimit)
-	if err := r.ParseForm(); err != nil {
-		return tooLargeOr(err)
+	if err := parseForm(w, r, reportBodyLimit); err != nil {
+		return err
 	}
 	if rq.P != nil && !rq.csrfOK(r) { // a signed-in browser's forms carry its token
 		return errCSRF()
+	}
+	files, err := formFiles(r)
+	if err != nil {
+		return err
 	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := reportForm{Category: v("category"), Area: v("area"), Lat: v("lat"), Lng: v("lng"), Description: v("description"),
@@ -114,8 +121,9 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) err
 		f.General = []string{rq.T("report.too_many")}
 		return s.showReport(ctx, w, r, rq, http.StatusTooManyRequests, f)
 	}
+	f.FilesAgain = len(files) > 0
 	in := demand.NewDemand{Category: f.Category, Description: f.Description, Area: f.Area,
-		Reporter: demand.ReporterInput{Name: f.Name, Phone: f.Phone}}
+		Reporter: demand.ReporterInput{Name: f.Name, Phone: f.Phone}, Attachments: files}
 	bad := map[string]string{}
 	if f.Category == "" {
 		bad["category"] = rq.T("report.choose_category")
@@ -139,6 +147,9 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) err
 	filed, err := s.Demand.Intake(ctx, nil, in)
 	if errs.Code(err) == errs.EINVALID {
 		f.Errors, f.General = rq.fieldErrors(err, reportFields...)
+		if msg := rq.fileErrors(err); msg != "" {
+			f.Errors[attachmentsField] = msg
+		}
 		if msg, ok := f.Errors["lat"]; ok { // coordinates from "use my location" belong to the area choice
 			f.Errors["area"] = msg
 		}
@@ -147,7 +158,8 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) err
 		return err
 	}
 	s.reports.Fail(ip) // counts filings, not failures: the name is the throttle's
-	done := reportDone{ID: filed.Demand.ID, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token}
+	done := reportDone{ID: filed.Demand.ID, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token,
+		Files: len(filed.Demand.Attachments)}
 	page := rq.view(r, "report", "report.done_title", done)
 	page.NoIndex = true
 	s.render(w, rq, http.StatusOK, "report_done.html", page)
@@ -164,6 +176,7 @@ type trackPage struct {
 	Satisfaction  string // the posted values, kept after an error
 	Solved        string
 	Satisfactions []string
+	Files         attachmentList // the files filed with the report, served under the link
 }
 
 // publicEvent is one step of the timeline as a resident sees it.
@@ -201,6 +214,7 @@ func (s *server) showTrack(w http.ResponseWriter, r *http.Request, rq *request, 
 		return err
 	}
 	page.T, page.Token, page.Events = t, token, rq.publicEvents(t.Events)
+	page.Files = attachmentList{Base: "/t/" + token, Items: t.Attachments}
 	page.Satisfactions = []string{demand.Satisfied, demand.BasicSatisfied, demand.Dissatisfied}
 	v := rq.view(r, "report", "track.title", page)
 	v.NoIndex = true

@@ -99,6 +99,10 @@ func (s *server) staticFuncs() template.FuncMap {
 		"i64":      func(n int64) string { return strconv.FormatInt(n, 10) },
 		"list":     func(xs ...string) []string { return xs },
 		"truthy":   func(b *bool) bool { return b != nil && *b },
+		"kib":      fileSize,
+		"fileInput": func(id string, limits uploadLimits, err string, again, optional bool) fileInput {
+			return fileInput{ID: id, Limits: limits, Error: err, Again: again, Optional: optional}
+		},
 	}
 }
 

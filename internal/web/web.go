@@ -162,12 +162,15 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /queue", s.page(s.queue))
 	mux.HandleFunc("GET /demands", s.page(s.demandSearch))
 	mux.HandleFunc("GET /demands/new", s.page(s.intakeForm))
-	mux.HandleFunc("POST /demands", s.post(formLimit, s.intake))
+	mux.HandleFunc("POST /demands", s.postFiles(s.intake)) // multipart: photos filed with the demand
 	mux.HandleFunc("POST /demands/similar", s.post(formLimit, s.similarFragment))
 	mux.HandleFunc("GET /demands/dashboard", s.page(s.demandDashboard))
 	mux.HandleFunc("GET /demands/dashboard/export.xlsx", s.page(s.demandDashboardExport))
+	mux.HandleFunc("GET /demands/map.json", s.page(s.demandMapJSON))
 	mux.HandleFunc("GET /demands/{id}", s.page(s.demandPage))
 	mux.HandleFunc("POST /demands/{id}/actions", s.post(formLimit, s.demandAct))
+	mux.HandleFunc("POST /demands/{id}/attachments", s.postFiles(s.demandAttach))
+	mux.HandleFunc("GET /demands/{id}/attachments/{aid}", s.page(s.demandFile))
 
 	mux.HandleFunc("GET /visits", s.page(s.campaignList))
 	mux.HandleFunc("POST /visits", s.post(formLimit, s.campaignCreate))
@@ -194,6 +197,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /report", s.public(s.report))
 	mux.HandleFunc("GET /t/{token}", s.public(s.track))
 	mux.HandleFunc("POST /t/{token}/rate", s.public(s.rate))
+	mux.HandleFunc("GET /t/{token}/attachments/{aid}", s.public(s.trackFile)) // the link's token is the credential
 
 	mux.HandleFunc("/", s.public(s.notFound))
 	return mux

@@ -1,0 +1,118 @@
+package demand
+
+import (
+	"context"
+	"encoding/json"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/errs"
+)
+
+// GridMap is the grid heat map (网格热力图) of an area as a GeoJSON
+// FeatureCollection (RFC 7946): the outline of every grid under the area,
+// or of every street when the area is a district (1,700 grids would be too
+// many to read at a glance), each with its figures from the rollups. Area,
+// From, To, Category and Level are foreign members GeoJSON readers ignore.
+type GridMap struct {
+	Type     string       `json:"type"` // always "FeatureCollection"
+	Area     string       `json:"area"`
+	From     string       `json:"from"`
+	To       string       `json:"to"`
+	Category string       `json:"category,omitempty"`
+	Level    string       `json:"level"` // of the features: "grid", or "street" for a district
+	Features []MapFeature `json:"features"`
+}
+
+// MapFeature is one area on the map: its outline and its figures.
+type MapFeature struct {
+	Type       string     `json:"type"` // always "Feature"
+	ID         string     `json:"id"`   // the area code
+	Geometry   MapPolygon `json:"geometry"`
+	Properties MapFigures `json:"properties"`
+}
+
+// MapFigures are a feature's properties: the area's figures (key is its
+// code) and the name of the area above it, since grid names such as
+// 第1网格 repeat from one residential area to the next.
+type MapFigures struct {
+	Figure
+	ParentName string `json:"parent_name"`
+}
+
+// MapPolygon is a GeoJSON Polygon: one closed ring of [longitude, latitude]
+// pairs, counterclockwise.
+type MapPolygon struct {
+	Type        string         `json:"type"` // always "Polygon"
+	Coordinates [][][2]float64 `json:"coordinates"`
+}
+
+// GridMap returns the map of an area for the inclusive day range. Areas
+// without an outline in area_shapes are left out; the figures of an area
+// with an outline are read from its own rollup rows, one index seek each.
+func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter) (GridMap, error) {
+	m := GridMap{Type: "FeatureCollection", Area: f.Area, From: f.From, To: f.To, Category: f.Category, Features: []MapFeature{}}
+	level, path, err := s.statsArea(ctx, p, f)
+	if err != nil {
+		return m, err
+	}
+	m.Level = "grid"
+	if level == "district" {
+		m.Level = "street"
+	}
+	cond, arg := s.db.Dialect.Subtree("a.path", path)
+	cat, args := "", []any{f.From, f.To}
+	if f.Category != "" {
+		cat, args = " AND r.category_code = ?", append(args, f.Category)
+	}
+	args = append(args, m.Level, arg)
+	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, COALESCE(pa.name, ''), s.polygon, COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0),
+		COALESCE(sum(r.responded),0), COALESCE(sum(r.rated),0), COALESCE(sum(r.solved),0), COALESCE(sum(r.satisfied),0),
+		COALESCE(sum(r.overdue),0), COALESCE(sum(r.open),0)
+		FROM areas a JOIN area_shapes s ON s.area_code = a.code LEFT JOIN areas pa ON pa.code = a.parent_code
+		LEFT JOIN demand_rollups r ON r.area_path = a.path AND r.day >= ? AND r.day <= ?`+cat+`
+		WHERE a.level = ? AND `+cond+`
+		GROUP BY a.code, a.name, a.path, pa.name, s.polygon ORDER BY a.path`, args...)
+	if err != nil {
+		return m, errs.Wrap(err, "grid map")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x MapFigures
+		var poly string
+		if err := rows.Scan(&x.Key, &x.Name, &x.ParentName, &poly, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied,
+			&x.Overdue, &x.Open); err != nil {
+			return m, errs.Wrap(err, "scan grid map")
+		}
+		var ring [][2]float64
+		if json.Unmarshal([]byte(poly), &ring) != nil || len(ring) < 3 {
+			continue // as areaAt does: a broken outline is no outline
+		}
+		x.Area, x.From, x.To, x.Category = x.Key, f.From, f.To, f.Category
+		x.rates()
+		m.Features = append(m.Features, MapFeature{Type: "Feature", ID: x.Key, Properties: x,
+			Geometry: MapPolygon{Type: "Polygon", Coordinates: [][][2]float64{geoRing(ring)}}})
+	}
+	return m, errs.Wrap(rows.Err(), "grid map")
+}
+
+// geoRing turns a stored outline ([lat, lng] pairs) into a GeoJSON ring:
+// [lng, lat] pairs, closed, counterclockwise as RFC 7946 asks.
+func geoRing(ring [][2]float64) [][2]float64 {
+	out := make([][2]float64, 0, len(ring)+1)
+	for _, pt := range ring {
+		out = append(out, [2]float64{pt[1], pt[0]})
+	}
+	if out[0] != out[len(out)-1] {
+		out = append(out, out[0])
+	}
+	area := 0.0 // twice the signed area (shoelace): positive when counterclockwise
+	for i := 1; i < len(out); i++ {
+		area += out[i-1][0]*out[i][1] - out[i][0]*out[i-1][1]
+	}
+	if area < 0 {
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	}
+	return out
+}

@@ -1,0 +1,441 @@
+package demand
+
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
+	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
+)
+
+// ListFilter narrows a demand list. Zero values do not filter.
+type ListFilter struct {
+	Q        string // Chinese full-text search
+	Status   string // a status, or "open"
+	Area     string
+	Category string // a category and its sub-categories
+	Channel  string
+	Overdue  *bool
+	From, To string // received day range, YYYY-MM-DD in Asia/Shanghai
+	Mine     bool   // open demands my areas own or handle, due soonest first
+	Sort     string // newest (default), oldest, due
+	Page     int
+	PerPage  int
+}
+
+// DemandList is one page of demands and how many match in all.
+type DemandList struct {
+	Items []Demand
+	Total int
+	// TotalCapped says a search stopped counting at CountCap: more match.
+	TotalCapped bool
+}
+
+// CountCap is how far a search counts its matches.
+const CountCap = 1000
+
+// probeRows is how many of the newest demands a PostgreSQL search reads
+// first to judge how common its words are.
+const probeRows = 5000
+
+// walkIDs turns the search condition into one the GIN index cannot serve,
+// so PostgreSQL walks the primary key in order and stops at the LIMIT.
+func walkIDs(where string) string {
+	return strings.Replace(where, "d.search_tsv @@ to_tsquery('simple', ?)", "COALESCE(d.search_tsv @@ to_tsquery('simple', ?), FALSE)", 1)
+}
+
+// probeNewest counts the matches among the newest probeRows demands.
+func (s *Service) probeNewest(ctx context.Context, where string, args []any) (int, error) {
+	var m int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM demands d WHERE d.id > (SELECT COALESCE(max(id), 0) FROM demands) - ? AND `+walkIDs(where),
+		append([]any{probeRows}, args...)...).Scan(&m)
+	return m, errs.Wrap(err, "probe search")
+}
+
+// listQuery collects a list's conditions twice: as SQL on demands d, and,
+// where a filter has one, as search-index tokens (migration 00008), each
+// group of tokens an OR, the groups ANDed. A search whose every filter has
+// tokens pages and counts off the index without touching the demands table.
+type listQuery struct {
+	where   []string
+	args    []any
+	tags    [][]string
+	inexact bool // some condition has no tokens
+}
+
+// tagged reports whether some filter narrows the index.
+func (q *listQuery) tagged() bool {
+	for _, g := range q.tags {
+		if len(g) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (q *listQuery) add(tags []string, cond string, args ...any) {
+	q.where, q.args = append(q.where, cond), append(q.args, args...)
+	if tags == nil {
+		q.inexact = true
+	} else {
+		q.tags = append(q.tags, tags)
+	}
+}
+
+// pathTag is the token of an area subtree: every demand carries one for its
+// area and one for each ancestor (hex, so any area code makes a token).
+func pathTag(path string) string { return "p" + hex.EncodeToString([]byte(path)) }
+
+func statusTag(st string) string { return "s" + strings.ReplaceAll(st, "_", "") }
+
+func hexTag(kind, v string) string { return kind + hex.EncodeToString([]byte(v)) }
+
+// List returns a page of the demands in p's scope that match f. A search
+// (Q) walks the full-text index newest first and counts with it.
+func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) (*DemandList, error) {
+	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
+		return nil, err
+	}
+	q, err := s.listQuery(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	order := "d.id DESC" // ids follow receipt: newest first
+	switch {
+	case f.Mine || f.Sort == "due":
+		order = "d.overdue DESC, CASE WHEN d.contacted_at IS NULL THEN d.contact_due ELSE d.resolve_due END, d.id"
+	case f.Sort == "oldest":
+		order = "d.id"
+	case f.Sort != "" && f.Sort != "newest":
+		return nil, errs.Invalid("sort", "sort must be newest, oldest or due")
+	}
+	limit, offset := auth.Paging(f.Page, f.PerPage)
+	from, countFrom := demandFrom, " FROM demands d"
+	text := strings.TrimSpace(f.Q)
+	terms := SearchTerms(text)
+	if text != "" && (len(terms) == 0 || len(terms) == 1 && len([]rune(terms[0])) < 2 && !isASCII(terms[0])) {
+		// One Chinese character has no bigram: scan the descriptions.
+		q.add(nil, "d.description LIKE ? ESCAPE '\\'", "%"+db.Like(text)+"%")
+		terms = nil
+	}
+	pg := s.db.Dialect == db.Postgres
+	out := &DemandList{Items: []Demand{}}
+	// The index answers a search and, on SQLite, a plain list whose filters
+	// all have tokens (the table's own indexes serve dates and "mine", and
+	// PostgreSQL's btree indexes plain lists, better).
+	var match string
+	if len(terms) > 0 || !pg && !q.inexact && q.tagged() {
+		match = s.matchExpr(terms, q.tags)
+		q.args = append([]any{match}, q.args...)
+		if pg {
+			q.where = append([]string{"d.search_tsv @@ to_tsquery('simple', ?)"}, q.where...)
+		} else {
+			// FTS5 hands out rowids in order, so newest first needs no sort.
+			from = " FROM demands_fts f JOIN demands d ON d.id = f.rowid JOIN demand_categories c ON c.code = d.category_code JOIN areas a ON a.code = d.area_code"
+			countFrom = " FROM demands_fts f JOIN demands d ON d.id = f.rowid"
+			q.where = append([]string{"f.demands_fts MATCH ?"}, q.where...)
+			order = strings.ReplaceAll(order, "d.id", "f.rowid")
+		}
+	}
+	w := strings.Join(q.where, " AND ")
+	switch {
+	case len(terms) > 0 && pg:
+		// GIN hands out matches unordered and every match costs a visit to
+		// its row, so a common word (a tenth of all demands) is slow to
+		// count and to sort through the index. A look at the newest rows
+		// says how common the words are: common ones count and page best
+		// walking ids with the index kept out of it, rare ones through it.
+		m, err := s.probeNewest(ctx, w, q.args)
+		if err != nil {
+			return nil, err
+		}
+		count := w
+		if m*20 >= probeRows { // at least one row in twenty matches: walk back from the newest
+			count = walkIDs(w) + " ORDER BY d.id DESC"
+		}
+		if err := s.db.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1"+countFrom+" WHERE "+count+" LIMIT ?) x", append(q.args, CountCap+1)...).
+			Scan(&out.Total); err != nil {
+			return nil, errs.Wrap(err, "count demands")
+		}
+		if !f.Mine && f.Sort != "due" && m > 0 && (offset+limit)*probeRows/m <= 50_000 {
+			w = walkIDs(w)
+		}
+	case len(terms) > 0:
+		// A common word matches a tenth of all demands; nobody pages that
+		// far, so a search counts up to CountCap.
+		count, cargs := "SELECT count(*) FROM (SELECT 1"+countFrom+" WHERE "+w+" LIMIT ?) x", append(q.args, CountCap+1)
+		if !q.inexact {
+			count, cargs = "SELECT count(*) FROM (SELECT 1 FROM demands_fts WHERE demands_fts MATCH ? LIMIT ?) x", []any{match, CountCap + 1}
+		}
+		if err := s.db.QueryRow(ctx, count, cargs...).Scan(&out.Total); err != nil {
+			return nil, errs.Wrap(err, "count demands")
+		}
+	case match != "":
+		if err := s.db.QueryRow(ctx, "SELECT count(*) FROM demands_fts WHERE demands_fts MATCH ?", match).Scan(&out.Total); err != nil {
+			return nil, errs.Wrap(err, "count demands")
+		}
+	default:
+		if err := s.db.QueryRow(ctx, "SELECT count(*)"+countFrom+" WHERE "+w, q.args...).Scan(&out.Total); err != nil {
+			return nil, errs.Wrap(err, "count demands")
+		}
+	}
+	if out.Total > CountCap && len(terms) > 0 {
+		out.Total, out.TotalCapped = CountCap, true
+	}
+	rows, err := s.db.Query(ctx, "SELECT "+demandCols+from+" WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(q.args, limit, offset)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "list demands")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d, err := scanDemand(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "scan demand")
+		}
+		d.CoBodies = []string{}
+		out.Items = append(out.Items, *d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "demands")
+	}
+	return out, coBodiesOf(ctx, s.db, out.Items)
+}
+
+// listQuery turns a filter into conditions, checking every value.
+func (s *Service) listQuery(ctx context.Context, p *auth.Principal, f ListFilter) (*listQuery, error) {
+	q := &listQuery{}
+	scope, sargs := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path")
+	scopeTags := []string{} // none: every demand is in scope, or an area filter narrows it
+	if f.Area == "" {       // an area filter is inside the scope (checked below) and narrower
+		all, err := s.coversAll(ctx, auth.Scope(p, auth.DemandRead))
+		if err != nil {
+			return nil, err
+		}
+		if !all {
+			for _, path := range auth.Scope(p, auth.DemandRead) {
+				scopeTags = append(scopeTags, pathTag(path))
+			}
+		}
+	}
+	q.add(scopeTags, scope, sargs...)
+	switch {
+	case f.Status == "open":
+		q.add([]string{"sopen"}, "d.status NOT IN ('closed','merged')")
+	case f.Status != "":
+		ok := false
+		for _, st := range Statuses {
+			ok = ok || string(st) == f.Status
+		}
+		if !ok {
+			return nil, errs.Invalid("status", "unknown status %q", f.Status)
+		}
+		q.add([]string{statusTag(f.Status)}, "d.status = ?", f.Status)
+	}
+	if f.Area != "" {
+		_, path, err := levelOf(ctx, s.db, f.Area)
+		if err != nil {
+			return nil, errs.Invalid("area", "unknown area code %q", f.Area)
+		}
+		if err := auth.Authorize(p, auth.DemandRead, path); err != nil {
+			return nil, err
+		}
+		cond, arg := s.db.Dialect.Subtree("d.area_path", path)
+		q.add([]string{pathTag(path)}, cond, arg)
+	}
+	if f.Category != "" {
+		codes, err := s.categoryAndChildren(ctx, f.Category)
+		if err != nil {
+			return nil, err
+		}
+		tags, args := make([]string, len(codes)), make([]any, len(codes))
+		for i, c := range codes {
+			tags[i], args[i] = hexTag("c", c), c
+		}
+		q.add(tags, "d.category_code IN (?"+strings.Repeat(", ?", len(codes)-1)+")", args...)
+	}
+	if f.Channel != "" {
+		if !ValidChannel(f.Channel) {
+			return nil, errs.Invalid("channel", "channel must be visit, hotline, online, grid, meeting or mailbox")
+		}
+		q.add([]string{"h" + f.Channel}, "d.channel = ?", f.Channel)
+	}
+	if f.Overdue != nil {
+		tag := "ofalse"
+		if *f.Overdue {
+			tag = "otrue"
+		}
+		q.add([]string{tag}, "d.overdue = ?", *f.Overdue)
+	}
+	for _, r := range []struct {
+		field, val, op string
+		days           int
+	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
+		if r.val == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, r.val, clock.Shanghai)
+		if err != nil {
+			return nil, errs.Invalid(r.field, "%s must be a date like 2026-01-01", r.field)
+		}
+		q.add(nil, "d.created_at "+r.op+" ?", t.AddDate(0, 0, r.days).UTC())
+	}
+	if f.Mine {
+		var codes []string
+		for _, g := range p.Grants {
+			if g.Role.Can(auth.DemandHandle) || g.Role.Can(auth.DemandDispatch) {
+				codes = append(codes, g.AreaCode)
+			}
+		}
+		if len(codes) == 0 {
+			q.add(nil, "1=0")
+			return q, nil
+		}
+		in := "?" + strings.Repeat(", ?", len(codes)-1)
+		cargs := make([]any, 0, 3*len(codes))
+		for range 3 {
+			for _, c := range codes {
+				cargs = append(cargs, c)
+			}
+		}
+		q.add([]string{"sopen"}, "d.status NOT IN ('closed','merged')")
+		q.add(nil, "(d.owner_area IN ("+in+") OR d.lead_area IN ("+in+
+			") OR d.id IN (SELECT demand_id FROM demand_co_bodies WHERE area_code IN ("+in+")))", cargs...)
+	}
+	return q, nil
+}
+
+// coversAll reports whether scope paths include every top-level area, so
+// every demand is in scope and the index needs no area tokens.
+func (s *Service) coversAll(ctx context.Context, scope []string) (bool, error) {
+	in := map[string]bool{}
+	for _, p := range scope {
+		if p == "/" {
+			return true, nil
+		}
+		in[p] = true
+	}
+	rows, err := s.db.Query(ctx, "SELECT path FROM areas WHERE parent_code IS NULL")
+	if err != nil {
+		return false, errs.Wrap(err, "top areas")
+	}
+	defer rows.Close()
+	all := true
+	for rows.Next() {
+		var path string
+		if err := rows.Scan(&path); err != nil {
+			return false, errs.Wrap(err, "top areas")
+		}
+		all = all && in[path]
+	}
+	return all, errs.Wrap(rows.Err(), "top areas")
+}
+
+// categoryAndChildren is a category filter: the category and its
+// sub-categories (an unknown code matches nothing).
+func (s *Service) categoryAndChildren(ctx context.Context, code string) ([]string, error) {
+	rows, err := s.db.Query(ctx, "SELECT code FROM demand_categories WHERE code = ? OR parent_code = ? ORDER BY code", code, code)
+	if err != nil {
+		return nil, errs.Wrap(err, "categories")
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, errs.Wrap(err, "categories")
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		out = append(out, code)
+	}
+	return out, errs.Wrap(rows.Err(), "categories")
+}
+
+// matchExpr is the index query for search terms and the filters' tokens:
+// FTS5 syntax on SQLite, a tsquery on PostgreSQL.
+func (s *Service) matchExpr(terms []string, tags [][]string) string {
+	pg := s.db.Dialect == db.Postgres
+	and, or := " AND ", " OR "
+	if pg {
+		and, or = " & ", " | "
+	}
+	var parts []string
+	if len(terms) > 0 {
+		words := make([]string, len(terms))
+		for i, t := range terms {
+			if pg {
+				words[i] = "'" + strings.ReplaceAll(t, "'", "''") + "'"
+			} else {
+				words[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+			}
+		}
+		parts = append(parts, column(pg, "search_text", "("+strings.Join(words, and)+")"))
+	}
+	for _, group := range tags {
+		if len(group) == 0 {
+			continue
+		}
+		alts := make([]string, len(group))
+		for i, t := range group { // tokens are ASCII letters and digits
+			if alts[i] = t; pg {
+				alts[i] = "'" + t + "'"
+			}
+		}
+		parts = append(parts, column(pg, "search_tags", "("+strings.Join(alts, or)+")"))
+	}
+	return strings.Join(parts, and)
+}
+
+// column limits an FTS5 expression to one column; PostgreSQL's vector has
+// text and tokens in one.
+func column(pg bool, col, expr string) string {
+	if pg {
+		return expr
+	}
+	return col + " : " + expr
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// ScopeTokens are the index tokens of an area path: one for the area and one
+// for each ancestor. The migrations build the same in SQL; a test compares.
+func ScopeTokens(path string) string {
+	var out []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			out = append(out, pathTag(path[:i+1]))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// RefillSearchIndex rebuilds SQLite's contentless search index from the
+// demands table, for a bulk load that dropped its triggers. The tokens are
+// those of migration 00008's triggers.
+func RefillSearchIndex(ctx context.Context, q db.Querier) error {
+	if q.D() != db.SQLite {
+		return nil // PostgreSQL's search vector is a generated column
+	}
+	if _, err := q.Exec(ctx, "DELETE FROM demands_fts"); err != nil {
+		return errs.Wrap(err, "empty search index")
+	}
+	_, err := q.Exec(ctx, `INSERT INTO demands_fts(rowid, search_text, search_tags)
+		SELECT d.id, d.search_text, a.scope_tokens || ' s' || replace(d.status, '_', '') ||
+			CASE WHEN d.status IN ('closed', 'merged') THEN ' sdone' ELSE ' sopen' END ||
+			CASE WHEN d.overdue THEN ' otrue' ELSE ' ofalse' END ||
+			' c' || lower(hex(d.category_code)) || ' h' || d.channel
+		FROM demands d JOIN areas a ON a.code = d.area_code`)
+	return errs.Wrap(err, "fill search index")
+}
