@@ -112,7 +112,7 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 	switch in.Action {
 	case ActDispatch:
 		if in.Lead == "" && in.LeadUnit == nil {
-			chain, err := ancestorsOf(ctx, tx, d.Area)
+			chain, err := ancestorsOf(ctx, tx, d.AreaPath)
 			if err != nil {
 				return nil, err
 			}

@@ -169,7 +169,7 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *prepared) error {
 	d, in, now := pd.d, pd.in, pd.d.CreatedAt
 	var err error
-	if d.Owner, err = s.owner(ctx, tx, p, d.Area, pd.level, d.Category); err != nil {
+	if d.Owner, err = s.owner(ctx, tx, p, d.AreaPath, d.Category); err != nil {
 		return err
 	}
 	attrs, _ := json.Marshal(in.Attributes)
@@ -223,8 +223,8 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 // the staff member's own area when they may dispatch there, else the
 // category's routing rule, else the residential area (or the area itself
 // when it sits above residential level).
-func (s *Service) owner(ctx context.Context, q db.Querier, p *auth.Principal, area, level, category string) (string, error) {
-	chain, err := ancestorsOf(ctx, q, area)
+func (s *Service) owner(ctx context.Context, q db.Querier, p *auth.Principal, path, category string) (string, error) {
+	chain, err := ancestorsOf(ctx, q, path)
 	if err != nil {
 		return "", err
 	}
@@ -233,8 +233,8 @@ func (s *Service) owner(ctx context.Context, q db.Querier, p *auth.Principal, ar
 		for _, g := range p.Grants {
 			if g.Role.Can(auth.DemandDispatch) && len(g.AreaPath) > bestLen {
 				for _, c := range chain {
-					if c == g.AreaCode {
-						best, bestLen = c, len(g.AreaPath)
+					if c.code == g.AreaCode {
+						best, bestLen = c.code, len(g.AreaPath)
 					}
 				}
 			}
@@ -249,24 +249,40 @@ func (s *Service) owner(ctx context.Context, q db.Querier, p *auth.Principal, ar
 		return r.BodyArea, nil
 	}
 	for _, c := range chain {
-		if l, _, err := levelOf(ctx, q, c); err == nil && (l == "residential" || l == "street" || l == "district") {
-			return c, nil
+		if c.dispatching() {
+			return c.code, nil
 		}
 	}
-	return area, nil
+	return chain[0].code, nil
 }
 
-// route finds the routing rule of the nearest area in chain for category.
-func route(ctx context.Context, q db.Querier, category string, chain []string) (Route, bool, error) {
+// route finds the routing rule of the nearest area in chain for category,
+// in one query.
+func route(ctx context.Context, q db.Querier, category string, chain []chainArea) (Route, bool, error) {
+	args := []any{category}
 	for _, c := range chain {
+		args = append(args, c.code)
+	}
+	rows, err := q.Query(ctx, "SELECT id, category_code, area_code, body_area, body_unit_id FROM demand_routes WHERE category_code = ? AND area_code IN (?"+
+		strings.Repeat(", ?", len(chain)-1)+")", args...)
+	if err != nil {
+		return Route{}, false, errs.Wrap(err, "route")
+	}
+	defer rows.Close()
+	found := map[string]Route{}
+	for rows.Next() {
 		var r Route
-		err := q.QueryRow(ctx, "SELECT id, category_code, area_code, body_area, body_unit_id FROM demand_routes WHERE category_code = ? AND area_code = ?",
-			category, c).Scan(&r.ID, &r.Category, &r.Area, &r.BodyArea, &r.BodyUnit)
-		if err == nil {
-			return r, true, nil
-		}
-		if errs.Code(db.NotFound(err, "")) != errs.ENOTFOUND {
+		if err := rows.Scan(&r.ID, &r.Category, &r.Area, &r.BodyArea, &r.BodyUnit); err != nil {
 			return Route{}, false, errs.Wrap(err, "route")
+		}
+		found[r.Area] = r
+	}
+	if err := rows.Err(); err != nil {
+		return Route{}, false, errs.Wrap(err, "route")
+	}
+	for _, c := range chain {
+		if r, ok := found[c.code]; ok {
+			return r, true, nil
 		}
 	}
 	return Route{}, false, nil

@@ -3,6 +3,7 @@ package demand
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,21 +129,52 @@ func addTimer(ctx context.Context, tx *db.Tx, kind string, id int64, due time.Ti
 	return errs.Wrap(err, "timer")
 }
 
-// ancestorsOf returns the codes of an area and every area above it, nearest first.
-func ancestorsOf(ctx context.Context, q db.Querier, code string) ([]string, error) {
-	var out []string
-	for code != "" && len(out) < 10 {
-		out = append(out, code)
-		var parent *string
-		if err := q.QueryRow(ctx, "SELECT parent_code FROM areas WHERE code = ?", code).Scan(&parent); err != nil {
-			return nil, db.NotFound(err, "area")
-		}
-		code = ""
-		if parent != nil {
-			code = *parent
-		}
+// ancestorsOf returns the area at path and every area above it, nearest
+// first, in one query.
+func ancestorsOf(ctx context.Context, q db.Querier, path string) ([]chainArea, error) {
+	prefixes := rollupPaths(path) // the area's path and its ancestors', top first
+	args := make([]any, len(prefixes))
+	for i, p := range prefixes {
+		args[i] = p
 	}
+	rows, err := q.Query(ctx, "SELECT code, level, path FROM areas WHERE path IN (?"+strings.Repeat(", ?", len(args)-1)+")", args...)
+	if err != nil {
+		return nil, errs.Wrap(err, "area chain")
+	}
+	defer rows.Close()
+	var out []chainArea
+	for rows.Next() {
+		var a chainArea
+		if err := rows.Scan(&a.code, &a.level, &a.path); err != nil {
+			return nil, errs.Wrap(err, "area chain")
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "area chain")
+	}
+	if len(out) == 0 {
+		return nil, errs.New(errs.ENOTFOUND, "area not found")
+	}
+	slices.SortFunc(out, func(a, b chainArea) int { return len(b.path) - len(a.path) }) // nearest first
 	return out, nil
+}
+
+// chainArea is an area on the way up from a demand's area.
+type chainArea struct{ code, level, path string }
+
+// dispatching reports whether an area's level has staff who dispatch
+// (grids and lanes have none).
+func (a chainArea) dispatching() bool {
+	return a.level == "residential" || a.level == "street" || a.level == "district"
+}
+
+func codes(chain []chainArea) []string {
+	out := make([]string, len(chain))
+	for i, a := range chain {
+		out[i] = a.code
+	}
+	return out
 }
 
 // levelOf returns an area's level and path.

@@ -152,7 +152,7 @@ func (s *Service) escalate(ctx context.Context, tx *db.Tx, d *Demand, kind strin
 // above the demand's residential area (1: the street, 2: the district),
 // and schedules the next step up unless the top is reached.
 func (s *Service) escalateTo(ctx context.Context, tx *db.Tx, d *Demand, level int, kind string, span time.Duration) error {
-	chain, err := supervisors(ctx, tx, d.Area)
+	chain, err := supervisors(ctx, tx, d.AreaPath)
 	if err != nil {
 		return err
 	}
@@ -176,15 +176,15 @@ func (s *Service) escalateTo(ctx context.Context, tx *db.Tx, d *Demand, level in
 // supervisors is the chain that 督办 climbs: the demand's residential area
 // (or the area itself when above it; grids and lanes have no dispatching
 // staff) and every area above, nearest first.
-func supervisors(ctx context.Context, q db.Querier, area string) ([]string, error) {
-	chain, err := ancestorsOf(ctx, q, area)
+func supervisors(ctx context.Context, q db.Querier, path string) ([]string, error) {
+	chain, err := ancestorsOf(ctx, q, path)
 	if err != nil {
 		return nil, err
 	}
 	for i, c := range chain {
-		if l, _, err := levelOf(ctx, q, c); err == nil && (l == "residential" || l == "street" || l == "district") {
-			return chain[i:], nil
+		if c.dispatching() {
+			return codes(chain[i:]), nil
 		}
 	}
-	return chain, nil
+	return codes(chain), nil
 }
