@@ -129,8 +129,10 @@ func TestBrowserDemandLoop(t *testing.T) {
 			act := func(action string, fill ...chromedp.Action[chromedp.Void]) {
 				all := []chromedp.Action[chromedp.Void]{chromedp.Navigate(page), chromedp.WaitVisible(css(`form[data-action=` + action + `]`))}
 				all = append(all, fill...)
+				// #done appears only once the action is saved (the page before the post has a timeline too,
+				// so waiting for that raced the post: the resident's tab could open the link before "resolve").
 				all = append(all, chromedp.Submit(css(`form[data-action=`+action+`] button[type=submit]`)),
-					chromedp.WaitVisible(css(`#timeline, .timeline`)))
+					chromedp.WaitVisible(css(`#done`)))
 				steps(t, ctx, action, all...)
 			}
 			act("dispatch")

@@ -154,7 +154,7 @@ func ancestorsOf(ctx context.Context, q db.Querier, path string) ([]chainArea, e
 		return nil, errs.Wrap(err, "area chain")
 	}
 	if len(out) == 0 {
-		return nil, errs.New(errs.ENOTFOUND, "area not found")
+		return nil, errs.New(errs.ENOTFOUND, "area %s not found", path)
 	}
 	slices.SortFunc(out, func(a, b chainArea) int { return len(b.path) - len(a.path) }) // nearest first
 	return out, nil
