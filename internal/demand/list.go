@@ -31,11 +31,14 @@ type ListFilter struct {
 type DemandList struct {
 	Items []Demand
 	Total int
-	// TotalCapped says a search stopped counting at CountCap: more match.
+	// TotalCapped says counting stopped at CountCap: more match.
 	TotalCapped bool
 }
 
-// CountCap is how far a search counts its matches.
+// CountCap is how far a list counts its matches. A common word matches a
+// tenth of all demands and a district's list a million: counting them costs
+// more than the page (seconds on PostgreSQL, which visits every row it
+// counts), nobody pages that far, and the dashboard's rollups count.
 const CountCap = 1000
 
 // probeRows is how many of the newest demands a PostgreSQL search reads
@@ -164,26 +167,18 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) (*D
 		if !f.Mine && f.Sort != "due" && m > 0 && (offset+limit)*probeRows/m <= 50_000 {
 			w = walkIDs(w)
 		}
-	case len(terms) > 0:
-		// A common word matches a tenth of all demands; nobody pages that
-		// far, so a search counts up to CountCap.
-		count, cargs := "SELECT count(*) FROM (SELECT 1"+countFrom+" WHERE "+w+" LIMIT ?) x", append(q.args, CountCap+1)
-		if !q.inexact {
-			count, cargs = "SELECT count(*) FROM (SELECT 1 FROM demands_fts WHERE demands_fts MATCH ? LIMIT ?) x", []any{match, CountCap + 1}
-		}
-		if err := s.db.QueryRow(ctx, count, cargs...).Scan(&out.Total); err != nil {
-			return nil, errs.Wrap(err, "count demands")
-		}
-	case match != "":
-		if err := s.db.QueryRow(ctx, "SELECT count(*) FROM demands_fts WHERE demands_fts MATCH ?", match).Scan(&out.Total); err != nil {
+	case match != "" && !q.inexact && !pg:
+		count := "SELECT count(*) FROM (SELECT 1 FROM demands_fts WHERE demands_fts MATCH ? LIMIT ?) x"
+		if err := s.db.QueryRow(ctx, count, match, CountCap+1).Scan(&out.Total); err != nil {
 			return nil, errs.Wrap(err, "count demands")
 		}
 	default:
-		if err := s.db.QueryRow(ctx, "SELECT count(*)"+countFrom+" WHERE "+w, q.args...).Scan(&out.Total); err != nil {
+		if err := s.db.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1"+countFrom+" WHERE "+w+" LIMIT ?) x", append(q.args, CountCap+1)...).
+			Scan(&out.Total); err != nil {
 			return nil, errs.Wrap(err, "count demands")
 		}
 	}
-	if out.Total > CountCap && len(terms) > 0 {
+	if out.Total > CountCap {
 		out.Total, out.TotalCapped = CountCap, true
 	}
 	rows, err := s.db.Query(ctx, "SELECT "+demandCols+from+" WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(q.args, limit, offset)...)

@@ -109,7 +109,13 @@ func dashboardURL(area, from, to string) string {
 
 // demandPager is newPager for a demand list whose count may stop at demand.CountCap.
 func demandPager(r *http.Request, page int, res *demand.DemandList) pager {
-	pg := newPager(r, page, res.Total)
-	pg.Capped = res.TotalCapped
-	return pg
+	if res.TotalCapped { // more than counted: a full page may have a next one
+		pg := newPager(r, page, max(res.Total, (page+1)*perPage))
+		if len(res.Items) < perPage {
+			pg.Next = ""
+		}
+		pg.Total, pg.Capped = res.Total, true
+		return pg
+	}
+	return newPager(r, page, res.Total)
 }
