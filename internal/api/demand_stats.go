@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -39,50 +40,25 @@ func (s *server) statsFilter(r *http.Request) (demand.StatsFilter, error) {
 	return f, s.knownCategory(r, "category", f.Category)
 }
 
-// demandStats serves GET /stats/demands: received, the counts behind the
-// three rates (响应率, 解决率, 满意率) and the rates, null when nothing counts.
-func (s *server) demandStats(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	f, err := s.statsFilter(r)
-	if err != nil {
-		return err
+// statsJSON serves a set of figures read with the stats filter: GET
+// /stats/demands (received, the counts behind the three rates and the
+// rates, null when nothing counts), /stats/demands/breakdown (by category,
+// child area and day) and /stats/demands/map (a GeoJSON FeatureCollection of
+// the grids under the area, or the streets of a district, each with its
+// figures, for the grid heat map).
+func statsJSON[T any](read func(*demand.Service, context.Context, *auth.Principal, demand.StatsFilter) (T, error)) func(*server, http.ResponseWriter, *http.Request, *auth.Principal) error {
+	return func(s *server, w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		f, err := s.statsFilter(r)
+		if err != nil {
+			return err
+		}
+		v, err := read(s.Demand, r.Context(), p, f)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, v)
+		return nil
 	}
-	st, err := s.Demand.Stats(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
-	return nil
-}
-
-// demandBreakdown serves GET /stats/demands/breakdown: the dashboard's
-// figures by category, by child area and by day.
-func (s *server) demandBreakdown(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	f, err := s.statsFilter(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.Demand.Breakdown(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
-}
-
-// demandMap serves GET /stats/demands/map: a GeoJSON FeatureCollection of
-// the grids under the area (the streets, for a district), each with its
-// figures, for the grid heat map.
-func (s *server) demandMap(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	f, err := s.statsFilter(r)
-	if err != nil {
-		return err
-	}
-	m, err := s.Demand.GridMap(r.Context(), p, f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, m)
-	return nil
 }
 
 // exportDemandStats serves GET /stats/demands/export.xlsx: the breakdown as

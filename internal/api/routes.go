@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
 )
 
 // Route is one endpoint of the API as the route table registers it.
@@ -89,9 +90,9 @@ func routeTable() []route {
 		{Route{"POST", "/demands/{id}/attachments", false}, (*server).attachToDemand},
 		{Route{"GET", "/demands/{id}/attachments/{aid}", false}, (*server).getAttachment},
 
-		{Route{"GET", "/stats/demands", false}, (*server).demandStats},
-		{Route{"GET", "/stats/demands/breakdown", false}, (*server).demandBreakdown},
-		{Route{"GET", "/stats/demands/map", false}, (*server).demandMap},
+		{Route{"GET", "/stats/demands", false}, statsJSON((*demand.Service).Stats)},
+		{Route{"GET", "/stats/demands/breakdown", false}, statsJSON((*demand.Service).Breakdown)},
+		{Route{"GET", "/stats/demands/map", false}, statsJSON((*demand.Service).GridMap)},
 		{Route{"GET", "/stats/demands/export.xlsx", false}, (*server).exportDemandStats},
 
 		{Route{"GET", "/inbox", false}, (*server).listInbox},
