@@ -78,23 +78,6 @@ func (s *server) listPartyOrgs(w http.ResponseWriter, r *http.Request, p *auth.P
 	return nil
 }
 
-// createPartyOrg serves POST /party-orgs.
-func (s *server) createPartyOrg(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	var in org.NewPartyOrg
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := s.checkOrgAreaWrite(r.Context(), p, in.Area); err != nil {
-		return err
-	}
-	o, err := s.Org.CreatePartyOrg(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	created(w, "", o)
-	return nil
-}
-
 // listAssocBodies serves GET /association?area=&kind=&parent_id=: bodies of
 // the regional party-building promotion association (区域党建促进会) in tree
 // order, so each street's branch comes just before its sub-branches.
@@ -117,24 +100,6 @@ func (s *server) listAssocBodies(w http.ResponseWriter, r *http.Request, p *auth
 		return err
 	}
 	writeList(w, items, total, pg)
-	return nil
-}
-
-// createAssocBody serves POST /association: a committee on the district, a
-// branch on a street or a sub-branch on a residential area under its branch.
-func (s *server) createAssocBody(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	var in org.NewAssocBody
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := s.checkOrgAreaWrite(r.Context(), p, in.Area); err != nil {
-		return err
-	}
-	b, err := s.Org.CreateAssocBody(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	created(w, "", b)
 	return nil
 }
 
@@ -238,19 +203,25 @@ func (s *server) listServicePoints(w http.ResponseWriter, r *http.Request, p *au
 	return nil
 }
 
-// createServicePoint serves POST /service-points.
-func (s *server) createServicePoint(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	var in org.NewServicePoint
-	if err := decode(w, r, &in); err != nil {
-		return err
+// createInArea serves a POST that creates an organisation record in an
+// area (POST /party-orgs, /association — a committee on the district, a
+// branch on a street or a sub-branch under its branch — and
+// /service-points): decode, check the caller may write in the record's
+// area, create, answer 201.
+func createInArea[In, Out any](area func(*In) string, create func(*org.Service, context.Context, *auth.Principal, In) (Out, error)) func(*server, http.ResponseWriter, *http.Request, *auth.Principal) error {
+	return func(s *server, w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		var in In
+		if err := decode(w, r, &in); err != nil {
+			return err
+		}
+		if err := s.checkOrgAreaWrite(r.Context(), p, area(&in)); err != nil {
+			return err
+		}
+		out, err := create(s.Org, r.Context(), p, in)
+		if err != nil {
+			return err
+		}
+		created(w, "", out)
+		return nil
 	}
-	if err := s.checkOrgAreaWrite(r.Context(), p, in.Area); err != nil {
-		return err
-	}
-	sp, err := s.Org.CreateServicePoint(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	created(w, "", sp)
-	return nil
 }

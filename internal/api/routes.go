@@ -5,6 +5,7 @@ import (
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
+	"gongzhi/internal/org"
 )
 
 // Route is one endpoint of the API as the route table registers it.
@@ -46,15 +47,15 @@ func routeTable() []route {
 		{Route{"PATCH", "/units/{id}", false}, (*server).updateUnit},
 
 		{Route{"GET", "/party-orgs", false}, (*server).listPartyOrgs},
-		{Route{"POST", "/party-orgs", false}, (*server).createPartyOrg},
+		{Route{"POST", "/party-orgs", false}, createInArea(func(in *org.NewPartyOrg) string { return in.Area }, (*org.Service).CreatePartyOrg)},
 		{Route{"GET", "/association", false}, (*server).listAssocBodies},
-		{Route{"POST", "/association", false}, (*server).createAssocBody},
+		{Route{"POST", "/association", false}, createInArea(func(in *org.NewAssocBody) string { return in.Area }, (*org.Service).CreateAssocBody)},
 		{Route{"GET", "/association/{id}/members", false}, (*server).listAssocMembers},
 		{Route{"POST", "/association/{id}/members", false}, (*server).addAssocMember},
 		{Route{"GET", "/part-time-members", false}, (*server).listPartTimeMembers},
 		{Route{"POST", "/part-time-members", false}, (*server).createPartTimeMember},
 		{Route{"GET", "/service-points", false}, (*server).listServicePoints},
-		{Route{"POST", "/service-points", false}, (*server).createServicePoint},
+		{Route{"POST", "/service-points", false}, createInArea(func(in *org.NewServicePoint) string { return in.Area }, (*org.Service).CreateServicePoint)},
 
 		{Route{"GET", "/stats/coverage", false}, (*server).coverage},
 
