@@ -152,8 +152,15 @@ func (m *Main) startWorkers() error {
 		mailer = sm
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m.stopWorkers, m.workers = cancel, make(chan struct{}, 2)
+	m.stopWorkers, m.workers = cancel, make(chan struct{}, 3)
 	every := m.Config.TimerInterval
+	go func() {
+		// Load the duplicate index now, not on the first intake (about a second at 100,000 open demands).
+		if err := m.Demand.WarmSimilar(ctx); err != nil && ctx.Err() == nil {
+			m.Logger.Error("duplicate index", "err", err)
+		}
+		m.workers <- struct{}{}
+	}()
 	go func() {
 		m.Demand.RunTimers(ctx, every, func(err error) { m.Logger.Error("demand timers", "err", err) })
 		m.workers <- struct{}{}
@@ -178,6 +185,7 @@ func (m *Main) Close() error {
 	var err error
 	if m.stopWorkers != nil {
 		m.stopWorkers()
+		<-m.workers
 		<-m.workers
 		<-m.workers
 	}

@@ -84,3 +84,9 @@ func (s *Service) relatedCategories(ctx context.Context, code string) (map[strin
 	r, err := s.sim.lookups.relation(ctx, s.clock.Now(), code, func(ctx context.Context) ([]Category, error) { return s.Categories(ctx, false) })
 	return r.related, r.parent, err
 }
+
+// WarmSimilar loads the duplicate index ahead of the first check, which
+// would otherwise wait for it.
+func (s *Service) WarmSimilar(ctx context.Context) error {
+	return s.sim.fresh(ctx, s.db, s.clock.Now())
+}

@@ -127,3 +127,28 @@ func TestSimilarSeesCategoryChangesAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestWarmSimilar: serve loads the index at start; a demand another server
+// files right after is seen within the staleness bound, not before — the
+// index was loaded already.
+func TestWarmSimilar(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c := e.f.Users[auth.CommunityStaff]
+		if err := e.s.WarmSimilar(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		other := demand.NewService(d, e.clock, nil)
+		filed, err := other.Intake(e.ctx, c, demand.NewDemand{Category: "noise", Description: noiseA, Channel: "hotline", Area: testkit.ResA1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := similarIDs(t, e.s, c, "noise", testkit.ResA1, noiseB); len(ids) != 0 {
+			t.Fatalf("the index was not loaded by WarmSimilar: the first check read %v", ids)
+		}
+		e.clock.Advance(demand.SimilarStaleness)
+		if ids := similarIDs(t, e.s, c, "noise", testkit.ResA1, noiseB); !slices.Equal(ids, []int64{filed.Demand.ID}) {
+			t.Fatalf("after the bound: %v", ids)
+		}
+	})
+}
