@@ -107,12 +107,20 @@ func (s *Service) Notify(ctx context.Context, tx *db.Tx, n Notice) error {
 		return err
 	}
 	now := s.clock.Now()
-	for _, u := range users {
-		_, err := tx.Exec(ctx, `INSERT INTO inbox (user_id, kind, title, body, link, entity, entity_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.id, string(n.Kind), n.Title, n.Body, n.Link, n.Entity, n.EntityID, now)
-		if err != nil {
+	// One statement for every recipient: intake holds SQLite's write lock
+	// while it notifies, and on PostgreSQL each statement is a round trip.
+	for chunk := range slices.Chunk(users, 100) {
+		rows, args := make([]string, len(chunk)), make([]any, 0, 8*len(chunk))
+		for i, u := range chunk {
+			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, u.id, string(n.Kind), n.Title, n.Body, n.Link, n.Entity, n.EntityID, now)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO inbox (user_id, kind, title, body, link, entity, entity_id, created_at) VALUES `+
+			strings.Join(rows, ", "), args...); err != nil {
 			return errs.Wrap(err, "insert inbox")
 		}
+	}
+	for _, u := range users {
 		if n.Email && s.opts.Email && u.email != "" {
 			if err := s.queueEmail(ctx, tx, u.email, n.Title, s.emailBody(n), now); err != nil {
 				return err
