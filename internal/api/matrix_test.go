@@ -283,6 +283,9 @@ func matrixRows() map[string]matrixRow {
 		"POST /users/{id}/password": {"a member in ResA1 vs ResB1", userAction("password", map[string]any{"password": "另一个口令-password"}),
 			"204 403 403 403 403 403 403 403",
 			"204 403 403 403 403 403 403 403"},
+		"PATCH /users/{id}/contact": {"a member in ResA1 vs ResB1", userAction("contact", map[string]any{"phone": "13900003333", "email": "wang@example.com"}),
+			"200 403 403 403 403 403 403 403",
+			"200 403 403 403 403 403 403 403"},
 		"DELETE /grants/{id}": {"a grant on ResA1 vs on ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			u := e.newUser(m.unique("g", r, out), auth.Member, pick(out, testkit.ResA1, testkit.ResB1))
 			return "/grants/" + strconv.FormatInt(u.Grants[0].ID, 10), nil

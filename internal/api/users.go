@@ -50,6 +50,7 @@ type userInput struct {
 	Username    string `json:"username"`
 	DisplayName string `json:"display_name"`
 	Phone       string `json:"phone"`
+	Email       string `json:"email"`
 	Password    string `json:"password"`
 	Role        string `json:"role"`
 	Area        string `json:"area"`
@@ -63,11 +64,11 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		return err
 	}
 	u, err := s.Auth.CreateUser(r.Context(), p, auth.NewUser{Username: in.Username, DisplayName: in.DisplayName,
-		Phone: in.Phone, Password: in.Password, Role: in.Role, Area: in.Area})
+		Phone: in.Phone, Email: in.Email, Password: in.Password, Role: in.Role, Area: in.Area})
 	if err != nil {
 		return err
 	}
-	u.Phone = auth.MaskPhone(u.Phone)
+	u.Phone, u.Email = auth.MaskPhone(u.Phone), auth.MaskEmail(u.Email)
 	created(w, Prefix+"/users/"+strconv.FormatInt(u.ID, 10), u)
 	return nil
 }
@@ -164,5 +165,26 @@ func (s *server) resetPassword(w http.ResponseWriter, r *http.Request, p *auth.P
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// setContact serves PATCH /users/{id}/contact: the user's phone and/or
+// e-mail address (notices are e-mailed there when e-mail is configured),
+// set by the user themselves or by their user admin; a field left out
+// stays as it is.
+func (s *server) setContact(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "user")
+	if err != nil {
+		return err
+	}
+	var in auth.ContactChange
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := s.Auth.SetContact(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
 	return nil
 }

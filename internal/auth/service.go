@@ -47,6 +47,7 @@ type User struct {
 	Username    string    `json:"username"`
 	DisplayName string    `json:"display_name"`
 	Phone       string    `json:"phone"`
+	Email       string    `json:"email"`
 	Lang        string    `json:"lang"`
 	Disabled    bool      `json:"disabled"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -58,6 +59,7 @@ type NewUser struct {
 	Username    string
 	DisplayName string
 	Phone       string
+	Email       string
 	Password    string
 	Role        string
 	Area        string // area code of the first grant
@@ -83,6 +85,10 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, in NewUser) (*Us
 	if !ValidRole(in.Role) {
 		return nil, errs.Invalid("role", "unknown role %q; use one of %s", in.Role, roleList())
 	}
+	contact := Contact{Phone: in.Phone, Email: in.Email}
+	if err := contact.check(); err != nil {
+		return nil, err
+	}
 	path, err := areaPath(ctx, s.db, in.Area)
 	if err != nil {
 		return nil, err
@@ -97,14 +103,14 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, in NewUser) (*Us
 	now := s.clock.Now()
 	var u *User
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		id, err := db.InsertID(ctx, tx, `INSERT INTO users (username, display_name, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-			in.Username, in.DisplayName, in.Phone, hash, now)
+		id, err := db.InsertID(ctx, tx, `INSERT INTO users (username, display_name, phone, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			in.Username, in.DisplayName, contact.Phone, contact.Email, hash, now)
 		if errs.Code(err) == errs.ECONFLICT {
 			return errs.Invalid("username", "username %q is taken", in.Username)
 		} else if err != nil {
 			return errs.Wrap(err, "insert user")
 		}
-		u = &User{ID: id, Username: in.Username, DisplayName: in.DisplayName, Phone: in.Phone, CreatedAt: now}
+		u = &User{ID: id, Username: in.Username, DisplayName: in.DisplayName, Phone: contact.Phone, Email: contact.Email, CreatedAt: now}
 		if err := Record(ctx, tx, now, p, Change{Action: "create", Entity: "user", EntityID: strconv.FormatInt(id, 10), AreaPath: path, After: u}); err != nil {
 			return err
 		}
@@ -235,7 +241,7 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, f UserFilter) ([]
 		return nil, 0, errs.Wrap(err, "count users")
 	}
 	limit, offset := Paging(f.Page, f.PerPage)
-	rows, err := s.db.Query(ctx, `SELECT u.id, u.username, u.display_name, u.phone, u.lang, u.disabled, u.created_at FROM users u WHERE `+where+
+	rows, err := s.db.Query(ctx, `SELECT u.id, u.username, u.display_name, u.phone, u.email, u.lang, u.disabled, u.created_at FROM users u WHERE `+where+
 		` ORDER BY u.username LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list users")
@@ -243,11 +249,11 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, f UserFilter) ([]
 	var out []User
 	for rows.Next() {
 		var u User
-		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Lang, &u.Disabled, &u.CreatedAt); err != nil {
+		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.Lang, &u.Disabled, &u.CreatedAt); err != nil {
 			rows.Close()
 			return nil, 0, errs.Wrap(err, "scan user")
 		}
-		u.Phone = MaskPhone(u.Phone)
+		u.Phone, u.Email = MaskPhone(u.Phone), MaskEmail(u.Email)
 		out = append(out, u)
 	}
 	rows.Close()
@@ -262,8 +268,8 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, f UserFilter) ([]
 // GetUser returns one user with grants if p may see it.
 func (s *Service) GetUser(ctx context.Context, p *Principal, id int64) (*User, error) {
 	var u User
-	err := s.db.QueryRow(ctx, "SELECT id, username, display_name, phone, lang, disabled, created_at FROM users WHERE id = ?", id).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Lang, &u.Disabled, &u.CreatedAt)
+	err := s.db.QueryRow(ctx, "SELECT id, username, display_name, phone, email, lang, disabled, created_at FROM users WHERE id = ?", id).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.Lang, &u.Disabled, &u.CreatedAt)
 	if err != nil {
 		return nil, db.NotFound(err, "user")
 	}
@@ -280,7 +286,7 @@ func (s *Service) GetUser(ctx context.Context, p *Principal, id int64) (*User, e
 		if !ok {
 			return nil, errs.New(errs.ENOTFOUND, "user not found")
 		}
-		u.Phone = MaskPhone(u.Phone)
+		u.Phone, u.Email = MaskPhone(u.Phone), MaskEmail(u.Email)
 	}
 	return &u, nil
 }

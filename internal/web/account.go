@@ -53,3 +53,38 @@ func (s *server) passwordChange(w http.ResponseWriter, r *http.Request, rq *requ
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 	return redirect(w, r, "/account/password?done=1")
 }
+
+// contactPage is the data of account_contact.html.
+type contactPage struct {
+	Phone, Email string
+	Done         bool
+	Errors       map[string]string
+	General      []string
+}
+
+// contactForm shows the signed-in user's phone and e-mail address.
+func (s *server) contactForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	u, err := s.Auth.GetUser(r.Context(), rq.P, rq.P.UserID)
+	if err != nil {
+		return err
+	}
+	page := contactPage{Phone: u.Phone, Email: u.Email, Done: r.URL.Query().Get("done") == "1"}
+	s.render(w, rq, http.StatusOK, "account_contact.html", rq.view(r, "account", "account.contact.title", page))
+	return nil
+}
+
+// contactChange saves the signed-in user's own phone and e-mail address
+// (notices are e-mailed there when e-mail is configured); empty clears.
+func (s *server) contactChange(w http.ResponseWriter, r *http.Request, rq *request) error {
+	phone, email := r.PostFormValue("phone"), r.PostFormValue("email")
+	_, err := s.Auth.SetContact(r.Context(), rq.P, rq.P.UserID, auth.ContactChange{Phone: &phone, Email: &email})
+	if errs.Code(err) == errs.EINVALID {
+		page := contactPage{Phone: phone, Email: email}
+		page.Errors, page.General = rq.fieldErrors(err, "phone", "email")
+		s.render(w, rq, http.StatusUnprocessableEntity, "account_contact.html", rq.view(r, "account", "account.contact.title", page))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/account/contact?done=1")
+}

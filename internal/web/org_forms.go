@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -69,20 +68,6 @@ func createFailed(err error, rq *request, where string, fields ...string) (map[s
 	return nil, nil, err
 }
 
-// unitChoices lists up to 500 units for a select, in area's subtree (or
-// all the user may read). A user who may not read units, or an area that
-// is not theirs, gets no choices rather than an error page.
-func (s *server) unitChoices(ctx context.Context, p *auth.Principal, area string, kind *org.UnitKind) ([]org.Unit, error) {
-	units, _, err := s.Org.Units(ctx, p, org.UnitFilter{Area: area, Kind: kind, PerPage: 500})
-	switch errs.Code(err) {
-	case "":
-		return units, nil
-	case errs.EFORBIDDEN, errs.ENOTFOUND, errs.EINVALID:
-		return nil, nil
-	}
-	return nil, err
-}
-
 // ---- party organisations ----
 
 var partyOrgFields = []string{"name", "kind", "area", "parent_id", "unit_id", "members"}
@@ -90,12 +75,12 @@ var partyOrgFields = []string{"name", "kind", "area", "parent_id", "unit_id", "m
 // partyOrgForm is the data of org_party_org_form.html.
 type partyOrgForm struct {
 	Name, Kind, Area, ParentID, UnitID, Members string
+	ParentText, UnitText                        string // what the pickers' text inputs held
 	Errors                                      map[string]string
 	General                                     []string
 	Kinds                                       []org.PartyOrgKind
 	Areas                                       []areaOption
-	Parents                                     []org.PartyOrg
-	Units                                       []org.Unit
+	Parent, Unit                                picker
 }
 
 func (s *server) showPartyOrgForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f partyOrgForm) error {
@@ -104,14 +89,16 @@ func (s *server) showPartyOrgForm(w http.ResponseWriter, r *http.Request, rq *re
 	if f.Areas, err = s.areaOptions(ctx, rq.P, true); err != nil {
 		return err
 	}
-	if f.Parents, _, err = s.Org.PartyOrgs(ctx, rq.P, org.PartyOrgFilter{PerPage: 500}); err != nil {
-		return err
-	}
-	if f.Units, err = s.unitChoices(ctx, rq.P, f.Area, nil); err != nil {
-		return err
-	}
+	// A parent may sit above the area, so it is searched in the whole scope;
+	// the unit follows the area chosen on the form (picker.js reads po-area).
+	f.Parent = picker{ID: "po-parent", Name: "parent_id", Source: "/org/pick/party-orgs", Label: "org.party_org.parent",
+		Value: f.ParentID, Text: s.partyOrgText(ctx, rq.P, f.ParentID, f.ParentText), Error: f.Errors["parent_id"]}
+	f.Unit = picker{ID: "po-unit", Name: "unit_id", Source: "/org/pick/units", AreaFrom: "po-area", Label: "org.party_org.unit",
+		Hint: "org.party_org.unit_hint", Value: f.UnitID, Text: s.unitText(ctx, rq.P, f.UnitID, f.UnitText), Error: f.Errors["unit_id"]}
 	f.Kinds = org.PartyOrgKinds
-	s.render(w, rq, status, "org_party_org_form.html", rq.view(r, "org", "org.party_orgs.new", f))
+	v := rq.view(r, "org", "org.party_orgs.new", f)
+	v.Scripts = []string{"picker.js"}
+	s.render(w, rq, status, "org_party_org_form.html", v)
 	return nil
 }
 
@@ -131,10 +118,10 @@ func (s *server) partyOrgCreate(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	fr := newFormReader(r, rq)
-	f := partyOrgForm{Name: fr.get("name"), Kind: fr.get("kind"), Area: fr.get("area"), ParentID: fr.get("parent_id"),
-		UnitID: fr.get("unit_id"), Members: fr.get("members")}
-	in := org.NewPartyOrg{Name: f.Name, Kind: f.Kind, Area: f.Area, ParentID: fr.id("parent_id", f.ParentID),
-		UnitID: fr.id("unit_id", f.UnitID), Members: fr.count("members", f.Members)}
+	f := partyOrgForm{Name: fr.get("name"), Kind: fr.get("kind"), Area: fr.get("area"), Members: fr.get("members")}
+	in := org.NewPartyOrg{Name: f.Name, Kind: f.Kind, Area: f.Area, Members: fr.count("members", f.Members)}
+	f.ParentID, f.ParentText, in.ParentID = fr.pick("parent_id")
+	f.UnitID, f.UnitText, in.UnitID = fr.pick("unit_id")
 	if len(fr.bad) > 0 {
 		f.Errors = fr.bad
 		return s.showPartyOrgForm(w, r, rq, http.StatusUnprocessableEntity, f)
@@ -230,9 +217,10 @@ type assocBodyPage struct {
 	Members                          []org.AssocMember
 	CanEdit                          bool
 	UnitID, Role, TermStart, TermEnd string
+	UnitText                         string // what the unit picker's text input held
 	Errors                           map[string]string
 	General                          []string
-	Units                            []org.Unit
+	Unit                             picker
 	Roles                            []org.AssocRole
 }
 
@@ -264,13 +252,16 @@ func (s *server) showAssocBody(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 	}
 	if page.CanEdit = auth.Authorize(rq.P, auth.OrgWrite, page.Body.AreaPath) == nil; page.CanEdit {
-		if page.Units, err = s.unitChoices(ctx, rq.P, reach, nil); err != nil {
-			return err
-		}
+		page.Unit = picker{ID: "am-unit", Name: "unit_id", Source: pickSource("/org/pick/units", reach, ""), Label: "org.assoc.unit",
+			Hint: "org.assoc.unit_hint", Value: page.UnitID, Text: s.unitText(ctx, rq.P, page.UnitID, page.UnitText), Required: true,
+			Error: page.Errors["unit_id"]}
 		page.Roles = assocMemberRoles
 	}
 	v := rq.view(r, "org", "org.association.title", page)
 	v.Title = page.Body.Name
+	if page.CanEdit {
+		v.Scripts = []string{"picker.js"}
+	}
 	s.render(w, rq, status, "org_assoc_body.html", v)
 	return nil
 }
@@ -284,11 +275,12 @@ func (s *server) assocMemberAdd(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	fr := newFormReader(r, rq)
-	page := assocBodyPage{UnitID: fr.get("unit_id"), Role: fr.get("role"), TermStart: fr.get("term_start"), TermEnd: fr.get("term_end")}
+	page := assocBodyPage{Role: fr.get("role"), TermStart: fr.get("term_start"), TermEnd: fr.get("term_end")}
 	in := org.NewAssocMember{Role: page.Role, TermStart: page.TermStart, TermEnd: page.TermEnd}
-	if unit := fr.id("unit_id", page.UnitID); unit != nil {
+	var unit *int64
+	if page.UnitID, page.UnitText, unit = fr.pick("unit_id"); unit != nil {
 		in.UnitID = *unit
-	} else if page.UnitID == "" {
+	} else if page.UnitID == "" && page.UnitText == "" {
 		fr.bad["unit_id"] = rq.T("form.choose_listed")
 	}
 	if len(fr.bad) > 0 {
@@ -313,29 +305,22 @@ var partTimeFields = []string{"name", "position", "party_org_id", "unit_id", "ph
 type partTimeForm struct {
 	Area                                      string // narrows the choices; not a field of the record
 	Name, Position, PartyOrgID, UnitID, Phone string
+	PartyOrgText, UnitText                    string // what the pickers' text inputs held
 	Errors                                    map[string]string
 	General                                   []string
-	Committees                                []org.PartyOrg
-	Units                                     []org.Unit
+	PartyOrg, Unit                            picker
 }
 
 func (s *server) showPartTimeForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f partTimeForm) error {
 	ctx := r.Context()
-	for _, k := range org.CommitteeKinds() {
-		list, _, err := s.Org.PartyOrgs(ctx, rq.P, org.PartyOrgFilter{Area: f.Area, Kind: string(k), PerPage: 500})
-		if errs.Code(err) == errs.ENOTFOUND {
-			break // an area not the user's: no choices
-		} else if err != nil {
-			return err
-		}
-		f.Committees = append(f.Committees, list...)
-	}
-	regional := org.RegionalUnit
-	var err error
-	if f.Units, err = s.unitChoices(ctx, rq.P, f.Area, &regional); err != nil {
-		return err
-	}
-	s.render(w, rq, status, "org_part_time_form.html", rq.view(r, "org", "org.part_time.new", f))
+	f.PartyOrg = picker{ID: "pt-org", Name: "party_org_id", Source: pickSource("/org/pick/party-orgs", f.Area, "committee"),
+		Label: "org.part_time.party_org", Hint: "org.part_time.party_org_hint", Value: f.PartyOrgID,
+		Text: s.partyOrgText(ctx, rq.P, f.PartyOrgID, f.PartyOrgText), Required: true, Error: f.Errors["party_org_id"]}
+	f.Unit = picker{ID: "pt-unit", Name: "unit_id", Source: pickSource("/org/pick/units", f.Area, string(org.RegionalUnit)),
+		Label: "org.part_time.unit", Value: f.UnitID, Text: s.unitText(ctx, rq.P, f.UnitID, f.UnitText), Error: f.Errors["unit_id"]}
+	v := rq.view(r, "org", "org.part_time.new", f)
+	v.Scripts = []string{"picker.js"}
+	s.render(w, rq, status, "org_part_time_form.html", v)
 	return nil
 }
 
@@ -351,12 +336,13 @@ func (s *server) partTimeCreate(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	fr := newFormReader(r, rq)
-	f := partTimeForm{Area: fr.get("area"), Name: fr.get("name"), Position: fr.get("position"), PartyOrgID: fr.get("party_org_id"),
-		UnitID: fr.get("unit_id"), Phone: fr.get("phone")}
-	in := org.NewPartTimeMember{Name: f.Name, Position: f.Position, UnitID: fr.id("unit_id", f.UnitID), Phone: f.Phone}
-	if po := fr.id("party_org_id", f.PartyOrgID); po != nil {
+	f := partTimeForm{Area: fr.get("area"), Name: fr.get("name"), Position: fr.get("position"), Phone: fr.get("phone")}
+	in := org.NewPartTimeMember{Name: f.Name, Position: f.Position, Phone: f.Phone}
+	f.UnitID, f.UnitText, in.UnitID = fr.pick("unit_id")
+	var po *int64
+	if f.PartyOrgID, f.PartyOrgText, po = fr.pick("party_org_id"); po != nil {
 		in.PartyOrgID = *po
-	} else if f.PartyOrgID == "" {
+	} else if f.PartyOrgID == "" && f.PartyOrgText == "" {
 		fr.bad["party_org_id"] = rq.T("form.choose_listed")
 	}
 	if len(fr.bad) > 0 {

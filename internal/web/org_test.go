@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -53,7 +54,9 @@ func TestOrgPartyOrgsAndPartTimeMembers(t *testing.T) {
 
 		st, body := b.get("/org/party-orgs/new?area=" + testkit.ResA1)
 		wantStatus(t, "new form", st, http.StatusOK, body)
-		testkit.Contains(t, body, `<label for="po-name">`, `name="csrf"`, `<option value="`+testkit.ResA1+`" selected>`, "居民区党组织", testkit.TwoNewInA1)
+		testkit.Contains(t, body, `<label for="po-name">`, `name="csrf"`, `<option value="`+testkit.ResA1+`" selected>`, "居民区党组织",
+			`<label for="po-unit">`, `<input type="hidden" name="unit_id" value="" data-picker-value>`, `name="unit_id_q"`,
+			`list="po-unit-list" data-picker="/org/pick/units"`, `data-picker-area="po-area"`, `data-picker="/org/pick/party-orgs"`, "/static/picker.")
 
 		ok := url.Values{"name": {"东湖居民区党总支"}, "kind": {"residential_party_org"}, "area": {testkit.ResA1}, "members": {"86"}}
 		with := func(k, v string) url.Values {
@@ -88,12 +91,17 @@ func TestOrgPartyOrgsAndPartTimeMembers(t *testing.T) {
 		}
 
 		// Part-time members sit on a committee; phones are masked in the list.
-		committee := regexp.MustCompile(`<option value="(\d+)">东湖居民区党总支`).FindStringSubmatch(func() string {
-			_, body := b.get("/org/part-time-members/new?area=" + testkit.ResA1)
+		_, body = b.get("/org/part-time-members/new?area=" + testkit.ResA1)
+		source := regexp.MustCompile(`id="pt-org" name="party_org_id_q"[^>]*data-picker="([^"]+)"`).FindStringSubmatch(body)
+		if source == nil {
+			t.Fatalf("the part-time member form has no committee picker:\n%s", body)
+		}
+		committee := regexp.MustCompile(`\{"id":(\d+),"label":"东湖居民区党总支（东湖居民区）"\}`).FindStringSubmatch(func() string {
+			_, body := b.get(html.UnescapeString(source[1]) + "&q=" + url.QueryEscape("党总支"))
 			return body
 		}())
 		if committee == nil {
-			t.Fatal("the committee is not offered on the part-time member form")
+			t.Fatal("the committee is not offered by the part-time member form's picker")
 		}
 		pt := url.Values{"name": {"王建国"}, "position": {"衡山科技公司总经理"}, "party_org_id": {committee[1]}, "phone": {"13812345678"}}
 		checkRefused(t, s, b, []badForm{
@@ -147,8 +155,10 @@ func TestOrgAssociation(t *testing.T) {
 		// A sub-branch brings in units from its whole street; presidents follow its mode.
 		st, body = b.get(sub)
 		wantStatus(t, "sub-branch page", st, http.StatusOK, body)
-		testkit.Contains(t, body, "双会长", testkit.UnitInA2, "湖南路街道分会")
-		if strings.Contains(body, testkit.UnitInB1) {
+		testkit.Contains(t, body, "双会长", "湖南路街道分会", `data-picker="/org/pick/units?area=`+testkit.StreetA+`"`)
+		_, found := b.get("/org/pick/units?area=" + testkit.StreetA)
+		testkit.Contains(t, found, testkit.UnitInA2)
+		if strings.Contains(found, testkit.UnitInB1) {
 			t.Error("a unit of another street is offered")
 		}
 		checkRefused(t, s, b, []badForm{

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -71,6 +72,12 @@ func TestPageAccess(t *testing.T) {
 			{"/org/service-points", [8]int{ok, ok, ok, ok, ok, ok, no, ok}},
 			{"/org/service-points?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, hide, hide, no, ok}},
 			{"/org/service-points/new", [8]int{ok, ok, no, no, no, no, no, no}},
+			{"/org/pick/units?q=" + url.QueryEscape("店"), [8]int{ok, ok, ok, ok, ok, no, no, ok}},
+			{"/org/pick/units?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, hide, no, no, ok}},
+			{"/org/pick/units?kind=castle", [8]int{400, 400, 400, 400, 400, no, no, 400}},
+			{"/org/pick/party-orgs?kind=committee", [8]int{ok, ok, ok, ok, ok, ok, no, ok}},
+			{"/org/pick/party-orgs?area=" + testkit.StreetB, [8]int{ok, hide, hide, hide, hide, hide, no, ok}},
+			{"/org/pick/party-orgs?kind=castle", [8]int{400, 400, 400, 400, 400, 400, no, 400}},
 			{"/import", [8]int{ok, ok, ok, no, no, no, no, no}},
 			{"/admin/users", [8]int{ok, ok, no, no, no, no, no, ok}},
 			{"/admin/users?role=grid_worker&area=" + testkit.StreetA, [8]int{ok, ok, no, no, no, no, no, ok}},

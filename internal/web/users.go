@@ -103,6 +103,7 @@ type userView struct {
 	CanAdmin      bool   // may disable, enable and reset: user admin on every one of the user's grants
 	Done          string // what the last action did: disabled, enabled or password
 	PasswordError string
+	ContactError  string
 }
 
 // grantRow is a grant with whether the viewer may take it away.
@@ -139,7 +140,7 @@ func (s *server) showUser(w http.ResponseWriter, r *http.Request, rq *request, s
 	for _, g := range u.Grants {
 		page.CanAdmin = page.CanAdmin && auth.Authorize(rq.P, auth.UserAdmin, g.AreaPath) == nil
 	}
-	if d := r.URL.Query().Get("done"); d == "disabled" || d == "enabled" || d == "password" {
+	if d := r.URL.Query().Get("done"); d == "disabled" || d == "enabled" || d == "password" || d == "contact" {
 		page.Done = d
 	}
 	if page.CanGrant = auth.AuthorizeAny(rq.P, auth.UserAdmin) == nil; page.CanGrant {
@@ -230,4 +231,27 @@ func (s *server) userResetPassword(w http.ResponseWriter, r *http.Request, rq *r
 		return err
 	}
 	return redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"?done=password")
+}
+
+// userSetContact changes another user's phone and/or e-mail address. The
+// admin sees them masked, so a field left empty keeps its value.
+func (s *server) userSetContact(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var ch auth.ContactChange
+	if v := strings.TrimSpace(r.PostFormValue("phone")); v != "" {
+		ch.Phone = &v
+	}
+	if v := strings.TrimSpace(r.PostFormValue("email")); v != "" {
+		ch.Email = &v
+	}
+	_, err = s.Auth.SetContact(r.Context(), rq.P, id, ch)
+	if errs.Code(err) == errs.EINVALID {
+		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{ContactError: rq.ErrMsg(err)})
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10)+"?done=contact")
 }

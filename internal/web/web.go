@@ -135,6 +135,8 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /org/service-points", s.page(s.servicePointList))
 	mux.HandleFunc("GET /org/service-points/new", s.page(s.servicePointNewForm))
 	mux.HandleFunc("POST /org/service-points", s.post(formLimit, s.servicePointCreate))
+	mux.HandleFunc("GET /org/pick/units", s.page(s.pickUnits))          // JSON for picker.js
+	mux.HandleFunc("GET /org/pick/party-orgs", s.page(s.pickPartyOrgs)) // JSON for picker.js
 
 	mux.HandleFunc("GET /import", s.page(s.importForm))
 	mux.HandleFunc("POST /import", s.page(s.importUpload)) // parses its own multipart body, checks CSRF itself
@@ -148,9 +150,12 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}/disable", s.post(formLimit, s.userDisable))
 	mux.HandleFunc("POST /admin/users/{id}/enable", s.post(formLimit, s.userEnable))
 	mux.HandleFunc("POST /admin/users/{id}/password", s.post(formLimit, s.userResetPassword))
+	mux.HandleFunc("POST /admin/users/{id}/contact", s.post(formLimit, s.userSetContact))
 
 	mux.HandleFunc("GET /account/password", s.page(s.passwordForm))
 	mux.HandleFunc("POST /account/password", s.post(formLimit, s.passwordChange))
+	mux.HandleFunc("GET /account/contact", s.page(s.contactForm))
+	mux.HandleFunc("POST /account/contact", s.post(formLimit, s.contactChange))
 
 	mux.HandleFunc("GET /tokens", s.page(s.tokenList))
 	mux.HandleFunc("POST /tokens", s.post(formLimit, s.tokenCreate))
