@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -110,31 +109,8 @@ func (s *server) getAttachment(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		return err
 	}
-	serveAttachment(w, r, f)
+	f.ServeHTTP(w, r)
 	return nil
-}
-
-// serveAttachment writes a stored file: its detected type, never sniffed
-// again by the browser, pictures shown inline and other files downloaded,
-// under a sandbox so nothing in a file can run as this site. Caches may
-// keep it only for the caller (private): the file shows people and places.
-func serveAttachment(w http.ResponseWriter, r *http.Request, f *demand.AttachmentFile) {
-	disposition := "attachment"
-	if f.Image() {
-		disposition = "inline"
-	}
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	if d := mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}); d != "" {
-		h.Set("Content-Disposition", d)
-	} else {
-		h.Set("Content-Disposition", disposition)
-	}
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, max-age=3600")
-	h.Set("ETag", `"`+f.SHA256+`"`)
-	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Data))
 }
 
 // newDemandOf reads the body of POST /demands: a JSON object, or a

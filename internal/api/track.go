@@ -92,7 +92,7 @@ func (s *server) trackedAttachment(w http.ResponseWriter, r *http.Request, _ *au
 	if err != nil {
 		return err
 	}
-	serveAttachment(w, r, f)
+	f.ServeHTTP(w, r)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -172,7 +171,7 @@ func (s *server) demandFile(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
-	serveAttachment(w, r, f)
+	f.ServeHTTP(w, r)
 	return nil
 }
 
@@ -187,29 +186,6 @@ func (s *server) trackFile(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	serveAttachment(w, r, f)
+	f.ServeHTTP(w, r)
 	return nil
-}
-
-// serveAttachment writes a stored file: its detected type, never sniffed
-// again by the browser, pictures inline and other files as downloads,
-// under a sandbox so nothing in a file can run as this site. Only the
-// viewer's own browser may cache it: it shows people and places.
-func serveAttachment(w http.ResponseWriter, r *http.Request, f *demand.AttachmentFile) {
-	disposition := "attachment"
-	if f.Image() {
-		disposition = "inline"
-	}
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	if d := mime.FormatMediaType(disposition, map[string]string{"filename": f.Name}); d != "" {
-		h.Set("Content-Disposition", d)
-	} else {
-		h.Set("Content-Disposition", disposition)
-	}
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, max-age=3600")
-	h.Set("ETag", `"`+f.SHA256+`"`)
-	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Data))
 }
