@@ -80,7 +80,6 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 type prepared struct {
 	d        *Demand
 	in       NewDemand
-	level    string
 	token    string
 	category Category
 	files    []checkedFile
@@ -133,9 +132,9 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 	} else if area == "" {
 		ds = append(ds, errs.D("area", "area is required: an area code, or lat and lng"))
 	}
-	var level, path string
+	var path string
 	if area != "" && len(ds) == 0 {
-		if level, path, err = levelOf(ctx, s.db, area); err != nil {
+		if _, path, err = levelOf(ctx, s.db, area); err != nil {
 			ds = append(ds, errs.D("area", "unknown area code %q", area))
 		}
 	}
@@ -161,7 +160,7 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 		Round: 1, CreatedAt: now, UpdatedAt: now, ContactDue: contactLimit.Due(now, cal), ResolveDue: resolveLimit.Due(now, cal),
 		CoBodies: []string{}, MediaURL: in.MediaURL}
 	d.searchText = SearchText(d.Description + " " + d.Address)
-	return &prepared{d: d, in: in, level: level, token: newTrackingToken(), category: cat, files: files}, nil
+	return &prepared{d: d, in: in, token: newTrackingToken(), category: cat, files: files}, nil
 }
 
 // insert writes a prepared demand, its reporter, first event, attachments,
