@@ -3,9 +3,16 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
+	"testing"
+	"time"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/testkit"
 )
@@ -75,12 +82,15 @@ func demandMatrixRows() map[string]matrixRow {
 			return "/visit-campaigns/" + id(pick(out, m.dm.campIn, m.dm.campOut)) + suffix, b
 		}
 	}
+	// The unit liaison's demand rights reach only the demands dispatched to
+	// its unit (testkit.LiaisonUnit), and neither target is: it finds
+	// nothing and reads no figures (TestMatrixUnitLiaison has its unit's).
 	const (
 		everyone    = "200 200 200 200 200 200 200 200"
 		adminOnly   = "200 403 403 403 403 403 403 403"
-		demandIn    = "200 200 200 404 200 404 404 200" // a ResA1 demand: the grid worker's scope is only its grid
+		demandIn    = "200 200 200 404 404 404 404 200" // a ResA1 demand: the grid worker's scope is only its grid
 		demandOut   = "200 404 404 404 404 404 404 200"
-		readAreaIn  = "200 200 200 403 200 403 403 200" // demand.read asked of ResA1
+		readAreaIn  = "200 200 200 403 403 403 403 200" // demand.read asked of ResA1
 		readAreaOut = "200 403 403 403 403 403 403 200"
 		hookIn      = "200 403 403 403 403 403 403 403"
 		hookOut     = "404 403 403 403 403 403 403 403"
@@ -109,7 +119,7 @@ func demandMatrixRows() map[string]matrixRow {
 
 		"GET /demands": {"demands of ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/demands?area=" + area(out), nil
-		}, readAreaIn, readAreaOut},
+		}, "200 200 200 403 empty 403 403 200", "200 403 403 403 empty 403 403 200"},
 		"POST /demands": {"a demand in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/demands", map[string]any{"category": "noise", "description": m.unique("装修噪音", r, out), "channel": "hotline",
 				"area": area(out), "reporter": map[string]string{"name": reporterName, "phone": reporterPhone}}
@@ -119,18 +129,18 @@ func demandMatrixRows() map[string]matrixRow {
 		}, readAreaIn, readAreaOut},
 		"GET /demands/{id}":         {"a demand in ResA1 vs ResB1", demandPath(""), demandIn, demandOut},
 		"GET /demands/{id}/similar": {"a demand in ResA1 vs ResB1", demandPath("/similar"), demandIn, demandOut},
-		// Dispatching belongs to the owner's staff: those who only read or
-		// handle see the demand (403), the rest do not (404).
+		// Dispatching belongs to the owner's staff: those who only read see
+		// the demand (403), the rest do not (404).
 		"POST /demands/{id}/actions": {"dispatching a new demand in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			f := e.fileDirect(area(out), "noise", m.unique("噪音", r, out))
 			return "/demands/" + id(f.Demand.ID) + "/actions", map[string]any{"action": "dispatch", "lead": area(out)}
-		}, "200 200 200 404 403 404 404 403", "200 404 404 404 404 404 404 403"},
+		}, "200 200 200 404 404 404 404 403", "200 404 404 404 404 404 404 403"},
 		// Adding photos belongs to those who work on the demand or could have
-		// taken it in; readers (the liaison before dispatch, auditors) only look.
+		// taken it in; readers (auditors) only look.
 		"POST /demands/{id}/attachments": {"a photo for a new demand in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			f := e.fileDirect(area(out), "noise", m.unique("噪音", r, out))
 			return "/demands/" + id(f.Demand.ID) + "/attachments", upload(photo("现场.jpg", testkit.JPEG(4<<10)))
-		}, "201 201 201 404 403 404 404 403", "201 404 404 404 404 404 404 403"},
+		}, "201 201 201 404 404 404 404 403", "201 404 404 404 404 404 404 403"},
 		"GET /demands/{id}/attachments/{aid}": {"a photo of the ResA1 vs the ResB1 demand", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			d := pick(out, m.dm.in, m.dm.out).Demand.ID
 			return "/demands/" + id(d) + "/attachments/" + id(pick(out, m.dm.fileIn, m.dm.fileOut)), nil
@@ -153,25 +163,25 @@ func demandMatrixRows() map[string]matrixRow {
 			}
 			return "/webhook-deliveries/" + id(e.failedDelivery(e.newWebhook("https://hooks.example.org/"+m.unique("d", r, out)))) + "/redeliver", nil
 		}, "202 403 403 403 403 403 403 403", hookOut},
-		"POST /webhooks": {"an https vs an internal http endpoint", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
-			return "/webhooks", map[string]any{"url": pick(out, "https://hooks.example.org/a", "http://10.1.2.3:8080/hook"), "events": []string{"demand.*"}}
+		"POST /webhooks": {"an https vs a plain http endpoint", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/webhooks", map[string]any{"url": pick(out, "https://hooks.example.org/a", "http://hooks.example.org:8080/hook"), "events": []string{"demand.*"}}
 		}, "201 403 403 403 403 403 403 403", "201 403 403 403 403 403 403 403"},
 
 		"GET /visit-campaigns": {"campaigns over ResA1 vs ResB1, by quarter", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/visit-campaigns?quarter=" + pick(out, "2027Q1", "2027Q2"), nil
-		}, "200 200 200 200 200 403 403 200", "200 empty empty empty empty 403 403 200"},
+		}, "200 200 200 200 empty 403 403 200", "200 empty empty empty empty 403 403 200"},
 		"POST /visit-campaigns": {"a campaign over ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			m.serial++
 			return "/visit-campaigns", map[string]any{"quarter": fmt.Sprintf("%dQ1", 2030+m.serial), "area": area(out)}
 		}, "201 201 201 403 403 403 403 403", "201 403 403 403 403 403 403 403"},
 		// A grid worker sees the campaign over its residential area, and the
 		// teams there, but the coverage list only of its own grid (no rows).
-		"GET /visit-campaigns/{id}/teams":    {"the ResA1 vs ResB1 campaign", campaign("/teams", nil), "200 200 200 empty 200 404 404 200", demandOut},
-		"GET /visit-campaigns/{id}/coverage": {"the ResA1 vs ResB1 campaign", campaign("/coverage", nil), "200 200 200 empty 200 404 404 200", demandOut},
+		"GET /visit-campaigns/{id}/teams":    {"the ResA1 vs ResB1 campaign", campaign("/teams", nil), "200 200 200 empty 404 404 404 200", demandOut},
+		"GET /visit-campaigns/{id}/coverage": {"the ResA1 vs ResB1 campaign", campaign("/coverage", nil), "200 200 200 empty 404 404 404 200", demandOut},
 		"POST /visit-campaigns/{id}/teams": {"a team for ResA1 vs ResB1", campaign("/teams", func(out bool) any {
 			return map[string]any{"name": "走访组", "org": "区司法局党组", "area": area(out),
 				"members": []map[string]string{{"name": "张律师", "role": "lawyer"}}}
-		}), "201 201 201 403 403 404 404 403", "201 404 404 404 404 404 404 403"},
+		}), "201 201 201 403 404 404 404 403", "201 404 404 404 404 404 404 403"},
 		"POST /visits": {"a visit by the ResA1 vs the ResB1 team", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/visits", map[string]any{"team": pick(out, m.dm.teamIn, m.dm.teamOut), "visited_on": "2026-11-29", "met": "居民代表三人",
 				"raised": "加装电梯", "demands": []map[string]any{{"category": "noise", "description": m.unique("走访反映噪音", r, out)}}}
@@ -190,4 +200,182 @@ func demandMatrixRows() map[string]matrixRow {
 			return "/track/" + f.Token + "/rate", map[string]any{"satisfaction": "satisfied", "solved": true}
 		}, everyone, everyone},
 	}
+}
+
+// TestMatrixUnitLiaison holds the unit liaison to the demands dispatched to
+// its unit (testkit.LiaisonUnit leads them). Five demands carry the same
+// words and reporter: in ResA1, one not yet dispatched, one dispatched to
+// the residential area itself and one to another unit of ResA1; and two
+// dispatched to the liaison's unit, one of them in ResB1 (the unit handles
+// whatever is sent to it). The liaison reads those two with the reporter's
+// phone, finds them in its list, search and queue, hears of them in its
+// inbox and handles them; the other three it cannot open, act on, find or
+// hear of, and it reads no area figures.
+func TestMatrixUnitLiaison(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.seedCategories()
+		ctx, admin := context.Background(), e.f.Users[auth.DistrictAdmin]
+		unit, other := e.f.Units[testkit.LiaisonUnit], e.f.Units[testkit.TwoNewInA1]
+		file := func(area, text, lead string, leadUnit *int64) int64 {
+			f := e.fileDirect(area, "noise", text)
+			if lead != "" {
+				in := demand.ActionInput{Action: demand.ActDispatch, Lead: lead, LeadUnit: leadUnit}
+				if _, err := e.demand.Act(ctx, admin, f.Demand.ID, in); err != nil {
+					t.Fatalf("dispatch %q: %v", text, err)
+				}
+			}
+			return f.Demand.ID
+		}
+		hidden := map[string]int64{
+			"received in ResA1":                   file(testkit.ResA1, "东湖路夜间施工噪音扰民一", "", nil),
+			"dispatched to ResA1":                 file(testkit.ResA1, "东湖路夜间施工噪音扰民二", testkit.ResA1, nil),
+			"dispatched to another unit of ResA1": file(testkit.ResA1, "东湖路夜间施工噪音扰民三", testkit.ResA1, &other),
+		}
+		mine := map[string]int64{
+			"dispatched to its unit":           file(testkit.ResA1, "东湖路夜间施工噪音扰民四", testkit.StreetA, &unit),
+			"in ResB1, dispatched to its unit": file(testkit.ResB1, "天平路夜间施工噪音扰民五", testkit.ResB1, &unit),
+		}
+		mineIDs := slices.Sorted(maps.Values(mine))
+		const liaison = auth.UnitLiaison
+		path := func(id int64, suffix string) string { return "/demands/" + strconv.FormatInt(id, 10) + suffix }
+		due := e.clock.Now().AddDate(0, 0, 20).Format(time.RFC3339)
+		yes := true
+		actions := map[demand.Action]map[string]any{
+			demand.ActDispatch: {"lead": testkit.ResA1}, demand.ActSign: {}, demand.ActReturn: {"reason": "不归我们管"},
+			demand.ActContact: {"note": "已电话联系"}, demand.ActExtend: {"reason": "需协调", "new_due": due},
+			demand.ActApproveExtension: {"approve": yes}, demand.ActResolve: {"outcome": "solved", "resolution": "已处理"},
+			demand.ActCallback: {"satisfaction": "satisfied", "solved": yes}, demand.ActReopen: {"reason": "未处理"},
+			demand.ActClose: {"note": "关闭"}, demand.ActMarkUnreasonable: {"reason": "诉求不合理"},
+			demand.ActApproveUnreasonable: {"approve": yes}, demand.ActNote: {"note": "备注"}, demand.ActMerge: {"target": mineIDs[0]},
+		}
+		for name, id := range hidden {
+			t.Run(name, func(t *testing.T) {
+				file := e.attach(id)
+				before := decodeJSON[demandBody](t, e.as(auth.DistrictAdmin, "GET", path(id, ""), nil)).Status
+				for _, p := range []string{"", "/similar", "/attachments/" + strconv.FormatInt(file, 10)} {
+					wantError(t, e.as(liaison, "GET", path(id, p), nil), 404, "ENOTFOUND", "")
+				}
+				wantError(t, e.as(liaison, "POST", path(id, "/attachments"), upload(photo("现场.jpg", testkit.JPEG(4<<10)))), 404, "ENOTFOUND", "")
+				for _, a := range demand.Actions {
+					body := maps.Clone(actions[a])
+					body["action"] = string(a)
+					if res := e.act(liaison, id, body); res.status != 404 {
+						t.Errorf("%s: got %d, want 404: %s", a, res.status, res.body)
+					}
+				}
+				if after := decodeJSON[demandBody](t, e.as(auth.DistrictAdmin, "GET", path(id, ""), nil)).Status; after != before {
+					t.Errorf("refused actions moved the demand from %s to %s", before, after)
+				}
+			})
+		}
+		t.Run("lists, search and queue", func(t *testing.T) {
+			for _, q := range []string{"", "?q=" + url.QueryEscape("施工噪音"), "?q=" + url.QueryEscape("施工噪音") + "&status=dispatched",
+				"?mine=true", "?status=dispatched", "?sort=due", "?area=" + testkit.ResA1, "?area=" + testkit.ResB1} {
+				res := e.as(liaison, "GET", "/demands"+q, nil)
+				l := decodeJSON[listBody[demandBody]](t, res)
+				var got []int64
+				for _, it := range l.Items {
+					got = append(got, it.ID)
+				}
+				slices.Sort(got)
+				want := mineIDs
+				switch q {
+				case "?area=" + testkit.ResA1:
+					want = []int64{mine["dispatched to its unit"]}
+				case "?area=" + testkit.ResB1:
+					want = []int64{mine["in ResB1, dispatched to its unit"]}
+				}
+				if !slices.Equal(got, want) || l.Total != len(want) {
+					t.Errorf("GET /demands%s: ids %v (total %d), want %v", q, got, l.Total, want)
+				}
+				if strings.Contains(res.String(), reporterPhone) {
+					t.Errorf("GET /demands%s shows a reporter's phone", q)
+				}
+			}
+		})
+		t.Run("inbox", func(t *testing.T) {
+			in := decodeJSON[inboxBody](t, e.as(liaison, "GET", "/inbox?per_page=100", nil))
+			told := map[int64]bool{}
+			for _, it := range in.Items {
+				id, _ := strconv.ParseInt(it.EntityID, 10, 64)
+				if !slices.Contains(mineIDs, id) {
+					t.Errorf("notice about demand %s, not dispatched to the unit: %s", it.EntityID, it.Title)
+				}
+				told[id] = true
+			}
+			for name, id := range mine {
+				if !told[id] {
+					t.Errorf("no notice of the demand %s", name)
+				}
+			}
+		})
+		t.Run("figures", func(t *testing.T) {
+			wantError(t, e.as(liaison, "GET", "/stats/demands?area="+testkit.ResA1, nil), 403, "EFORBIDDEN", "")
+			wantError(t, e.as(liaison, "POST", "/demands/similar", map[string]any{"category": "noise", "area": testkit.ResA1, "description": "夜间施工噪音"}),
+				403, "EFORBIDDEN", "")
+		})
+		for name, id := range mine {
+			t.Run(name, func(t *testing.T) {
+				got := decodeJSON[demandBody](t, e.as(liaison, "GET", path(id, ""), nil))
+				if len(got.Reporters) != 1 || got.Reporters[0].Name != reporterName || got.Reporters[0].Phone != reporterPhone {
+					t.Errorf("reporters %+v, want %s %s in full", got.Reporters, reporterName, reporterPhone)
+				}
+				wantError(t, e.act(liaison, id, map[string]any{"action": "close", "note": "关闭"}), 403, "EFORBIDDEN", "")
+				for _, body := range []map[string]any{{"action": "sign"}, {"action": "contact", "note": "已电话联系"},
+					{"action": "resolve", "outcome": "solved", "resolution": "已协调施工方停工"}} {
+					if res := e.act(liaison, id, body); res.status != 200 {
+						t.Fatalf("%s: %d %s", body["action"], res.status, res.body)
+					}
+				}
+				if st := decodeJSON[demandBody](t, e.as(liaison, "GET", path(id, ""), nil)).Status; st != "resolved" {
+					t.Errorf("status %s, want resolved", st)
+				}
+			})
+		}
+		t.Run("a grant naming no unit reaches no demand", func(t *testing.T) {
+			u := e.newUser("old_liaison", auth.Member, testkit.ResA1)
+			if _, err := d.Exec(ctx, "UPDATE grants SET role = ? WHERE user_id = ?", string(auth.UnitLiaison), u.ID); err != nil {
+				t.Fatal(err)
+			}
+			old := e.token(&auth.Principal{UserID: u.ID, Username: u.Username})
+			wantError(t, e.do(old, "GET", "/demands", nil), 403, "EFORBIDDEN", "")
+			wantError(t, e.do(old, "GET", path(mineIDs[0], ""), nil), 404, "ENOTFOUND", "")
+		})
+	})
+}
+
+// TestLiaisonGrantNamesUnit: a unit liaison's grant names a unit inside the
+// grant's area; no other role's grant names one.
+func TestLiaisonGrantNamesUnit(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		in, out := e.f.Units[testkit.UnitInA1], e.f.Units[testkit.UnitInB1]
+		user := func(name, role string, unit int64) map[string]any {
+			b := map[string]any{"username": name, "password": testkit.Password, "role": role, "area": testkit.ResA1}
+			if unit != 0 {
+				b["unit_id"] = unit
+			}
+			return b
+		}
+		wantError(t, e.as(auth.DistrictAdmin, "POST", "/users", user("l1", "unit_liaison", 0)), 400, "EINVALID", "unit_id")
+		wantError(t, e.as(auth.DistrictAdmin, "POST", "/users", user("l2", "unit_liaison", out)), 400, "EINVALID", "unit_id")
+		wantError(t, e.as(auth.DistrictAdmin, "POST", "/users", user("l3", "member", in)), 400, "EINVALID", "unit_id")
+		res := e.as(auth.DistrictAdmin, "POST", "/users", user("l4", "unit_liaison", in))
+		u := decodeJSON[struct {
+			ID     int64
+			Grants []struct {
+				Role   string `json:"role"`
+				UnitID *int64 `json:"unit_id"`
+			} `json:"grants"`
+		}](t, res)
+		if res.status != 201 || len(u.Grants) != 1 || u.Grants[0].UnitID == nil || *u.Grants[0].UnitID != in {
+			t.Fatalf("create liaison: %d %s", res.status, res.body)
+		}
+		grants := "/users/" + strconv.FormatInt(u.ID, 10) + "/grants"
+		wantError(t, e.as(auth.DistrictAdmin, "POST", grants, map[string]any{"role": "unit_liaison", "area": testkit.ResB1}), 400, "EINVALID", "unit_id")
+		if res := e.as(auth.DistrictAdmin, "POST", grants, map[string]any{"role": "unit_liaison", "area": testkit.ResB1, "unit_id": out}); res.status != 201 {
+			t.Fatalf("add liaison grant: %d %s", res.status, res.body)
+		}
+	})
 }

@@ -276,7 +276,7 @@ func TestDemandBadInput(t *testing.T) {
 			{"dispatch twice", auth.CommunityStaff, "POST", actions, map[string]any{"action": "dispatch", "lead": testkit.ResA1}, 409, "ECONFLICT", ""},
 			{"callback before resolve", auth.CommunityStaff, "POST", "/demands/" + strconv.FormatInt(received.Demand.ID, 10) + "/actions",
 				map[string]any{"action": "callback", "satisfaction": "satisfied", "solved": true}, 409, "ECONFLICT", ""},
-			{"action the role may not take", auth.UnitLiaison, "POST", "/demands/" + strconv.FormatInt(received.Demand.ID, 10) + "/actions",
+			{"action the role may not take", auth.Auditor, "POST", "/demands/" + strconv.FormatInt(received.Demand.ID, 10) + "/actions",
 				map[string]any{"action": "dispatch", "lead": testkit.ResA1}, 403, "EFORBIDDEN", ""},
 			{"unknown action", auth.CommunityStaff, "POST", actions, map[string]any{"action": "escalate"}, 400, "EINVALID", "action"},
 			{"no action", auth.CommunityStaff, "POST", actions, map[string]any{"note": "x"}, 400, "EINVALID", "action"},
@@ -470,7 +470,7 @@ func TestReportersMasked(t *testing.T) {
 		for _, c := range []struct {
 			role auth.Role
 			full bool
-		}{{auth.CommunityStaff, true}, {auth.StreetStaff, true}, {auth.DistrictAdmin, true}, {auth.UnitLiaison, false}, {auth.Auditor, false}} {
+		}{{auth.CommunityStaff, true}, {auth.StreetStaff, true}, {auth.DistrictAdmin, true}, {auth.Auditor, false}} { // the liaison: TestMatrixUnitLiaison
 			res := e.as(c.role, "GET", path, nil)
 			got := decodeJSON[demandBody](t, res)
 			if len(got.Reporters) != 1 {

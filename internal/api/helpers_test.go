@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -46,7 +47,9 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	logs := &bytes.Buffer{}
 	logw := &lockedWriter{w: logs}
 	orgs := org.NewService(d, c)
-	notes := notify.NewService(d, c, notify.Options{})
+	// Webhook hosts resolve to a public address without asking DNS, so the
+	// tests do not depend on the network.
+	notes := notify.NewService(d, c, notify.Options{Targets: notify.Targets{Resolver: publicResolver{}}})
 	demands := demand.NewService(d, c, notes)
 	h := api.New(api.Deps{DB: d, Auth: f.Auth, Org: orgs, Demand: demands, Notify: notes, Clock: c,
 		Logger: slog.New(slog.NewTextHandler(logw, nil))})
@@ -245,4 +248,11 @@ func (e *env) newUser(name string, role auth.Role, area string) *auth.User {
 		e.t.Fatalf("user %s: %v", name, err)
 	}
 	return u
+}
+
+// publicResolver answers every name with one public address (TEST-NET-3).
+type publicResolver struct{}
+
+func (publicResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return []netip.Addr{netip.MustParseAddr("203.0.113.7")}, nil
 }

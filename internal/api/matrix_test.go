@@ -232,6 +232,7 @@ func matrixRows() map[string]matrixRow {
 		"GET /tokens": {"the caller's tokens", fixed("/tokens", nil),
 			"200 200 200 200 200 200 200 200",
 			"200 200 200 200 200 200 200 200"},
+		// Nobody mints a token for someone else: user_id is no field of the body.
 		"POST /tokens": {"a token for the caller vs for a user in ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			if out {
 				return "/tokens", map[string]any{"label": "for b", "user_id": m.bStaff.ID}
@@ -239,7 +240,7 @@ func matrixRows() map[string]matrixRow {
 			return "/tokens", map[string]any{"label": "mine"}
 		},
 			"201 201 201 201 201 201 201 201",
-			"201 403 403 403 403 403 403 403"},
+			"400 400 400 400 400 400 400 400"},
 		"DELETE /tokens/{id}": {"the caller's token vs a ResB1 user's", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			p := pick(out, e.f.Users[r], m.bStaffP)
 			_, tok, err := e.f.Auth.CreateToken(context.Background(), p, p.UserID, "to revoke")
@@ -249,7 +250,12 @@ func matrixRows() map[string]matrixRow {
 			return "/tokens/" + strconv.FormatInt(tok.ID, 10), nil
 		},
 			"204 204 204 204 204 204 204 204",
-			"404 404 404 404 404 404 404 404"},
+			"204 404 404 404 404 404 404 404"},
+		"GET /users/{id}/tokens": {"the caller's tokens vs a ResB1 user's", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/users/" + strconv.FormatInt(pick(out, e.f.Users[r].UserID, m.bStaff.ID), 10) + "/tokens", nil
+		},
+			"200 200 200 200 200 200 200 200",
+			"200 403 403 403 403 403 403 403"},
 		"GET /users": {"all users vs the ResB1 user by name", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return pick(out, "/users", "/users?q="+url.QueryEscape(m.bStaff.Username)), nil
 		},
@@ -318,6 +324,9 @@ func TestMatrix(t *testing.T) {
 		m.demandTargets(e)
 		rows := matrixRows()
 		maps.Copy(rows, demandMatrixRows())
+		// Routes whose success revokes the caller's own API tokens (a
+		// password change): the role gets a new one for the next cell.
+		endsTokens := map[string]bool{"POST /me/password": true}
 		seen := map[string]bool{}
 		for _, rt := range api.Routes() {
 			key := rt.Method + " " + rt.Path
@@ -335,6 +344,9 @@ func TestMatrix(t *testing.T) {
 				for i, role := range auth.Roles {
 					path, body := row.req(e, m, role, out)
 					res := e.as(role, rt.Method, path, body)
+					if endsTokens[key] && res.status < 300 {
+						e.tokens[role] = e.token(e.f.Users[role])
+					}
 					where := pick(out, "in scope", "out of scope")
 					if msg := matrixMismatch(t, res, want[i]); msg != "" {
 						t.Errorf("%s as %s on %s target (%s: %s %s): %s\n%.400s", key, role, where, row.target, rt.Method, path, msg, res.body)
@@ -373,4 +385,116 @@ func matrixMismatch(t *testing.T, res resp, want string) string {
 		return fmt.Sprintf("got %d, want %s", res.status, want)
 	}
 	return ""
+}
+
+// TestMatrixScopedUserAdmin asks every route that acts on another user's
+// account as a district admin granted on StreetA only. Aimed at a user of
+// StreetA alone it succeeds; aimed at the district's own admin or at a
+// user also granted in StreetB — each holding a grant inside StreetA — it
+// is refused (403 or 404) and changes nothing: no grant, token, password,
+// status, contact or audit row. This is the takeover an outside test found
+// (a grant, then a token, for the district's admin).
+func TestMatrixScopedUserAdmin(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ctx, sys := context.Background(), auth.SystemPrincipal()
+		sa := e.newUser("street_admin", auth.DistrictAdmin, testkit.StreetA)
+		saToken := e.token(&auth.Principal{UserID: sa.ID, Username: sa.Username})
+		grant := func(id int64, area string) int64 {
+			g, err := e.f.Auth.AddGrant(ctx, sys, id, "member", area, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return g.ID
+		}
+		token := func(id int64) int64 {
+			_, tk, err := e.f.Auth.CreateToken(ctx, sys, id, "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tk.ID
+		}
+		type target struct {
+			name         string
+			id           int64
+			grant, token int64 // a grant of the target inside StreetA, a live token
+		}
+		big := e.f.Users[auth.DistrictAdmin].UserID
+		both := e.newUser("both_streets", auth.Member, testkit.ResB1).ID
+		inside := e.newUser("inside", auth.Member, testkit.ResA1).ID
+		refused := []target{
+			{"the district admin", big, grant(big, testkit.ResA1), token(big)},
+			{"a user of both streets", both, grant(both, testkit.ResA1), token(both)},
+		}
+		control := target{"a user of StreetA", inside, grant(inside, testkit.ResA2), token(inside)}
+		type call struct {
+			method string
+			path   func(target) string
+			body   any
+			want   string // the status for the control target
+		}
+		user := func(suffix string) func(target) string {
+			return func(tg target) string { return "/users/" + strconv.FormatInt(tg.id, 10) + suffix }
+		}
+		calls := []call{
+			{"POST", user("/grants"), map[string]any{"role": "district_admin", "area": testkit.StreetA}, "201"},
+			{"GET", user("/tokens"), nil, "200"},
+			{"DELETE", func(tg target) string { return "/tokens/" + strconv.FormatInt(tg.token, 10) }, nil, "204"},
+			{"PATCH", user("/contact"), map[string]any{"phone": "13900003333"}, "200"},
+			{"DELETE", func(tg target) string { return "/grants/" + strconv.FormatInt(tg.grant, 10) }, nil, "204"},
+			{"POST", user("/password"), map[string]any{"password": "另一个口令-password"}, "204"},
+			{"POST", user("/disable"), nil, "200"},
+			{"POST", user("/enable"), nil, "200"},
+		}
+		before := accountState(t, d)
+		for _, tg := range refused {
+			for _, c := range calls {
+				res := e.do(saToken, c.method, c.path(tg), c.body)
+				if res.status != 403 && res.status != 404 {
+					t.Errorf("%s %s on %s: %d, want 403 or 404\n%.300s", c.method, c.path(tg), tg.name, res.status, res.body)
+				}
+			}
+			if res := e.do(saToken, "POST", "/tokens", map[string]any{"label": "x", "user_id": tg.id}); res.status != 400 {
+				t.Errorf("a token for %s: %d, want 400", tg.name, res.status)
+			}
+		}
+		if after := accountState(t, d); after != before {
+			t.Fatalf("refused requests changed accounts:\nbefore %s\nafter  %s", before, after)
+		}
+		for _, c := range calls {
+			if res := e.do(saToken, c.method, c.path(control), c.body); strconv.Itoa(res.status) != c.want {
+				t.Errorf("%s %s on %s: %d, want %s\n%.300s", c.method, c.path(control), control.name, res.status, c.want, res.body)
+			}
+		}
+	})
+}
+
+// accountState sums up every account: grants, tokens, passwords, status,
+// contact, sessions and the audit log.
+func accountState(t *testing.T, d *db.DB) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		"SELECT count(*) FROM grants", "SELECT count(*) FROM api_tokens", "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL",
+		"SELECT count(*) FROM audit_log", "SELECT count(*) FROM sessions", "SELECT count(*) FROM users WHERE disabled",
+	} {
+		var n int
+		if err := d.QueryRow(context.Background(), q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%d ", n)
+	}
+	rows, err := d.Query(context.Background(), "SELECT password_hash, phone, email FROM users ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hash, phone, email string
+		if err := rows.Scan(&hash, &phone, &email); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%.12s/%s/%s ", hash[len(hash)-12:], phone, email)
+	}
+	return b.String()
 }

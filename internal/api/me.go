@@ -33,7 +33,8 @@ type changePasswordInput struct {
 }
 
 // changePassword serves POST /me/password: the caller changes their own
-// password, giving the current one. Their web sessions end; API tokens stay.
+// password, giving the current one. Their web sessions end and their API
+// tokens are revoked, the one asking included.
 func (s *server) changePassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	var in changePasswordInput
 	if err := decode(w, r, &in); err != nil {

@@ -148,7 +148,8 @@ func TestUserAdminActions(t *testing.T) {
 	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		u := e.newUser("wang.grid", auth.GridWorker, testkit.GridA1)
-		tok := e.token(&auth.Principal{UserID: u.ID, Username: u.Username, Grants: u.Grants})
+		up := &auth.Principal{UserID: u.ID, Username: u.Username, Grants: u.Grants}
+		tok := e.token(up)
 		path := "/users/" + strconv.FormatInt(u.ID, 10)
 
 		res := e.as(auth.DistrictAdmin, "POST", path+"/disable", "")
@@ -160,9 +161,9 @@ func TestUserAdminActions(t *testing.T) {
 		if v := decodeJSON[map[string]any](t, res); res.status != 200 || v["disabled"] != false {
 			t.Fatalf("enable: %d %s", res.status, res.body)
 		}
-		if res := e.do(tok, "GET", "/me", nil); res.status != 200 {
-			t.Fatalf("token after enabling: %d", res.status)
-		}
+		// Disabling revoked the token for good: the user makes a new one.
+		wantError(t, e.do(tok, "GET", "/me", nil), 401, "EUNAUTHORIZED", "")
+		tok = e.token(up)
 		admin := e.f.Users[auth.DistrictAdmin]
 		wantError(t, e.as(auth.DistrictAdmin, "POST", "/users/"+strconv.FormatInt(admin.UserID, 10)+"/disable", nil), 400, "EINVALID", "id")
 		wantError(t, e.as(auth.DistrictAdmin, "POST", path+"/disable", map[string]any{"reason": "x"}), 400, "EINVALID", "reason")
@@ -179,6 +180,9 @@ func TestUserAdminActions(t *testing.T) {
 		if _, _, err := e.f.Auth.Login(t.Context(), "wang.grid", "新的口令-password", "10.1.1.1"); err != nil {
 			t.Fatalf("reset password refused: %v", err)
 		}
+		// The reset revoked the user's tokens too.
+		wantError(t, e.do(tok, "GET", "/me", nil), 401, "EUNAUTHORIZED", "")
+		tok = e.token(up)
 
 		wantError(t, e.do(tok, "POST", "/me/password", map[string]any{"old_password": "wrong-password", "new_password": "另一个口令-password"}), 400, "EINVALID", "old_password")
 		wantError(t, e.do(tok, "POST", "/me/password", map[string]any{"old_password": "新的口令-password", "new_password": "短"}), 400, "EINVALID", "new_password")

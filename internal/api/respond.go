@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
 )
 
@@ -58,7 +59,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		body.Message, body.Details = "internal error", nil
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "api error",
 			slog.String("id", w.Header().Get("X-Request-ID")), slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.String("err", err.Error()))
+			slog.String("path", auth.RedactPath(r.URL.Path)), slog.String("err", err.Error()))
 	}
 	if body.Details == nil {
 		body.Details = []errs.Detail{}

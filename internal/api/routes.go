@@ -71,6 +71,7 @@ func routeTable() []route {
 		{Route{"POST", "/users/{id}/enable", false}, (*server).enableUser},
 		{Route{"POST", "/users/{id}/password", false}, (*server).resetPassword},
 		{Route{"PATCH", "/users/{id}/contact", false}, (*server).setContact},
+		{Route{"GET", "/users/{id}/tokens", false}, (*server).listUserTokens},
 		{Route{"DELETE", "/grants/{id}", false}, (*server).removeGrant},
 
 		{Route{"GET", "/audit", false}, (*server).listAudit},

@@ -13,11 +13,11 @@ type newTokenJSON struct {
 	Secret string `json:"token"`
 }
 
-// tokenInput is the body of POST /tokens. user_id lets a user admin make a
-// token for a user in scope (an integration account); it defaults to the caller.
+// tokenInput is the body of POST /tokens. A token is always the caller's:
+// nobody mints one for another person (the operator's CLI can, for an
+// integration account).
 type tokenInput struct {
-	Label  string `json:"label"`
-	UserID *int64 `json:"user_id"`
+	Label string `json:"label"`
 }
 
 // listTokens serves GET /tokens: the caller's own tokens, newest first,
@@ -41,11 +41,7 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	user := p.UserID
-	if in.UserID != nil {
-		user = *in.UserID
-	}
-	secret, t, err := s.Auth.CreateToken(r.Context(), p, user, in.Label)
+	secret, t, err := s.Auth.CreateToken(r.Context(), p, p.UserID, in.Label)
 	if err != nil {
 		return err
 	}
@@ -53,7 +49,28 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return nil
 }
 
+// listUserTokens serves GET /users/{id}/tokens: a user's tokens, for the
+// user themselves or their user admin (on every one of the user's grants),
+// who revokes them with DELETE /tokens/{id}.
+func (s *server) listUserTokens(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "user")
+	if err != nil {
+		return err
+	}
+	pg, err := pagingOf(r)
+	if err != nil {
+		return err
+	}
+	tokens, err := s.Auth.Tokens(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	writeList(w, pageOf(tokens, pg), len(tokens), pg)
+	return nil
+}
+
 // revokeToken serves DELETE /tokens/{id}: the token stops working at once.
+// The owner revokes it, or the owner's user admin.
 func (s *server) revokeToken(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := pathID(r, "token")
 	if err != nil {

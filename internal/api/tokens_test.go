@@ -59,8 +59,9 @@ func TestTokens(t *testing.T) {
 		if res := e.as(auth.Resident, "GET", "/tokens", nil); strings.Contains(res.String(), tok.Prefix) {
 			t.Errorf("resident sees member's token: %s", res.body)
 		}
-		// Another user cannot revoke it, nor learn it exists.
-		wantError(t, e.as(auth.DistrictAdmin, "DELETE", "/tokens/"+strconv.FormatInt(tok.ID, 10), nil), 404, "ENOTFOUND", "")
+		// Another user who is not the owner's user admin cannot revoke it, nor learn it exists.
+		wantError(t, e.as(auth.StreetStaff, "DELETE", "/tokens/"+strconv.FormatInt(tok.ID, 10), nil), 404, "ENOTFOUND", "")
+		wantError(t, e.as(auth.Resident, "DELETE", "/tokens/"+strconv.FormatInt(tok.ID, 10), nil), 404, "ENOTFOUND", "")
 
 		res = e.as(m, "DELETE", "/tokens/"+strconv.FormatInt(tok.ID, 10), nil)
 		if res.status != 204 || len(res.body) != 0 {
@@ -77,17 +78,9 @@ func TestTokens(t *testing.T) {
 			t.Errorf("revoked token listed without revoked_at")
 		}
 
-		// A user admin makes a token for a user in scope; it acts as that user.
-		res = e.as(auth.DistrictAdmin, "POST", "/tokens", map[string]any{"label": "集成", "user_id": e.f.Users[auth.GridWorker].UserID})
-		if res.status != 201 {
-			t.Fatalf("admin token for grid worker: %d %s", res.status, res.body)
-		}
-		secret := decodeJSON[struct {
-			Token string `json:"token"`
-		}](t, res).Token
-		if res := e.do(secret, "GET", "/me", nil); !strings.Contains(res.String(), `"username":"grid_worker"`) {
-			t.Errorf("admin-made token acts as %s", res.body)
-		}
+		// Nobody makes a token for someone else, not even their user admin.
+		wantError(t, e.as(auth.DistrictAdmin, "POST", "/tokens", map[string]any{"label": "集成", "user_id": e.f.Users[auth.GridWorker].UserID}),
+			400, "EINVALID", "user_id")
 		wantError(t, e.as(auth.DistrictAdmin, "POST", "/tokens", map[string]any{"label": strings.Repeat("长", 101)}), 400, "EINVALID", "label")
 	})
 }
@@ -144,5 +137,49 @@ func TestUsersAndGrants(t *testing.T) {
 			t.Errorf("removed grant still works: %d", res.status)
 		}
 		wantError(t, e.as(da, "DELETE", "/grants/"+strconv.FormatInt(g.ID, 10), nil), 404, "ENOTFOUND", "")
+	})
+}
+
+// TestUserAdminRevokesTokens: a user admin over every one of the user's
+// grants lists the user's tokens and revokes one; a password reset revokes
+// the rest; whoever reads the user but does not administer them gets 403.
+func TestUserAdminRevokesTokens(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		gw := e.f.Users[auth.GridWorker]
+		one, two := e.token(gw), e.token(gw)
+		path := "/users/" + strconv.FormatInt(gw.UserID, 10) + "/tokens"
+		wantError(t, e.as(auth.StreetStaff, "GET", path, nil), 403, "EFORBIDDEN", "")
+		wantError(t, e.as(auth.DistrictAdmin, "GET", "/users/999999/tokens", nil), 404, "ENOTFOUND", "")
+		res := e.as(auth.DistrictAdmin, "GET", path, nil)
+		if res.status != 200 || strings.Contains(res.String(), one) {
+			t.Fatalf("admin lists the user's tokens: %d %s", res.status, res.body)
+		}
+		conforms(t, "TokenList", res)
+		l := decodeJSON[listBody[auth.Token]](t, res)
+		if l.Total != 3 { // the env's own token and the two above
+			t.Fatalf("admin sees %d tokens, want 3: %s", l.Total, res.body)
+		}
+		if res := e.as(auth.DistrictAdmin, "DELETE", "/tokens/"+strconv.FormatInt(l.Items[0].ID, 10), nil); res.status != 204 {
+			t.Fatalf("admin revokes: %d %s", res.status, res.body)
+		}
+		wantError(t, e.do(two, "GET", "/me", nil), 401, "EUNAUTHORIZED", "")
+		if res := e.do(one, "GET", "/me", nil); res.status != 200 {
+			t.Fatalf("another token of the user was revoked too: %d", res.status)
+		}
+		var n int
+		if err := d.QueryRow(t.Context(), "SELECT count(*) FROM audit_log WHERE entity = 'token' AND action = 'revoke' AND actor_name = 'district_admin'").Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d audit rows for the revocation (%v)", n, err)
+		}
+		// A reset revokes every token the user has left.
+		if res := e.as(auth.DistrictAdmin, "POST", "/users/"+strconv.FormatInt(gw.UserID, 10)+"/password", map[string]any{"password": "新的口令-password"}); res.status != 204 {
+			t.Fatalf("reset: %d %s", res.status, res.body)
+		}
+		wantError(t, e.do(one, "GET", "/me", nil), 401, "EUNAUTHORIZED", "")
+		for _, it := range decodeJSON[listBody[auth.Token]](t, e.as(auth.DistrictAdmin, "GET", path, nil)).Items {
+			if it.RevokedAt == nil {
+				t.Errorf("token %d not revoked by the reset", it.ID)
+			}
+		}
 	})
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 
 // trackedJSON is what GET /track/{token} shows. It is built field by field
 // from demand.Tracked, so a field added there does not reach the public
-// unseen.
+// unseen; its free text comes masked (auth.MaskText) from demand.Track.
 type trackedJSON struct {
 	ID           int64          `json:"id"`
 	Category     string         `json:"category"`
@@ -57,19 +56,10 @@ type trackedEvent struct {
 	To     demand.Status `json:"to,omitempty"`
 }
 
-// digitRun finds phone and ID numbers typed into free text.
-var digitRun = regexp.MustCompile(`\d{7,}`)
-
-// scrub masks the long digit runs of free text: after a merge, the link
-// shows a demand whose text another resident wrote.
-func scrub(s string) string {
-	return digitRun.ReplaceAllStringFunc(s, auth.MaskPhone)
-}
-
 func trackedOf(t *demand.Tracked) trackedJSON {
 	out := trackedJSON{ID: t.ID, Category: t.Category, CategoryName: t.CategoryName, Status: t.Status, AreaName: t.AreaName,
-		Description: scrub(t.Description), CreatedAt: t.CreatedAt, ResolveDue: t.ResolveDue, Outcome: t.Outcome,
-		Resolution: scrub(t.Resolution), CanRate: t.CanRate, MyRating: t.MyRating, RatedAt: t.RatedAt, Events: []trackedEvent{},
+		Description: t.Description, CreatedAt: t.CreatedAt, ResolveDue: t.ResolveDue, Outcome: t.Outcome,
+		Resolution: t.Resolution, CanRate: t.CanRate, MyRating: t.MyRating, RatedAt: t.RatedAt, Events: []trackedEvent{},
 		Attachments: []trackedFile{}}
 	for _, e := range t.Events {
 		out.Events = append(out.Events, trackedEvent{At: e.At, Actor: e.Actor, Action: e.Action, From: e.From, To: e.To})

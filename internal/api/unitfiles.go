@@ -15,7 +15,7 @@ import (
 )
 
 // maxImportBody bounds an uploaded unit file. A district's units fit in a
-// few MiB; the CLI is the way for anything larger.
+// few MiB; org.ImportLimits bound what the file may unpack to and hold.
 const maxImportBody = 64 << 20
 
 // Content types of the export formats.
@@ -101,12 +101,19 @@ func (s *server) importUnits(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return err
 	}
 	res, err := s.Org.ImportUnits(r.Context(), p, name, file, nil)
+	if errs.Code(err) == errs.ETOOMANY {
+		w.Header().Set("Retry-After", importRetryAfter) // other imports hold the slots
+	}
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }
+
+// importRetryAfter is the Retry-After of an import refused because others
+// are running; an import of a district's units takes seconds.
+const importRetryAfter = "30"
 
 // uploadedFile finds the file of an import request and its name, which
 // tells CSV from XLSX.

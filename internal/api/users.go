@@ -54,6 +54,7 @@ type userInput struct {
 	Password    string `json:"password"`
 	Role        string `json:"role"`
 	Area        string `json:"area"`
+	UnitID      int64  `json:"unit_id"` // a unit liaison's unit
 }
 
 // createUser serves POST /users. The answer masks the phone like every
@@ -64,7 +65,7 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		return err
 	}
 	u, err := s.Auth.CreateUser(r.Context(), p, auth.NewUser{Username: in.Username, DisplayName: in.DisplayName,
-		Phone: in.Phone, Email: in.Email, Password: in.Password, Role: in.Role, Area: in.Area})
+		Phone: in.Phone, Email: in.Email, Password: in.Password, Role: in.Role, Area: in.Area, Unit: in.UnitID})
 	if err != nil {
 		return err
 	}
@@ -75,8 +76,9 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request, p *auth.Prin
 
 // grantInput is the body of POST /users/{id}/grants.
 type grantInput struct {
-	Role string `json:"role"`
-	Area string `json:"area"`
+	Role   string `json:"role"`
+	Area   string `json:"area"`
+	UnitID int64  `json:"unit_id"` // a unit liaison's unit
 }
 
 // addGrant serves POST /users/{id}/grants: a role on an area's subtree.
@@ -89,7 +91,7 @@ func (s *server) addGrant(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	g, err := s.Auth.AddGrant(r.Context(), p, id, in.Role, in.Area)
+	g, err := s.Auth.AddGrant(r.Context(), p, id, in.Role, in.Area, in.UnitID)
 	if err != nil {
 		return err
 	}
@@ -111,7 +113,7 @@ func (s *server) removeGrant(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 // disableUser serves POST /users/{id}/disable: the user's web sessions end
-// and their API tokens are refused until the account is enabled again.
+// and their API tokens are revoked (enabling brings none back).
 func (s *server) disableUser(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	return s.setDisabled(w, r, p, true)
 }
@@ -151,7 +153,8 @@ type passwordInput struct {
 }
 
 // resetPassword serves POST /users/{id}/password: a user admin sets a new
-// password for a user in scope; the user's web sessions end.
+// password for a user in scope; the user's web sessions end and their API
+// tokens are revoked.
 func (s *server) resetPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := pathID(r, "user")
 	if err != nil {

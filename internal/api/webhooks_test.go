@@ -1,12 +1,18 @@
 package api_test
 
 import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 
+	"gongzhi/internal/api"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/notify"
 	"gongzhi/internal/testkit"
 )
 
@@ -117,6 +123,74 @@ func TestWebhooks(t *testing.T) {
 		wantError(t, e.as(da, "DELETE", path, nil), 404, "ENOTFOUND", "")
 		if n := e.count("SELECT count(*) FROM webhook_deliveries"); n != 0 {
 			t.Errorf("%d deliveries outlive their webhook", n)
+		}
+	})
+}
+
+// withTargets serves the same database through a second API whose
+// webhooks follow targets, as a server started with other settings would.
+func (e *env) withTargets(targets notify.Targets) *env {
+	e.t.Helper()
+	notes := notify.NewService(e.db, e.clock, notify.Options{Targets: targets})
+	h := api.New(api.Deps{DB: e.db, Auth: e.f.Auth, Org: e.org, Demand: demand.NewService(e.db, e.clock, notes), Notify: notes,
+		Clock: e.clock, Logger: slog.New(slog.DiscardHandler)})
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", h)
+	srv := httptest.NewServer(mux)
+	e.t.Cleanup(srv.Close)
+	c := *e
+	c.notify, c.base = notes, srv.URL+api.Prefix
+	return &c
+}
+
+// TestWebhookTargets: a webhook may not point at this server (its own API
+// at 127.0.0.1), the cloud metadata service or the internal network unless
+// the operator allows it with --webhook-allow-private.
+func TestWebhookTargets(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		da := auth.DistrictAdmin
+		internal := []string{
+			e.base + "/me", // http://127.0.0.1:port/api/v1/me
+			"http://[::1]/",
+			"http://169.254.169.254/latest/meta-data/",
+			"http://10.0.0.1/",
+			"http://localhost/",
+			"http://[::ffff:127.0.0.1]:8080/",
+			"http://100.64.0.1/",
+			"https://[fd00::1]:8443/hook",
+		}
+		for _, u := range internal {
+			res := e.as(da, "POST", "/webhooks", map[string]any{"url": u})
+			if res.status != 400 {
+				t.Errorf("POST /webhooks %s: %d %s, want 400", u, res.status, res.body)
+				continue
+			}
+			ae := wantError(t, res, 400, "EINVALID", "url")
+			if !strings.Contains(ae.Error.Message, "--webhook-allow-private") {
+				t.Errorf("the message does not name the setting: %s", res.body)
+			}
+		}
+		if n := e.count("SELECT count(*) FROM webhooks"); n != 0 {
+			t.Fatalf("%d refused webhooks were saved", n)
+		}
+
+		on := e.withTargets(notify.Targets{AllowPrivate: true})
+		var hook webhookBody
+		for _, u := range internal {
+			res := on.as(da, "POST", "/webhooks", map[string]any{"url": u})
+			if res.status != 201 {
+				t.Fatalf("allowed: POST /webhooks %s: %d %s", u, res.status, res.body)
+			}
+			hook = decodeJSON[webhookBody](t, res)
+		}
+		// Where internal targets are not allowed, a PATCH cannot move a
+		// webhook onto one either.
+		path := "/webhooks/" + strconv.FormatInt(hook.ID, 10)
+		wantError(t, e.as(da, "PATCH", path, map[string]any{"url": "http://169.254.169.254/"}), 400, "EINVALID", "url")
+		wantError(t, e.as(da, "PATCH", path, map[string]any{"url": "gopher://example.org/"}), 400, "EINVALID", "url")
+		if res := on.as(da, "PATCH", path, map[string]any{"url": "http://10.0.0.2/"}); res.status != 200 {
+			t.Errorf("allowed: PATCH: %d %s", res.status, res.body)
 		}
 	})
 }

@@ -33,7 +33,7 @@ Usage:
   gongzhi serve [--data DIR] [--db DSN] [--addr HOST:PORT] [--demo]
   gongzhi demo [--data DIR] [--db DSN]
   gongzhi migrate [--data DIR] [--db DSN]
-  gongzhi user add --username U --role ROLE --area CODE [--display-name N] [--password-stdin]
+  gongzhi user add --username U --role ROLE --area CODE [--unit ID] [--display-name N] [--password-stdin]
   gongzhi token create --username U [--label L]
   gongzhi import units FILE
   gongzhi export units [--area CODE] [--kind KIND] [--out FILE.xlsx|FILE.csv]
@@ -41,6 +41,7 @@ Usage:
 
 Every command takes --data DIR and --db DSN (env GONGZHI_DATA, GONGZHI_DB).
 Roles: district_admin, street_staff, community_staff, grid_worker, unit_liaison, member, resident, auditor.
+A unit_liaison names its unit with --unit (a unit id inside --area): it sees only the demands dispatched to it.
 `
 
 // CLI holds the streams a command talks to, so tests can run commands in-process.
@@ -146,6 +147,8 @@ func (c *CLI) fail(what string, err error) {
 	fmt.Fprintf(c.Stderr, "gongzhi: %s: %s\n", what, errs.Message(err))
 	for _, d := range details {
 		switch {
+		case d.Row > 0 && d.Column == "": // a whole row, as a file over the import limits
+			fmt.Fprintf(c.Stderr, "  row %d: %s\n", d.Row, d.Message)
 		case d.Row > 0:
 			fmt.Fprintf(c.Stderr, "  row %d, column %s: %s\n", d.Row, d.Column, d.Message)
 		case d.Field != "":
@@ -224,7 +227,11 @@ func (c *CLI) buildDemo(ctx context.Context, m *Main) int {
 	}
 	fmt.Fprintln(c.Stdout, "demo district 徐汇区 (310104) is ready. Demo logins:")
 	for _, l := range logins {
-		fmt.Fprintf(c.Stdout, "  %-10s %-16s %-18s %s (%s)\n", l.Username, l.Password, l.Role, l.AreaName, l.Area)
+		unit := ""
+		if l.UnitName != "" {
+			unit = " · " + l.UnitName
+		}
+		fmt.Fprintf(c.Stdout, "  %-10s %-16s %-18s %s (%s)%s\n", l.Username, l.Password, l.Role, l.AreaName, l.Area, unit)
 	}
 	return exitOK
 }
@@ -258,11 +265,13 @@ func (c *CLI) migrate(ctx context.Context, args []string) int {
 
 func (c *CLI) userAdd(ctx context.Context, args []string) int {
 	var username, role, area, display string
+	var unit int64
 	var pwStdin bool
 	cfg, rest, code := c.parse("user add", args, func(fs *flag.FlagSet, _ *Config) {
 		fs.StringVar(&username, "username", "", "login name (required)")
 		fs.StringVar(&role, "role", "", "role (required): "+strings.Join(roleNames(), ", "))
 		fs.StringVar(&area, "area", "", "area code the role is granted on (required)")
+		fs.Int64Var(&unit, "unit", 0, "id of the unit a unit_liaison handles the dispatched demands of (required for unit_liaison)")
 		fs.StringVar(&display, "display-name", "", "name shown in the interface")
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin instead of generating one")
 	})
@@ -289,7 +298,7 @@ func (c *CLI) userAdd(ctx context.Context, args []string) int {
 		return code
 	}
 	defer m.Close()
-	u, err := m.Auth.CreateUser(ctx, auth.SystemPrincipal(), auth.NewUser{Username: username, DisplayName: display, Password: password, Role: role, Area: area})
+	u, err := m.Auth.CreateUser(ctx, auth.SystemPrincipal(), auth.NewUser{Username: username, DisplayName: display, Password: password, Role: role, Area: area, Unit: unit})
 	if err != nil {
 		c.fail("user add", err)
 		return exitFail

@@ -32,10 +32,20 @@ type Config struct {
 	BaseURL        string        // --base-url / GONGZHI_BASE_URL: the site's public address, for links in e-mails and Open311 discovery
 	TimerInterval  time.Duration // --timer-interval / GONGZHI_TIMER_INTERVAL: how often SLA timers and outgoing notices are checked
 	SMTP           notify.SMTPConfig
+	// WebhookAllowPrivate (--webhook-allow-private / GONGZHI_WEBHOOK_ALLOW_PRIVATE)
+	// lets webhooks go to loopback, private and link-local addresses, for
+	// receivers on the internal network; off, only public addresses.
+	WebhookAllowPrivate bool
 }
 
 // SMTPEnabled reports whether e-mail is configured.
 func (c Config) SMTPEnabled() bool { return c.SMTP.Host != "" }
+
+// WebhookTargets is the rule for where webhooks may go, for both the
+// service that saves URLs and the dispatcher that sends to them.
+func (c Config) WebhookTargets() notify.Targets {
+	return notify.Targets{AllowPrivate: c.WebhookAllowPrivate}
+}
 
 // DefaultConfig returns the defaults, overridden by GONGZHI_* variables.
 func DefaultConfig(getenv func(string) string) Config {
@@ -57,6 +67,7 @@ func DefaultConfig(getenv func(string) string) Config {
 	str(&c.LogLevel, "GONGZHI_LOG_LEVEL")
 	boolean(&c.LogJSON, "GONGZHI_LOG_JSON")
 	boolean(&c.SecureCookies, "GONGZHI_SECURE_COOKIES")
+	boolean(&c.WebhookAllowPrivate, "GONGZHI_WEBHOOK_ALLOW_PRIVATE")
 	str(&c.TrustedProxies, "GONGZHI_TRUSTED_PROXIES")
 	str(&c.BaseURL, "GONGZHI_BASE_URL")
 	str(&c.SMTP.Host, "GONGZHI_SMTP_HOST")
@@ -87,6 +98,7 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "always mark cookies Secure (behind a TLS proxy); env GONGZHI_SECURE_COOKIES")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxy", c.TrustedProxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; env GONGZHI_TRUSTED_PROXIES")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the site (https://…), for links in e-mails; env GONGZHI_BASE_URL")
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let webhooks go to loopback, private and link-local addresses (receivers on the internal network); env GONGZHI_WEBHOOK_ALLOW_PRIVATE")
 	fs.DurationVar(&c.TimerInterval, "timer-interval", c.TimerInterval, "how often SLA timers and outgoing webhooks/e-mail are checked; env GONGZHI_TIMER_INTERVAL")
 	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "SMTP server for e-mailed notices (empty: no e-mail); env GONGZHI_SMTP_HOST")
 	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port; env GONGZHI_SMTP_PORT")

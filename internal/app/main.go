@@ -71,7 +71,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.DB = d
 	m.Auth = auth.NewService(d, m.Clock, m.Hasher)
 	m.Org = org.NewService(d, m.Clock)
-	m.Notify = notify.NewService(d, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled()})
+	m.Notify = notify.NewService(d, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled(), Targets: m.Config.WebhookTargets()})
 	m.Demand = demand.NewService(d, m.Clock, m.Notify)
 	return nil
 }
@@ -166,7 +166,7 @@ func (m *Main) startWorkers() error {
 		m.workers <- struct{}{}
 	}()
 	go func() {
-		notify.NewDispatcher(m.DB, m.Clock, nil, mailer, m.Logger).Run(ctx, every)
+		notify.NewDispatcher(m.DB, m.Clock, m.Config.WebhookTargets(), mailer, m.Logger).Run(ctx, every)
 		m.workers <- struct{}{}
 	}()
 	return nil

@@ -52,9 +52,10 @@ type userStatus struct {
 }
 
 // SetDisabled stops (disabled) or restores a user's access. Disabling ends
-// the user's web sessions at once; their API tokens are refused while the
-// account stays disabled and work again when it is enabled. Nobody can
-// disable themselves, so an administrator cannot lock the last door behind them.
+// the user's web sessions and revokes their API tokens at once (enabling
+// brings none back: the user makes new ones), so a token taken from an
+// account that had to be stopped stays dead. Nobody can disable
+// themselves, so an administrator cannot lock the last door behind them.
 func (s *Service) SetDisabled(ctx context.Context, p *Principal, userID int64, disabled bool) error {
 	if disabled && p != nil && p.UserID != 0 && p.UserID == userID {
 		return errs.Invalid("id", "you cannot disable your own account")
@@ -73,8 +74,8 @@ func (s *Service) SetDisabled(ctx context.Context, p *Principal, userID int64, d
 			return errs.Wrap(err, "set disabled")
 		}
 		if disabled {
-			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
-				return errs.Wrap(err, "end sessions")
+			if err := s.endAccess(ctx, tx, p, userID, path, now); err != nil {
+				return err
 			}
 		}
 		if was == disabled {
@@ -90,15 +91,23 @@ func (s *Service) SetDisabled(ctx context.Context, p *Principal, userID int64, d
 }
 
 // ResetPassword sets a new password for another user, as their user admin,
-// and ends the user's web sessions. Users change their own password with
-// ChangePassword, which asks for the current one: a session left open on a
-// shared computer must not be enough to take an account over.
+// ends the user's web sessions and revokes their API tokens. Users change
+// their own password with ChangePassword, which asks for the current one: a
+// session left open on a shared computer must not be enough to take an
+// account over.
 func (s *Service) ResetPassword(ctx context.Context, p *Principal, userID int64, newPassword string) error {
 	if p != nil && p.UserID != 0 && p.UserID == userID {
 		return errs.Invalid("id", "change your own password with your current password")
 	}
 	// Checked before hashing so a caller without the right costs no 64 MiB hash.
 	if _, err := adminTarget(ctx, s.db, p, userID); err != nil {
+		return err
+	}
+	var username string
+	if err := s.db.QueryRow(ctx, "SELECT username FROM users WHERE id = ?", userID).Scan(&username); err != nil {
+		return db.NotFound(err, "user")
+	}
+	if err := CheckPassword(username, newPassword); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(ctx, newPassword)
@@ -115,15 +124,18 @@ func (s *Service) ResetPassword(ctx context.Context, p *Principal, userID int64,
 	})
 }
 
-// ChangePassword lets the signed-in user change their own password. A wrong
-// current password counts as a failed sign-in, so a hijacked session cannot
-// be used to guess it. Every web session of the user ends; the caller signs
-// in again with the new password.
+// ChangePassword lets the signed-in user change their own password. Wrong
+// current passwords are limited per user as sign-ins are, so a hijacked
+// session cannot be used to guess it; they are counted apart from sign-in,
+// so they cannot lock the owner out of signing in either. Every web session
+// of the user ends and every API token is revoked; the caller signs in
+// again with the new password.
 func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword, newPassword string) error {
 	if p == nil || p.UserID == 0 {
 		return errs.New(errs.EUNAUTHORIZED, "sign in first")
 	}
-	if s.account.Blocked(p.Username, accountFailLimit) {
+	key := strconv.FormatInt(p.UserID, 10)
+	if s.current.Blocked(key, accountFailLimit) {
 		return errs.New(errs.ETOOMANY, "too many failed sign-ins; wait 15 minutes")
 	}
 	var hash string
@@ -135,15 +147,15 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword,
 		return err
 	}
 	if !ok {
-		s.account.Fail(p.Username)
+		s.current.Fail(key)
 		return errs.Invalid("old_password", "the current password is wrong")
 	}
-	s.account.Reset(p.Username)
+	s.current.Reset(key)
 	if newPassword == oldPassword {
 		return errs.Invalid("new_password", "the new password must differ from the current one")
 	}
-	if n := len([]rune(newPassword)); n < MinPasswordLen {
-		return errs.Invalid("new_password", "password must have at least %d characters", MinPasswordLen)
+	if err := checkPassword("new_password", p.Username, newPassword); err != nil {
+		return err
 	}
 	newHash, err := s.hasher.Hash(ctx, newPassword)
 	if err != nil {
@@ -159,14 +171,34 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPassword,
 	})
 }
 
-// setPassword stores a hash, ends the user's web sessions and writes the
-// audit row; the log records that the password changed, never the password.
+// setPassword stores a hash, ends the user's web sessions, revokes their
+// API tokens and writes the audit row; the log records that the password
+// changed, never the password.
 func (s *Service) setPassword(ctx context.Context, tx *db.Tx, p *Principal, userID int64, hash, action, path string, now time.Time) error {
 	if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, userID); err != nil {
 		return errs.Wrap(err, "set password")
 	}
+	if err := s.endAccess(ctx, tx, p, userID, path, now); err != nil {
+		return err
+	}
+	return Record(ctx, tx, now, p, Change{Action: action, Entity: "user", EntityID: strconv.FormatInt(userID, 10), AreaPath: path})
+}
+
+// endAccess ends every web session of a user and revokes every live API
+// token, one audit row per token, when the password changes or the account
+// is disabled: whoever held the old password may have made a token with it.
+func (s *Service) endAccess(ctx context.Context, tx *db.Tx, p *Principal, userID int64, path string, now time.Time) error {
 	if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 		return errs.Wrap(err, "end sessions")
 	}
-	return Record(ctx, tx, now, p, Change{Action: action, Entity: "user", EntityID: strconv.FormatInt(userID, 10), AreaPath: path})
+	ids, err := liveTokens(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := revoke(ctx, tx, p, id, path, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

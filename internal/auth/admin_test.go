@@ -33,7 +33,7 @@ func newAdminFixture(t *testing.T, d *db.DB) *adminFixture {
 		return u.ID
 	}
 	f.userA, f.userB, f.userAB = user("res.a", testkit.ResA1), user("res.b", testkit.ResB1), user("res.ab", testkit.ResA1)
-	if _, err := f.Auth.AddGrant(ctx, f.sys, f.userAB, "resident", testkit.ResB1); err != nil {
+	if _, err := f.Auth.AddGrant(ctx, f.sys, f.userAB, "resident", testkit.ResB1, 0); err != nil {
 		t.Fatal(err)
 	}
 	user("admin.a", testkit.StreetA)
@@ -99,7 +99,7 @@ func TestSetDisabled(t *testing.T) {
 			t.Fatalf("refused requests changed something: %d disabled, %d audit rows", n, audit())
 		}
 
-		// Disabling ends sessions and refuses sign-in and tokens; enabling restores both.
+		// Disabling ends sessions, refuses sign-in and revokes tokens; enabling restores sign-in.
 		tok, _, err := f.Auth.Login(ctx, "res.a", testkit.Password, "10.0.0.1")
 		if err != nil {
 			t.Fatal(err)
@@ -134,8 +134,9 @@ func TestSetDisabled(t *testing.T) {
 		if _, _, err := f.Auth.Login(ctx, "res.a", testkit.Password, "10.0.0.1"); err != nil {
 			t.Fatalf("enabled user cannot sign in: %v", err)
 		}
-		if _, err := f.Auth.TokenPrincipal(ctx, secret); err != nil {
-			t.Fatalf("enabled user's token refused: %v", err)
+		// Disabling revoked the token for good: enabling brings no token back.
+		if _, err := f.Auth.TokenPrincipal(ctx, secret); errs.Code(err) != errs.EUNAUTHORIZED {
+			t.Fatalf("a token survives disabling: %v", err)
 		}
 		entity := "user"
 		rows, _, err := auth.ListAudit(ctx, d, f.Users[auth.Auditor], auth.AuditFilter{Entity: &entity})

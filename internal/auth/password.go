@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 
@@ -16,10 +18,13 @@ import (
 // Hasher hashes passwords with argon2id. Each hash takes Memory KiB, so a
 // semaphore bounds how many run at once and a login storm cannot exhaust memory.
 type Hasher struct {
-	Time    uint32
-	Memory  uint32 // KiB
-	Threads uint8
-	sem     chan struct{}
+	Time     uint32
+	Memory   uint32 // KiB
+	Threads  uint8
+	sem      chan struct{}
+	decoy    sync.Once
+	decoyEnc string       // a hash no password matches, at this hasher's cost
+	verified atomic.Int64 // verifications done, so tests count work instead of timing it
 }
 
 // NewHasher returns a hasher with the given cost allowing at most n concurrent hashes.
@@ -73,9 +78,30 @@ func (h *Hasher) Verify(ctx context.Context, encoded, pw string) (bool, error) {
 		return false, err
 	}
 	defer h.release()
+	h.verified.Add(1)
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// VerifyDecoy does the work of one Verify against a hash no password
+// matches. Sign-in spends it on unknown and disabled accounts, so how long a
+// refusal takes does not tell which usernames exist.
+func (h *Hasher) VerifyDecoy(ctx context.Context, pw string) error {
+	h.decoy.Do(func() {
+		// Random salt and key in the encoding Hash writes: Verify derives a
+		// key at this cost as for a real hash, but nothing can match it.
+		b := make([]byte, 48)
+		rand.Read(b)
+		b64 := base64.RawStdEncoding
+		h.decoyEnc = fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.Memory, h.Time, h.Threads,
+			b64.EncodeToString(b[:16]), b64.EncodeToString(b[16:]))
+	})
+	_, err := h.Verify(ctx, h.decoyEnc, pw)
+	return err
+}
+
+// Verified is how many passwords this hasher has checked.
+func (h *Hasher) Verified() int64 { return h.verified.Load() }
 
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {

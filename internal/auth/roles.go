@@ -70,16 +70,52 @@ var rolePerms = map[Role][]Perm{
 	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead},
 }
 
+// unitPerms are the permissions a role holds not on its grant's whole area
+// but only on the records dispatched to the unit the grant names: a unit
+// liaison sees and handles its own unit's demands, not every demand (and
+// every resident's phone) of the area it works in.
+var unitPerms = map[Role][]Perm{
+	UnitLiaison: {DemandRead, DemandHandle},
+}
+
 // Can reports whether the role carries the permission anywhere.
 func (r Role) Can(p Perm) bool { return slices.Contains(rolePerms[r], p) }
 
-// Grant gives a role on an area and its subtree.
+// UnitBound reports whether a grant of the role must name a unit: it holds
+// some permission only on that unit's records.
+func (r Role) UnitBound() bool { return len(unitPerms[r]) > 0 }
+
+// Grant gives a role on an area and its subtree. A unit-bound role's grant
+// also names a unit inside that area (UnitID).
 type Grant struct {
 	ID       int64  `json:"id"`
 	Role     Role   `json:"role"`
 	AreaCode string `json:"area"`
 	AreaPath string `json:"-"`
 	AreaName string `json:"area_name,omitempty"`
+	UnitID   *int64 `json:"unit_id,omitempty"`
+	UnitName string `json:"unit_name,omitempty"`
+}
+
+// Holds reports whether g gives perm on its whole area (not only on its unit's records).
+func (g Grant) Holds(perm Perm) bool { return g.Role.Can(perm) && !g.unitOnly(perm) }
+
+// unitOnly reports whether g holds perm only on its unit's records.
+func (g Grant) unitOnly(perm Perm) bool { return slices.Contains(unitPerms[g.Role], perm) }
+
+// allows decides one grant: perm on a record at path dispatched to unit
+// (nil: to no unit). A unit-bound permission looks at the unit alone: the
+// unit lies inside the grant's area (checked when granting), and whatever
+// is dispatched to it is its work wherever the resident lives. A grant
+// naming no unit (made before units were named) reaches nothing of its unit's.
+func (g Grant) allows(perm Perm, path string, unit *int64) bool {
+	if !g.Role.Can(perm) {
+		return false
+	}
+	if g.unitOnly(perm) {
+		return unit != nil && g.UnitID != nil && *unit == *g.UnitID
+	}
+	return strings.HasPrefix(path, g.AreaPath)
 }
 
 // Principal is who is asking: a signed-in user, a token holder or the system.
@@ -118,8 +154,17 @@ func (p *Principal) HasRole(r Role) bool {
 
 // Authorize decides whether p may use perm on a record whose area path is
 // path. It is the one place gongzhi makes that decision: handlers and
-// services call it before every read and write of a scoped record.
+// services call it before every read and write of a scoped record. A
+// record that can be dispatched to a unit is decided by AuthorizeUnit;
+// here unit-bound grants reach nothing.
 func Authorize(p *Principal, perm Perm, path string) error {
+	return AuthorizeUnit(p, perm, path, nil)
+}
+
+// AuthorizeUnit is Authorize for a record at path dispatched to unit (nil:
+// to none), such as a demand and its lead unit: area grants decide by the
+// path, unit-bound grants (a unit liaison's) by the unit.
+func AuthorizeUnit(p *Principal, perm Perm, path string, unit *int64) error {
 	if p == nil {
 		return errs.New(errs.EUNAUTHORIZED, "sign in first")
 	}
@@ -127,7 +172,7 @@ func Authorize(p *Principal, perm Perm, path string) error {
 		return nil
 	}
 	for _, g := range p.Grants {
-		if g.Role.Can(perm) && strings.HasPrefix(path, g.AreaPath) {
+		if g.allows(perm, path, unit) {
 			return nil
 		}
 	}
@@ -135,19 +180,21 @@ func Authorize(p *Principal, perm Perm, path string) error {
 }
 
 // AuthorizeAny decides whether p holds perm anywhere, for pages that list
-// records and then filter them by Scope.
+// records and then filter them by Scope (or by ScopeUnitSQL, which adds
+// the units of unit-bound grants).
 func AuthorizeAny(p *Principal, perm Perm) error {
 	if p == nil {
 		return errs.New(errs.EUNAUTHORIZED, "sign in first")
 	}
-	if p.System || len(Scope(p, perm)) > 0 {
+	if p.System || len(Scope(p, perm)) > 0 || len(ScopeUnits(p, perm)) > 0 {
 		return nil
 	}
 	return errs.New(errs.EFORBIDDEN, "your role does not allow this (%s)", perm)
 }
 
-// Scope returns the area paths where p holds perm, with paths inside other
-// returned paths removed. The system principal gets "/" (everything).
+// Scope returns the area paths where p holds perm on every record, with
+// paths inside other returned paths removed; unit-bound grants add none.
+// The system principal gets "/" (everything).
 func Scope(p *Principal, perm Perm) []string {
 	if p == nil {
 		return nil
@@ -157,7 +204,7 @@ func Scope(p *Principal, perm Perm) []string {
 	}
 	var paths []string
 	for _, g := range p.Grants {
-		if g.Role.Can(perm) {
+		if g.Holds(perm) {
 			paths = append(paths, g.AreaPath)
 		}
 	}
@@ -188,4 +235,38 @@ func ScopeSQL(d db.Dialect, p *Principal, perm Perm, col string) (string, []any)
 		conds[i], args[i] = d.Subtree(col, s)
 	}
 	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// ScopeUnits returns the units on whose records p holds perm through
+// unit-bound grants (none for the system principal, whose Scope is "/").
+func ScopeUnits(p *Principal, perm Perm) []int64 {
+	if p == nil || p.System {
+		return nil
+	}
+	var out []int64
+	for _, g := range p.Grants {
+		if g.Role.Can(perm) && g.unitOnly(perm) && g.UnitID != nil && !slices.Contains(out, *g.UnitID) {
+			out = append(out, *g.UnitID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ScopeUnitSQL is ScopeSQL for records that can be dispatched to a unit:
+// pathCol in p's Scope, or unitCol one of p's ScopeUnits.
+func ScopeUnitSQL(d db.Dialect, p *Principal, perm Perm, pathCol, unitCol string) (string, []any) {
+	cond, args := ScopeSQL(d, p, perm, pathCol)
+	units := ScopeUnits(p, perm)
+	if len(units) == 0 {
+		return cond, args
+	}
+	in := unitCol + " IN (?" + strings.Repeat(", ?", len(units)-1) + ")"
+	for _, u := range units {
+		args = append(args, u)
+	}
+	if cond == "1=0" {
+		return in, args
+	}
+	return "(" + cond + " OR " + in + ")", args
 }

@@ -22,11 +22,16 @@ type Service struct {
 	db      *db.DB
 	clock   clock.Clock
 	hasher  *Hasher
-	account *Throttle // failures per username
-	ip      *Throttle // failures per client IP
+	account *Throttle // sign-in failures per (username, client IP)
+	ip      *Throttle // sign-in failures per client IP
+	current *Throttle // wrong current passwords per user, when changing it
 }
 
-// Login limits: per account and per IP within a quarter of an hour.
+// Login limits within a quarter of an hour. An account is counted per
+// client IP, not as a whole: a whole-account lock lets anyone lock anyone
+// out by spraying wrong passwords from a few addresses. Guessing one
+// account from many addresses is bounded by the IP limit and made futile
+// by the password policy (CheckPassword).
 const (
 	accountFailLimit = 5
 	ipFailLimit      = 20
@@ -37,9 +42,13 @@ const (
 
 // NewService returns an auth service.
 func NewService(d *db.DB, c clock.Clock, h *Hasher) *Service {
-	return &Service{db: d, clock: c, hasher: h,
-		account: NewThrottle(c, throttleWindow), ip: NewThrottle(c, throttleWindow)}
+	return &Service{db: d, clock: c, hasher: h, account: NewThrottle(c, throttleWindow),
+		ip: NewThrottle(c, throttleWindow), current: NewThrottle(c, throttleWindow)}
 }
+
+// accountKey is the throttle key of one account tried from one address;
+// the address comes first and holds no space, so keys cannot collide.
+func accountKey(username, ip string) string { return ip + " " + username }
 
 // User is an account.
 type User struct {
@@ -63,6 +72,7 @@ type NewUser struct {
 	Password    string
 	Role        string
 	Area        string // area code of the first grant
+	Unit        int64  // the unit the grant names: required for a unit-bound role (unit_liaison), refused for others
 }
 
 func validUsername(s string) bool {
@@ -96,6 +106,13 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, in NewUser) (*Us
 	if err := Authorize(p, UserAdmin, path); err != nil {
 		return nil, err
 	}
+	unit, err := grantUnit(ctx, s.db, Role(in.Role), in.Unit, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckPassword(in.Username, in.Password); err != nil {
+		return nil, err
+	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return nil, err
@@ -114,7 +131,7 @@ func (s *Service) CreateUser(ctx context.Context, p *Principal, in NewUser) (*Us
 		if err := Record(ctx, tx, now, p, Change{Action: "create", Entity: "user", EntityID: strconv.FormatInt(id, 10), AreaPath: path, After: u}); err != nil {
 			return err
 		}
-		g, err := s.addGrant(ctx, tx, p, id, Role(in.Role), in.Area, path)
+		g, err := s.addGrant(ctx, tx, p, id, Role(in.Role), in.Area, path, unit)
 		u.Grants = []Grant{g}
 		return err
 	})
@@ -141,20 +158,44 @@ func areaPath(ctx context.Context, q db.Querier, code string) (string, error) {
 	return path, errs.Wrap(err, "area")
 }
 
-func (s *Service) addGrant(ctx context.Context, tx *db.Tx, p *Principal, userID int64, role Role, area, path string) (Grant, error) {
-	id, err := db.InsertID(ctx, tx, "INSERT INTO grants (user_id, role, area_code, area_path) VALUES (?, ?, ?, ?)", userID, string(role), area, path)
+// grantUnit checks the unit a grant names (0: none): a unit-bound role's
+// grant needs a unit inside the grant's area; other roles' grants name none.
+// A unit elsewhere, or none at all, reads the same, so nothing leaks.
+func grantUnit(ctx context.Context, q db.Querier, role Role, unit int64, path string) (*int64, error) {
+	if !role.UnitBound() {
+		if unit != 0 {
+			return nil, errs.Invalid("unit_id", "only a unit liaison's grant names a unit")
+		}
+		return nil, nil
+	}
+	if unit == 0 {
+		return nil, errs.Invalid("unit_id", "unit_id is required for a unit liaison: the unit whose dispatched demands they handle")
+	}
+	var unitPath string
+	err := q.QueryRow(ctx, "SELECT area_path FROM units WHERE id = ?", unit).Scan(&unitPath)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !strings.HasPrefix(unitPath, path) {
+		return nil, errs.Invalid("unit_id", "unit %d is not in the grant's area", unit)
+	} else if err != nil {
+		return nil, errs.Wrap(err, "unit")
+	}
+	return &unit, nil
+}
+
+func (s *Service) addGrant(ctx context.Context, tx *db.Tx, p *Principal, userID int64, role Role, area, path string, unit *int64) (Grant, error) {
+	id, err := db.InsertID(ctx, tx, "INSERT INTO grants (user_id, role, area_code, area_path, unit_id) VALUES (?, ?, ?, ?, ?)", userID, string(role), area, path, unit)
 	if errs.Code(err) == errs.ECONFLICT {
 		return Grant{}, errs.Invalid("role", "the user already has this role on this area")
 	} else if err != nil {
 		return Grant{}, errs.Wrap(err, "insert grant")
 	}
-	g := Grant{ID: id, Role: role, AreaCode: area, AreaPath: path}
+	g := Grant{ID: id, Role: role, AreaCode: area, AreaPath: path, UnitID: unit}
 	err = Record(ctx, tx, s.clock.Now(), p, Change{Action: "grant", Entity: "user", EntityID: strconv.FormatInt(userID, 10), AreaPath: path, After: g})
 	return g, err
 }
 
-// AddGrant gives a user a role on an area.
-func (s *Service) AddGrant(ctx context.Context, p *Principal, userID int64, role, area string) (Grant, error) {
+// AddGrant gives a user a role on an area; a unit liaison's grant also
+// names its unit (0 for other roles).
+func (s *Service) AddGrant(ctx context.Context, p *Principal, userID int64, role, area string, unit int64) (Grant, error) {
 	if !ValidRole(role) {
 		return Grant{}, errs.Invalid("role", "unknown role %q; use one of %s", role, roleList())
 	}
@@ -165,14 +206,21 @@ func (s *Service) AddGrant(ctx context.Context, p *Principal, userID int64, role
 	if err := Authorize(p, UserAdmin, path); err != nil {
 		return Grant{}, err
 	}
+	unitID, err := grantUnit(ctx, s.db, Role(role), unit, path)
+	if err != nil {
+		return Grant{}, err
+	}
 	var g Grant
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, "SELECT count(*) FROM users WHERE id = ?", userID).Scan(&n); err != nil || n == 0 {
-			return errs.New(errs.ENOTFOUND, "user not found")
+		// The new grant lies inside p's scope (above); the user must too, on
+		// every grant they hold: whoever may add roles to an account may
+		// then act as it (reset its password), so an admin of one street
+		// must not reach an account that also works elsewhere.
+		if _, err := adminTarget(ctx, tx, p, userID); err != nil {
+			return err
 		}
 		var err error
-		g, err = s.addGrant(ctx, tx, p, userID, Role(role), area, path)
+		g, err = s.addGrant(ctx, tx, p, userID, Role(role), area, path, unitID)
 		return err
 	})
 	return g, err
@@ -188,7 +236,11 @@ func (s *Service) RemoveGrant(ctx context.Context, p *Principal, grantID int64) 
 		if err != nil {
 			return db.NotFound(err, "grant")
 		}
-		if err := Authorize(p, UserAdmin, g.AreaPath); err != nil {
+		// Taking a role away is administering the account, by the same rule
+		// as adding one; a grant of a user p may not read is not found.
+		if _, err := adminTarget(ctx, tx, p, userID); errs.Code(err) == errs.ENOTFOUND {
+			return errs.New(errs.ENOTFOUND, "grant not found")
+		} else if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM grants WHERE id = ?", grantID); err != nil {
@@ -302,8 +354,8 @@ func (s *Service) UserIDByName(ctx context.Context, username string) (int64, err
 }
 
 func grantsOf(ctx context.Context, q db.Querier, userID int64) ([]Grant, error) {
-	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.area_code, g.area_path, a.name FROM grants g JOIN areas a ON a.code = g.area_code
-		WHERE g.user_id = ? ORDER BY g.id`, userID)
+	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.area_code, g.area_path, a.name, g.unit_id, COALESCE(u.name, '') FROM grants g
+		JOIN areas a ON a.code = g.area_code LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = ? ORDER BY g.id`, userID)
 	if err != nil {
 		return nil, errs.Wrap(err, "grants")
 	}
@@ -311,7 +363,7 @@ func grantsOf(ctx context.Context, q db.Querier, userID int64) ([]Grant, error) 
 	var out []Grant
 	for rows.Next() {
 		var g Grant
-		if err := rows.Scan(&g.ID, &g.Role, &g.AreaCode, &g.AreaPath, &g.AreaName); err != nil {
+		if err := rows.Scan(&g.ID, &g.Role, &g.AreaCode, &g.AreaPath, &g.AreaName, &g.UnitID, &g.UnitName); err != nil {
 			return nil, errs.Wrap(err, "scan grant")
 		}
 		out = append(out, g)
@@ -335,27 +387,23 @@ func (s *Service) principal(ctx context.Context, id int64) (*Principal, error) {
 }
 
 // Login checks a username and password and opens a web session. Failures
-// are throttled per account and per client IP.
+// are throttled per account from one client IP and per client IP, so
+// failures from elsewhere never lock the owner out.
 func (s *Service) Login(ctx context.Context, username, password, ip string) (token string, p *Principal, err error) {
-	if s.account.Blocked(username, accountFailLimit) || s.ip.Blocked(ip, ipFailLimit) {
+	key := accountKey(username, ip)
+	if s.account.Blocked(key, accountFailLimit) || s.ip.Blocked(ip, ipFailLimit) {
 		return "", nil, errs.New(errs.ETOOMANY, "too many failed sign-ins; wait 15 minutes")
 	}
-	var id int64
-	var hash string
-	var disabled bool
-	err = s.db.QueryRow(ctx, "SELECT id, password_hash, disabled FROM users WHERE username = ?", username).Scan(&id, &hash, &disabled)
-	ok := false
-	if err == nil && !disabled {
-		if ok, err = s.hasher.Verify(ctx, hash, password); err != nil {
-			return "", nil, err
-		}
+	id, ok, err := s.checkLogin(ctx, username, password)
+	if err != nil {
+		return "", nil, err
 	}
 	if !ok {
-		s.account.Fail(username)
+		s.account.Fail(key)
 		s.ip.Fail(ip)
 		return "", nil, errs.New(errs.EUNAUTHORIZED, "wrong username or password")
 	}
-	s.account.Reset(username)
+	s.account.Reset(key)
 	token = randomToken("")
 	now := s.clock.Now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
@@ -371,6 +419,24 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (tok
 	}
 	p, err = s.principal(ctx, id)
 	return token, p, err
+}
+
+// checkLogin reports whether password is the enabled account username's.
+// Unknown and disabled accounts cost the same hash work as a wrong
+// password, so the time a refusal takes does not tell which accounts exist.
+func (s *Service) checkLogin(ctx context.Context, username, password string) (int64, bool, error) {
+	var id int64
+	var hash string
+	var disabled bool
+	err := s.db.QueryRow(ctx, "SELECT id, password_hash, disabled FROM users WHERE username = ?", username).Scan(&id, &hash, &disabled)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, errs.Wrap(err, "user")
+	}
+	if err != nil || disabled {
+		return 0, false, s.hasher.VerifyDecoy(ctx, password)
+	}
+	ok, err := s.hasher.Verify(ctx, hash, password)
+	return id, ok, err
 }
 
 // Session returns the principal and CSRF token of a live web session.

@@ -7,8 +7,9 @@ import (
 	"gongzhi/internal/clock"
 )
 
-// Throttle counts failed logins per key (an account or an IP) within a
-// window and refuses further tries once a key reaches its limit.
+// Throttle counts failed logins per key (an account tried from one IP, an
+// IP, a user changing their password) within a window and refuses further
+// tries once a key reaches its limit.
 type Throttle struct {
 	mu     sync.Mutex
 	clock  clock.Clock

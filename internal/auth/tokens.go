@@ -22,8 +22,18 @@ type Token struct {
 // TokenPrefix starts every API token so leaked tokens are easy to find in logs and code.
 const TokenPrefix = "gz_"
 
+// tokenMade is what the audit log keeps of a new token: whose it is, since
+// the system principal makes tokens for others.
+type tokenMade struct {
+	Token
+	UserID int64 `json:"user_id"`
+}
+
 // CreateToken makes a token for userID and returns its secret. A user makes
-// their own tokens; a user admin may make them for users in scope.
+// their own tokens and nobody makes one for another person: a token acts
+// as its user everywhere, so minting one for someone is taking their
+// account over. Only the system principal (the operator's `gongzhi token
+// create`, audited as system) makes tokens for others.
 func (s *Service) CreateToken(ctx context.Context, p *Principal, userID int64, label string) (string, Token, error) {
 	if p == nil {
 		return "", Token{}, errs.New(errs.EUNAUTHORIZED, "sign in first")
@@ -31,20 +41,8 @@ func (s *Service) CreateToken(ctx context.Context, p *Principal, userID int64, l
 	if len([]rune(label)) > 100 {
 		return "", Token{}, errs.Invalid("label", "label must be at most 100 characters")
 	}
-	if p.UserID != userID {
-		grants, err := grantsOf(ctx, s.db, userID)
-		if err != nil {
-			return "", Token{}, err
-		}
-		ok := p.System
-		for _, g := range grants {
-			if Authorize(p, UserAdmin, g.AreaPath) == nil {
-				ok = true
-			}
-		}
-		if !ok {
-			return "", Token{}, errs.New(errs.EFORBIDDEN, "you may only create tokens for yourself")
-		}
+	if !p.System && (p.UserID == 0 || p.UserID != userID) {
+		return "", Token{}, errs.New(errs.EFORBIDDEN, "you may only create tokens for yourself")
 	}
 	secret := randomToken(TokenPrefix)
 	now := s.clock.Now()
@@ -64,7 +62,8 @@ func (s *Service) CreateToken(ctx context.Context, p *Principal, userID int64, l
 		if err != nil {
 			return err
 		}
-		return Record(ctx, tx, now, p, Change{Action: "create", Entity: "token", EntityID: strconv.FormatInt(id, 10), AreaPath: path, After: t})
+		return Record(ctx, tx, now, p, Change{Action: "create", Entity: "token", EntityID: strconv.FormatInt(id, 10), AreaPath: path,
+			After: tokenMade{Token: t, UserID: userID}})
 	})
 	if err != nil {
 		return "", Token{}, err
@@ -72,10 +71,17 @@ func (s *Service) CreateToken(ctx context.Context, p *Principal, userID int64, l
 	return secret, t, nil
 }
 
-// Tokens lists a user's tokens, newest first.
+// Tokens lists a user's tokens, newest first: one's own, or as the user's
+// admin (on every one of their grants, as for passwords) so that tokens can
+// be found and revoked when an account is in doubt.
 func (s *Service) Tokens(ctx context.Context, p *Principal, userID int64) ([]Token, error) {
-	if p == nil || (p.UserID != userID && !p.System) {
-		return nil, errs.New(errs.EFORBIDDEN, "you may only list your own tokens")
+	if p == nil {
+		return nil, errs.New(errs.EUNAUTHORIZED, "sign in first")
+	}
+	if p.UserID == 0 || p.UserID != userID {
+		if _, err := adminTarget(ctx, s.db, p, userID); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := s.db.Query(ctx, "SELECT id, label, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 	if err != nil {
@@ -93,30 +99,59 @@ func (s *Service) Tokens(ctx context.Context, p *Principal, userID int64) ([]Tok
 	return out, errs.Wrap(rows.Err(), "tokens")
 }
 
-// RevokeToken stops a token working; its row stays for the record.
+// RevokeToken stops a token working; its row stays for the record. The
+// token's owner revokes it, or the owner's user admin (adminTarget); to
+// anyone else it is not found.
 func (s *Service) RevokeToken(ctx context.Context, p *Principal, tokenID int64) error {
+	if p == nil {
+		return errs.New(errs.EUNAUTHORIZED, "sign in first")
+	}
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		var owner int64
 		var revoked *time.Time
 		if err := tx.QueryRow(ctx, "SELECT user_id, revoked_at FROM api_tokens WHERE id = ?", tokenID).Scan(&owner, &revoked); err != nil {
 			return db.NotFound(err, "token")
 		}
-		if p == nil || (p.UserID != owner && !p.System) {
+		path, err := ownerPath(ctx, tx, owner)
+		if p.UserID == 0 || p.UserID != owner {
+			path, err = adminTarget(ctx, tx, p, owner)
+		}
+		if errs.Code(err) == errs.EFORBIDDEN || errs.Code(err) == errs.ENOTFOUND {
 			return errs.New(errs.ENOTFOUND, "token not found")
+		} else if err != nil {
+			return err
 		}
 		if revoked != nil {
 			return errs.New(errs.ECONFLICT, "token already revoked")
 		}
-		now := s.clock.Now()
-		if _, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, tokenID); err != nil {
-			return errs.Wrap(err, "revoke")
-		}
-		path, err := ownerPath(ctx, tx, owner)
-		if err != nil {
-			return err
-		}
-		return Record(ctx, tx, now, p, Change{Action: "revoke", Entity: "token", EntityID: strconv.FormatInt(tokenID, 10), AreaPath: path})
+		return revoke(ctx, tx, p, tokenID, path, s.clock.Now())
 	})
+}
+
+// revoke revokes one live token and writes its audit row.
+func revoke(ctx context.Context, tx *db.Tx, p *Principal, tokenID int64, path string, now time.Time) error {
+	if _, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, tokenID); err != nil {
+		return errs.Wrap(err, "revoke")
+	}
+	return Record(ctx, tx, now, p, Change{Action: "revoke", Entity: "token", EntityID: strconv.FormatInt(tokenID, 10), AreaPath: path})
+}
+
+// liveTokens returns the ids of a user's tokens not yet revoked.
+func liveTokens(ctx context.Context, q db.Querier, userID int64) ([]int64, error) {
+	rows, err := q.Query(ctx, "SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", userID)
+	if err != nil {
+		return nil, errs.Wrap(err, "tokens")
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, errs.Wrap(err, "scan token")
+		}
+		ids = append(ids, id)
+	}
+	return ids, errs.Wrap(rows.Err(), "tokens")
 }
 
 // TokenPrincipal returns the principal behind a bearer token. Last use is

@@ -41,8 +41,9 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, in Actio
 }
 
 // canSee hides demands outside the caller's scope: not found, not forbidden.
+// A unit liaison's scope is the demands dispatched to its unit (auth.AuthorizeUnit).
 func (s *Service) canSee(ctx context.Context, q db.Querier, p *auth.Principal, d *Demand) error {
-	if auth.Authorize(p, auth.DemandRead, d.AreaPath) == nil {
+	if auth.AuthorizeUnit(p, auth.DemandRead, d.AreaPath, d.LeadUnit) == nil {
 		return nil
 	}
 	for _, body := range append([]string{d.Lead, d.Owner}, d.CoBodies...) {
@@ -57,7 +58,8 @@ func (s *Service) canSee(ctx context.Context, q db.Querier, p *auth.Principal, d
 }
 
 // mayAct decides who may take which action: dispatching-level actions belong
-// to the owner's staff, handling actions to the lead body's staff.
+// to the owner's staff, handling actions to the lead body's staff (and to
+// the liaison of the lead unit, when a unit leads).
 func (s *Service) mayAct(ctx context.Context, q db.Querier, p *auth.Principal, d *Demand, in ActionInput) error {
 	at := func(area string, perm auth.Perm) error {
 		if area == "" {
@@ -66,6 +68,9 @@ func (s *Service) mayAct(ctx context.Context, q db.Querier, p *auth.Principal, d
 		_, path, err := levelOf(ctx, q, area)
 		if err != nil {
 			return err
+		}
+		if area == d.Lead {
+			return auth.AuthorizeUnit(p, perm, path, d.LeadUnit)
 		}
 		return auth.Authorize(p, perm, path)
 	}
@@ -93,6 +98,12 @@ func (s *Service) mayAct(ctx context.Context, q db.Querier, p *auth.Principal, d
 		return at(d.Owner, auth.DemandDispatch)
 	}
 	return errs.Invalid("action", "unknown action %q", in.Action)
+}
+
+// CanAct reports whether p may take action a on d, for pages deciding which
+// forms to offer; Act decides again.
+func (s *Service) CanAct(ctx context.Context, p *auth.Principal, d *Demand, a Action) bool {
+	return p != nil && s.mayAct(ctx, s.db, p, d, ActionInput{Action: a}) == nil
 }
 
 // apply runs the state machine and records its effects.
@@ -127,6 +138,15 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		}
 		if _, _, err := levelOf(ctx, tx, in.Lead); err != nil {
 			return nil, errs.Invalid("lead", "unknown area code %q", in.Lead)
+		}
+		if in.LeadUnit != nil { // its liaisons will see the demand and the reporters' phones
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT count(*) FROM units WHERE id = ?", *in.LeadUnit).Scan(&n); err != nil {
+				return nil, errs.Wrap(err, "lead unit")
+			}
+			if n == 0 {
+				return nil, errs.Invalid("lead_unit", "unit %d not found", *in.LeadUnit)
+			}
 		}
 		d.Lead, d.LeadUnit = in.Lead, in.LeadUnit
 		if _, err := tx.Exec(ctx, "DELETE FROM demand_co_bodies WHERE demand_id = ?", d.ID); err != nil {

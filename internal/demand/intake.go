@@ -312,16 +312,21 @@ func scheduleDeadlines(ctx context.Context, tx *db.Tx, d *Demand, from time.Time
 }
 
 // tell sends an inbox notice to the staff of area (and above, for 督办) and
-// a webhook event, inside tx.
+// a webhook event, inside tx. A notice to the lead body also tells the
+// liaisons of the lead unit; unit liaisons hear of nothing else.
 func (s *Service) tell(ctx context.Context, tx *db.Tx, d *Demand, kind notify.Kind, area string, ancestors bool, title, body string) error {
 	if s.notify == nil {
 		return nil
 	}
 	id := strconv.FormatInt(d.ID, 10)
 	if area != "" {
+		var unit int64
+		if area == d.Lead && d.LeadUnit != nil {
+			unit = *d.LeadUnit
+		}
 		err := s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, Title: title + " #" + id, Body: body, Link: "/demands/" + id,
 			Entity: "demand", EntityID: id, Area: area, Roles: []auth.Role{auth.StreetStaff, auth.CommunityStaff, auth.GridWorker, auth.UnitLiaison, auth.DistrictAdmin},
-			Ancestors: ancestors})
+			Ancestors: ancestors, Unit: unit})
 		if err != nil {
 			return err
 		}

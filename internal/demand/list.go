@@ -203,6 +203,15 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) (*D
 // listQuery turns a filter into conditions, checking every value.
 func (s *Service) listQuery(ctx context.Context, p *auth.Principal, f ListFilter) (*listQuery, error) {
 	q := &listQuery{}
+	units := auth.ScopeUnits(p, auth.DemandRead)
+	if len(units) > 0 {
+		// A unit liaison's scope is its units' demands (auth.AuthorizeUnit);
+		// the index has no unit tokens, so the condition is SQL alone
+		// (served by the index demands_lead_unit), and the count uses it.
+		scope, sargs := auth.ScopeUnitSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path", "d.lead_unit_id")
+		q.add(nil, scope, sargs...)
+		return s.filters(ctx, p, f, q)
+	}
 	scope, sargs := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path")
 	scopeTags := []string{} // none: every demand is in scope, or an area filter narrows it
 	if f.Area == "" {       // an area filter is inside the scope (checked below) and narrower
@@ -217,6 +226,11 @@ func (s *Service) listQuery(ctx context.Context, p *auth.Principal, f ListFilter
 		}
 	}
 	q.add(scopeTags, scope, sargs...)
+	return s.filters(ctx, p, f, q)
+}
+
+// filters adds the filter's conditions to q, which holds the scope.
+func (s *Service) filters(ctx context.Context, p *auth.Principal, f ListFilter, q *listQuery) (*listQuery, error) {
 	switch {
 	case f.Status == "open":
 		q.add([]string{"sopen"}, "d.status NOT IN ('closed','merged')")
@@ -235,7 +249,7 @@ func (s *Service) listQuery(ctx context.Context, p *auth.Principal, f ListFilter
 		if err != nil {
 			return nil, errs.Invalid("area", "unknown area code %q", f.Area)
 		}
-		if err := auth.Authorize(p, auth.DemandRead, path); err != nil {
+		if err := inScope(p, path); err != nil {
 			return nil, err
 		}
 		cond, arg := s.db.Dialect.Subtree("d.area_path", path)
@@ -281,26 +295,46 @@ func (s *Service) listQuery(ctx context.Context, p *auth.Principal, f ListFilter
 	if f.Mine {
 		var codes []string
 		for _, g := range p.Grants {
-			if g.Role.Can(auth.DemandHandle) || g.Role.Can(auth.DemandDispatch) {
+			if g.Holds(auth.DemandHandle) || g.Holds(auth.DemandDispatch) {
 				codes = append(codes, g.AreaCode)
 			}
 		}
-		if len(codes) == 0 {
+		var conds []string
+		var cargs []any
+		if len(codes) > 0 {
+			in := "?" + strings.Repeat(", ?", len(codes)-1)
+			for range 3 {
+				for _, c := range codes {
+					cargs = append(cargs, c)
+				}
+			}
+			conds = append(conds, "d.owner_area IN ("+in+") OR d.lead_area IN ("+in+
+				") OR d.id IN (SELECT demand_id FROM demand_co_bodies WHERE area_code IN ("+in+"))")
+		}
+		if units := auth.ScopeUnits(p, auth.DemandHandle); len(units) > 0 { // a liaison's: what its unit leads
+			conds = append(conds, "d.lead_unit_id IN (?"+strings.Repeat(", ?", len(units)-1)+")")
+			for _, u := range units {
+				cargs = append(cargs, u)
+			}
+		}
+		if len(conds) == 0 {
 			q.add(nil, "1=0")
 			return q, nil
 		}
-		in := "?" + strings.Repeat(", ?", len(codes)-1)
-		cargs := make([]any, 0, 3*len(codes))
-		for range 3 {
-			for _, c := range codes {
-				cargs = append(cargs, c)
-			}
-		}
 		q.add([]string{"sopen"}, "d.status NOT IN ('closed','merged')")
-		q.add(nil, "(d.owner_area IN ("+in+") OR d.lead_area IN ("+in+
-			") OR d.id IN (SELECT demand_id FROM demand_co_bodies WHERE area_code IN ("+in+")))", cargs...)
+		q.add(nil, "("+strings.Join(conds, " OR ")+")", cargs...)
 	}
 	return q, nil
+}
+
+// inScope checks an area filter: p reads every demand there, or holds
+// unit-bound grants, whose units' demands the scope condition keeps
+// wherever they lie.
+func inScope(p *auth.Principal, path string) error {
+	if len(auth.ScopeUnits(p, auth.DemandRead)) > 0 {
+		return nil
+	}
+	return auth.Authorize(p, auth.DemandRead, path)
 }
 
 // coversAll reports whether scope paths include every top-level area, so

@@ -105,9 +105,17 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 			// often names the resident, and after a merge others read this link.
 			ev[i].Actor, ev[i].Note = "工作人员", ""
 		}
+		ev[i].Note = auth.MaskText(ev[i].Note)
 	}
+	for i := range files {
+		files[i].Name = auth.MaskText(files[i].Name)
+	}
+	// The link is public: after a merge its holder reads text another
+	// resident wrote, so free text is masked here, once, for every surface
+	// that shows it (the /t/ page and the tracking API). No address either.
 	return &Tracked{ID: d.ID, Category: d.Category, CategoryName: d.CategoryName, Status: d.Status, AreaName: d.AreaName,
-		Description: d.Description, CreatedAt: d.CreatedAt, ResolveDue: d.ResolveDue, Resolution: d.Resolution, Outcome: d.Outcome,
+		Description: auth.MaskText(d.Description), CreatedAt: d.CreatedAt, ResolveDue: d.ResolveDue,
+		Resolution: auth.MaskText(d.Resolution), Outcome: d.Outcome,
 		CanRate: d.Status == Resolved || d.Status == Closed && mine == "", MyRating: mine, RatedAt: rated, Events: ev, Attachments: files}, nil
 }
 

@@ -29,6 +29,7 @@ type Login struct {
 	Username, Password string
 	Role               auth.Role
 	Area, AreaName     string
+	UnitName           string // the unit liaison's unit
 }
 
 // The district and the figures of DOMAIN.md §2 the demo reproduces exactly.
@@ -781,6 +782,19 @@ func (b *builder) createUsers(ctx context.Context, as *auth.Service) ([]Login, e
 		auth.DistrictAdmin: b.district, auth.StreetStaff: street.area, auth.CommunityStaff: res.area, auth.GridWorker: res.grids[0],
 		auth.UnitLiaison: res.area, auth.Member: res.area, auth.Resident: res.area, auth.Auditor: b.district,
 	}
+	// The liaison is the street's city operation centre's, which sits in
+	// the street's first residential area: the demands the street sends it
+	// (demands.go, chooseLead) are the ones the liaison sees and handles.
+	var ops *unit
+	for _, u := range b.units {
+		if u.kind == "regional_unit" && strings.HasPrefix(u.name, street.spec.name+"城市运行管理中心") && u.res == res {
+			ops = u
+			break
+		}
+	}
+	if ops == nil {
+		return nil, errs.New(errs.EINTERNAL, "demo: no city operation centre in %s", res.area.name)
+	}
 	logins := make([]Login, len(auth.Roles))
 	errList := make([]error, len(auth.Roles))
 	var wg sync.WaitGroup
@@ -788,9 +802,13 @@ func (b *builder) createUsers(ctx context.Context, as *auth.Service) ([]Login, e
 		a := where[role]
 		u := demoUsers[i]
 		logins[i] = Login{Username: u.username, Password: demoPassword, Role: role, Area: a.code, AreaName: a.name}
+		var unitID int64
+		if role.UnitBound() {
+			unitID, logins[i].UnitName = ops.id, ops.name
+		}
 		wg.Go(func() {
 			_, errList[i] = as.CreateUser(ctx, auth.SystemPrincipal(), auth.NewUser{Username: u.username, DisplayName: u.display,
-				Phone: "1380000" + strconv.Itoa(1000+i), Password: demoPassword, Role: string(role), Area: a.code})
+				Phone: "1380000" + strconv.Itoa(1000+i), Password: demoPassword, Role: string(role), Area: a.code, Unit: unitID})
 		})
 	}
 	wg.Wait()

@@ -10,6 +10,7 @@ import (
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/org"
@@ -152,6 +153,18 @@ func TestBuild(t *testing.T) {
 		}
 		if logins[2].Area != "310104001001" || logins[3].Area != "31010400100101" {
 			t.Errorf("community/grid logins: %+v %+v", logins[2], logins[3])
+		}
+		// The liaison's unit leads demands, so the demo shows the liaison
+		// something, and only those.
+		if _, p, err := as.Login(ctx, logins[4].Username, logins[4].Password, "127.0.0.1"); err != nil || logins[4].UnitName == "" {
+			t.Errorf("liaison %+v: %v", logins[4], err)
+		} else {
+			list, err := demand.NewService(d, c, nil).List(ctx, p, demand.ListFilter{})
+			if err != nil || list.Total == 0 {
+				t.Errorf("the liaison sees no demands: %v", err)
+			} else if u := list.Items[0].LeadUnit; u == nil || *u != *p.Grants[0].UnitID {
+				t.Errorf("the liaison sees a demand led by unit %v, not its own", u)
+			}
 		}
 
 		// Records added after the demo get fresh ids on both engines.

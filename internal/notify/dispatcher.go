@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -29,8 +28,8 @@ const (
 	// receivers deduplicate on X-Gongzhi-Delivery).
 	claimLease  = 10 * time.Minute
 	sendTimeout = 30 * time.Second
-	maxErrText  = 500 // bytes of error text kept per delivery
-	maxRespRead = 256 // bytes of a failed response's body kept in the error
+	maxErrText  = 500      // bytes of error text kept per delivery
+	maxDrain    = 64 << 10 // bytes of a reply read (and discarded) so the connection can be reused
 )
 
 var backoffSteps = [...]time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 12 * time.Hour}
@@ -60,17 +59,13 @@ type Dispatcher struct {
 	Workers int
 }
 
-// NewDispatcher returns a dispatcher. client posts webhooks (nil: a client
-// that does not follow redirects, so a 3xx counts as a failure rather than
-// turning the POST into a GET elsewhere); mailer sends e-mail (nil: e-mail
-// stays queued until one is configured); log receives errors from Run.
-func NewDispatcher(d *db.DB, c clock.Clock, client *http.Client, mailer Mailer, log *slog.Logger) *Dispatcher {
-	if client == nil {
-		client = &http.Client{
-			Timeout:       sendTimeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
-	}
+// NewDispatcher returns a dispatcher. Webhooks go only where targets allows,
+// checked on every address connected to, and never follow redirects (the
+// service's Options.Targets should be the same rule); mailer sends e-mail
+// (nil: e-mail stays queued until one is configured); log receives errors
+// from Run.
+func NewDispatcher(d *db.DB, c clock.Clock, targets Targets, mailer Mailer, log *slog.Logger) *Dispatcher {
+	client := targets.client()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -240,8 +235,8 @@ func (x *Dispatcher) post(ctx context.Context, c claimedHook) outcome {
 	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader([]byte(c.payload)))
-	if err != nil {
-		return outcome{errMsg: err.Error()}
+	if err != nil || req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return outcome{errMsg: "invalid URL"}
 	}
 	ts := strconv.FormatInt(x.clock.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
@@ -252,17 +247,19 @@ func (x *Dispatcher) post(ctx context.Context, c claimedHook) outcome {
 	req.Header.Set(HeaderSignature, Sign(c.secret, ts, c.payload))
 	resp, err := x.client.Do(req)
 	if err != nil {
-		return outcome{errMsg: err.Error()}
+		return outcome{errMsg: failure(err)}
 	}
-	defer resp.Body.Close()
-	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, maxRespRead))
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
+	// The reply is read only to free the connection, never kept: what an
+	// endpoint answers is not ours to store (aimed at an internal service,
+	// the delivery log would show its data). The log gets the status.
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
+	resp.Body.Close()
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return outcome{ok: true, code: resp.StatusCode}
 	}
-	msg := resp.Status
-	if s := strings.TrimSpace(string(snippet)); s != "" {
-		msg += ": " + s
+	msg := "HTTP " + strconv.Itoa(resp.StatusCode)
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		msg += ", redirect not followed"
 	}
 	return outcome{code: resp.StatusCode, errMsg: msg}
 }

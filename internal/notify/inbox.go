@@ -42,7 +42,9 @@ const (
 // Notice is one message to some staff. Recipients are the union of UserIDs
 // and, when Area is set, the staff OF that area (a grant on exactly that
 // area, not on a place below it) holding one of Roles, plus the staff of
-// every area above it when Ancestors is set. Disabled users get nothing.
+// every area above it when Ancestors is set. Unit-bound roles (a unit
+// liaison) are staff of their unit, not of their area: they are told only
+// through Unit. Disabled users get nothing.
 type Notice struct {
 	Kind     Kind
 	Title    string
@@ -55,6 +57,7 @@ type Notice struct {
 	Area      string      // area code
 	Roles     []auth.Role // required with Area
 	Ancestors bool        // also staff of the areas above Area (督办 goes up the tree)
+	Unit      int64       // also the staff of this unit (grants naming it) holding one of Roles
 
 	// Email also queues an e-mail to each recipient with an address, when
 	// the service was built with Options.Email.
@@ -77,7 +80,7 @@ func (n Notice) validate() error {
 	if len(n.Link) > maxLink {
 		ds = append(ds, errs.D("link", "link must be at most %d bytes", maxLink))
 	}
-	if n.Area != "" && len(n.Roles) == 0 {
+	if (n.Area != "" || n.Unit != 0) && len(n.Roles) == 0 {
 		ds = append(ds, errs.D("roles", "name the roles whose staff of the area are told"))
 	}
 	for _, r := range n.Roles {
@@ -85,7 +88,7 @@ func (n Notice) validate() error {
 			ds = append(ds, errs.D("roles", "unknown role %q", string(r)))
 		}
 	}
-	if n.Area == "" && len(n.UserIDs) == 0 {
+	if n.Area == "" && n.Unit == 0 && len(n.UserIDs) == 0 {
 		ds = append(ds, errs.D("recipients", "a notice needs user IDs or an area with roles"))
 	}
 	if len(ds) > 0 {
@@ -158,15 +161,31 @@ func recipients(ctx context.Context, q db.Querier, n Notice) ([]recipient, error
 		if n.Ancestors {
 			paths = ancestors(path)
 		}
-		cond := "EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role IN (" + marks(len(n.Roles)) +
-			") AND g.area_path IN (" + marks(len(paths)) + "))"
-		conds = append(conds, cond)
+		var roles []any
+		for _, r := range n.Roles {
+			if !r.UnitBound() {
+				roles = append(roles, string(r))
+			}
+		}
+		if len(roles) > 0 {
+			cond := "EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role IN (" + marks(len(roles)) +
+				") AND g.area_path IN (" + marks(len(paths)) + "))"
+			conds = append(conds, cond)
+			args = append(args, roles...)
+			for _, p := range paths {
+				args = append(args, p)
+			}
+		}
+	}
+	if n.Unit != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role IN ("+marks(len(n.Roles))+") AND g.unit_id = ?)")
 		for _, r := range n.Roles {
 			args = append(args, string(r))
 		}
-		for _, p := range paths {
-			args = append(args, p)
-		}
+		args = append(args, n.Unit)
+	}
+	if len(conds) == 0 {
+		return nil, nil
 	}
 	rows, err := q.Query(ctx, "SELECT u.id, u.email FROM users u WHERE u.disabled = FALSE AND ("+
 		strings.Join(conds, " OR ")+") ORDER BY u.id", args...)

@@ -276,7 +276,7 @@ func TestNoticesByEmail(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := notify.NewDispatcher(d, e.clock, nil, m, nil)
+		x := notify.NewDispatcher(d, e.clock, notify.Targets{}, m, nil)
 		staff, other := e.f.Users[auth.StreetStaff], e.staff(t, "staff_a2", auth.StreetStaff, testkit.StreetA)
 		if _, err := d.Exec(ctx, "UPDATE users SET email = ? WHERE id = ?", "staff@example.org", staff.UserID); err != nil {
 			t.Fatal(err)

@@ -25,6 +25,9 @@ type Options struct {
 	// Email queues e-mailed copies of notices that ask for one. Leave it off
 	// while no SMTP server is configured, or the outbox only grows.
 	Email bool
+	// Targets is where webhook URLs may point; the zero value allows
+	// public addresses only. Give the Dispatcher the same rule.
+	Targets Targets
 }
 
 // Service writes notices and manages webhook endpoints.

@@ -55,14 +55,17 @@ func newSecret() string {
 
 func secretPrefix(secret string) string { return secret[:min(len(secret), len(SecretPrefix)+6)] }
 
-// checkURL accepts absolute http(s) URLs. Private addresses are allowed on
-// purpose: the city-operations systems a district feeds often sit on an
-// internal network, and only the district admin configures endpoints.
-func checkURL(raw string) (string, error) {
+// checkURL accepts absolute http(s) URLs to public addresses; internal
+// ones only when the operator allows them (see Targets). It may look the
+// host up, so call it outside a transaction.
+func (s *Service) checkURL(ctx context.Context, raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > maxURL {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || len(raw) > maxURL {
 		return "", errs.Invalid("url", "url must be an absolute http:// or https:// address of at most %d characters", maxURL)
+	}
+	if err := s.opts.Targets.checkHost(ctx, u); err != nil {
+		return "", err
 	}
 	return raw, nil
 }
@@ -134,7 +137,10 @@ func scanWebhook(sc interface{ Scan(...any) error }) (Webhook, error) {
 // CreateWebhook adds an endpoint and returns its signing secret, shown this
 // once (like an API token). District admin only; audited.
 func (s *Service) CreateWebhook(ctx context.Context, p *auth.Principal, in NewWebhook) (string, Webhook, error) {
-	u, err := checkURL(in.URL)
+	if err := auth.AuthorizeAny(p, auth.UserAdmin); err != nil {
+		return "", Webhook{}, err // before looking up a host for someone who may not set it
+	}
+	u, err := s.checkURL(ctx, in.URL)
 	if err != nil {
 		return "", Webhook{}, err
 	}
@@ -202,6 +208,17 @@ func webhookForUpdate(ctx context.Context, tx *db.Tx, p *auth.Principal, id int6
 // wait and are sent if it is switched on again. Audited.
 func (s *Service) UpdateWebhook(ctx context.Context, p *auth.Principal, id int64, in WebhookUpdate) (Webhook, error) {
 	var w Webhook
+	var newURL string
+	if in.URL != nil {
+		if err := auth.AuthorizeAny(p, auth.UserAdmin); err != nil {
+			return w, err // before looking up a host for someone who may not set it
+		}
+		u, err := s.checkURL(ctx, *in.URL)
+		if err != nil {
+			return w, err
+		}
+		newURL = u
+	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		before, path, err := webhookForUpdate(ctx, tx, p, id)
 		if err != nil {
@@ -209,9 +226,7 @@ func (s *Service) UpdateWebhook(ctx context.Context, p *auth.Principal, id int64
 		}
 		w = before
 		if in.URL != nil {
-			if w.URL, err = checkURL(*in.URL); err != nil {
-				return err
-			}
+			w.URL = newURL
 		}
 		if in.Events != nil {
 			if w.Events, err = normEvents(*in.Events); err != nil {
@@ -337,7 +352,7 @@ type Delivery struct {
 	Attempts       int        `json:"attempts"`
 	NextAttemptAt  time.Time  `json:"next_attempt_at"`
 	LastStatusCode *int       `json:"last_status_code"`
-	LastError      string     `json:"last_error"`
+	LastError      string     `json:"last_error"` // a short summary (HTTP 500, connection refused, target refused: …), never the reply
 	CreatedAt      time.Time  `json:"created_at"`
 	DeliveredAt    *time.Time `json:"delivered_at"`
 }

@@ -15,7 +15,7 @@ import (
 
 func TestWebhookAdmin(t *testing.T) {
 	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
-		e := newEnv(t, d, notify.Options{})
+		e := newEnv(t, d, notify.Options{Targets: publicDNS})
 		ctx := context.Background()
 
 		// Only the district admin manages webhooks.
@@ -113,7 +113,7 @@ func TestWebhookAdmin(t *testing.T) {
 
 func TestEnqueueMatchesActiveSubscriptions(t *testing.T) {
 	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
-		e := newEnv(t, d, notify.Options{})
+		e := newEnv(t, d, notify.Options{Targets: publicDNS})
 		ctx := context.Background()
 		mk := func(events ...string) int64 {
 			_, w, err := e.svc.CreateWebhook(ctx, e.admin, notify.NewWebhook{URL: "https://example.org/h", Events: events})

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"math"
 	"net/http"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -104,11 +104,13 @@ type coord struct {
 	ok bool
 }
 
-func coordOf(p *float64) coord {
+// publicCoord is a latitude or longitude rounded to 3 decimals (about
+// 100 m): the public learns the block, not the door.
+func publicCoord(p *float64) coord {
 	if p == nil {
 		return coord{}
 	}
-	return coord{*p, true}
+	return coord{math.Round(*p*1000) / 1000, true}
 }
 
 func (c coord) text() string {
@@ -153,16 +155,10 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-var (
-	// Mobile numbers (optionally +86, spaced 3-4-4) and any run of 7 digits
-	// or more (landlines, ID and card numbers); dates like 2026-11-30 stay.
-	phoneLike = regexp.MustCompile(`(\+?86[ \-]?)?1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}|(0\d{2,3}[ \-]?)?\d{7,}`)
-	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
-)
-
 // scrub masks what looks like personal data in free text shown publicly:
-// phone numbers, long digit runs, e-mail addresses and the names and
-// phones of the demand's own reporters.
+// the names and phones of the demand's own reporters wherever someone typed
+// them, then everything auth.MaskText masks (phones however written, ID
+// numbers, e-mail addresses, long digit runs).
 func scrub(s string, personal []string) string {
 	for _, p := range personal {
 		switch {
@@ -173,27 +169,5 @@ func scrub(s string, personal []string) string {
 			s = strings.ReplaceAll(s, p, auth.MaskName(p))
 		}
 	}
-	s = emailLike.ReplaceAllStringFunc(s, auth.MaskEmail)
-	return phoneLike.ReplaceAllStringFunc(s, maskDigits)
-}
-
-// maskDigits keeps the first 3 and last 4 digits of a phone-like match.
-func maskDigits(m string) string {
-	total := 0
-	for _, r := range m {
-		if r >= '0' && r <= '9' {
-			total++
-		}
-	}
-	out := []rune(m)
-	seen := 0
-	for i, r := range out {
-		if r >= '0' && r <= '9' {
-			seen++
-			if seen > 3 && seen <= total-4 {
-				out[i] = '*'
-			}
-		}
-	}
-	return string(out)
+	return auth.MaskText(s)
 }

@@ -133,6 +133,12 @@ var timeLayouts = []struct {
 	{time.DateOnly, true},
 }
 
+// The years a start_date or end_date may name. The demand list takes
+// 4-digit dates, and a start_date of 9998 still ends its 90 days in 9999;
+// outside them the argument the client sent is reported, not the list's
+// own filter.
+const minYear, maxYear = 1970, 9998
+
 // parseTime reads an ISO-8601 argument. A '+' of an offset that arrived
 // unescaped in a query string (and so as a space) is put back.
 func parseTime(v, name string, bad *problems) (time.Time, bool) {
@@ -150,6 +156,10 @@ func parseTime(v, name string, bad *problems) (time.Time, bool) {
 			t, err = time.ParseInLocation(l.layout, v, clock.Shanghai)
 		} else {
 			t, err = time.Parse(l.layout, v)
+		}
+		if err == nil && (t.Year() < minYear || t.Year() > maxYear) {
+			bad.add("%s: %q is out of range; ask for a time between the years %d and %d", name, v, minYear, maxYear)
+			return time.Time{}, false
 		}
 		if err == nil {
 			return t, true

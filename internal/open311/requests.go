@@ -11,7 +11,9 @@ import (
 )
 
 // request is one service request as the public sees it: no reporter data,
-// the description cut to 500 characters with phones and e-mails masked.
+// the description cut to 500 characters with personal data masked
+// (auth.MaskText), the address to its road and lane or residential area
+// (auth.PublicAddress) and the point to about 100 m.
 type request struct {
 	ServiceRequestID  string `json:"service_request_id" xml:"service_request_id"`
 	Status            string `json:"status" xml:"status"`
@@ -103,7 +105,7 @@ func view(d *demand.Demand, agency string) request {
 			updated = *d.ClosedAt
 		}
 	}
-	address := scrub(d.Address, personal)
+	address := scrub(auth.PublicAddress(d.Address), personal)
 	if address == "" {
 		address = d.AreaName
 	}
@@ -120,8 +122,8 @@ func view(d *demand.Demand, agency string) request {
 		ExpectedDatetime:  isoTime(d.ResolveDue),
 		Address:           address,
 		AddressID:         d.Area,
-		Lat:               coordOf(d.Lat),
-		Long:              coordOf(d.Lng),
+		Lat:               publicCoord(d.Lat),
+		Long:              publicCoord(d.Lng),
 		// Only a link the client gave at intake. Photos uploaded to gongzhi
 		// may show faces and homes: they are for staff and the reporter.
 		MediaURL: d.MediaURL,

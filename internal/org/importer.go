@@ -20,6 +20,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/xlsxsafe"
 )
 
 // ImportResult says what an import did.
@@ -29,14 +30,11 @@ type ImportResult struct {
 	Created int    `json:"created"`
 }
 
-// Import limits: the whole file is read into memory, and a file with
-// thousands of bad rows is reported in full up to maxImportDetails.
+// A file with thousands of bad rows is reported up to maxImportDetails
+// problems. The file's own limits are ImportLimits (importlimits.go).
 const (
-	maxImportBytes   = 256 << 20
 	maxImportDetails = 1000
 	progressEvery    = 1000
-	// unzipLimit bounds what an XLSX may expand to, so a zip bomb is refused.
-	unzipLimit = 1 << 30
 )
 
 // importColumn is a column ImportUnits understands: its English key (also
@@ -126,25 +124,73 @@ type tableRow struct {
 
 // readTable reads a CSV or the first sheet of an XLSX, choosing by the file
 // name's extension and otherwise by the content (an XLSX is a zip: "PK").
-func readTable(file string, data []byte) ([]tableRow, error) {
+// The first row is kept as the header; blank rows after it are dropped.
+func readTable(file string, data []byte, l ImportLimits) ([]tableRow, error) {
 	switch ext := strings.ToLower(filepath.Ext(file)); {
 	case ext == ".xlsx":
-		return readXLSX(file, data)
+		return readXLSX(file, data, l)
 	case ext == ".csv":
-		return readCSV(file, data)
+		return readCSV(file, data, l)
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return readXLSX(file, data)
+		return readXLSX(file, data, l)
 	}
-	return readCSV(file, data)
+	return readCSV(file, data, l)
 }
 
-func readCSV(file string, data []byte) ([]tableRow, error) {
+// tableLimits counts the rows and columns of a file as it is read.
+type tableLimits struct {
+	ImportLimits
+	file string
+	rows int   // data rows so far
+	text int64 // bytes of cell text so far
+}
+
+// add checks row n against the limits and appends it to out: the header
+// always, other rows unless blank. Empty trailing cells are not columns.
+func (t *tableLimits) add(out []tableRow, n int, cells []string) ([]tableRow, error) {
+	width := len(cells)
+	for width > 0 && cells[width-1] == "" {
+		width--
+	}
+	if width > t.MaxColumns {
+		col, _ := excelize.ColumnNumberToName(t.MaxColumns + 1)
+		e := errs.New(errs.ETOOLARGE, "%s: row %d has %d columns; at most %d are read: delete the columns from %s on", t.file, n, width, t.MaxColumns, col)
+		return out, located(e, errs.D("file", "%d columns; at most %d are read", width, t.MaxColumns), n, col)
+	}
+	if len(out) > 0 && blank(cells[:width]) {
+		return out, nil
+	}
+	if len(out) > 0 {
+		if t.rows++; t.rows > t.MaxRows {
+			e := errs.New(errs.ETOOLARGE, "%s: more than %d data rows; split the file into files of at most %d rows", t.file, t.MaxRows, t.MaxRows)
+			return out, located(e, errs.D("file", "more than %d data rows", t.MaxRows), n, "")
+		}
+	}
+	for _, c := range cells[:width] {
+		t.text += int64(len(c))
+	}
+	if t.text > t.MaxBytes {
+		return out, errs.New(errs.ETOOLARGE, "%s: the workbook unpacks to more than %d MiB; split it into smaller files", t.file, t.MaxBytes>>20)
+	}
+	return append(out, tableRow{n: n, cells: cells[:width]}), nil
+}
+
+// located adds to e the detail d placed at a row and column of the file, so
+// that the CLI and the import page name where the file went over a limit.
+func located(e *errs.Error, d errs.Detail, row int, column string) error {
+	e.Details = []errs.Detail{rowDetail(d, row, column)}
+	return e
+}
+
+func readCSV(file string, data []byte, l ImportLimits) ([]tableRow, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
 		return nil, errs.New(errs.EINVALID, "%s: the file is not UTF-8 text; in Excel save it as \"CSV UTF-8\"", file)
 	}
-	r := csv.NewReader(bytes.NewReader(data))
+	lim := &recordLimiter{r: bytes.NewReader(data), max: l.MaxLineBytes, start: 1}
+	r := csv.NewReader(lim)
 	r.FieldsPerRecord = -1
+	t := &tableLimits{ImportLimits: l, file: file}
 	var out []tableRow
 	// A spreadsheet shows blank lines as rows and a quoted line break inside
 	// one cell, so row numbers follow the records, not the text lines.
@@ -155,7 +201,11 @@ func readCSV(file string, data []byte) ([]tableRow, error) {
 			break
 		}
 		var pe *csv.ParseError
-		if errors.As(err, &pe) {
+		if err != nil && lim.over {
+			n, kib := row+lim.start-lastLine, l.MaxLineBytes>>10
+			e := errs.New(errs.ETOOLARGE, "%s: row %d is longer than %d KiB; is this a unit list saved as CSV?", file, n, kib)
+			return nil, located(e, errs.D("file", "the row is longer than %d KiB", kib), n, "")
+		} else if errors.As(err, &pe) {
 			at := row + pe.StartLine - lastLine
 			return nil, &errs.Error{Code: errs.EINVALID, Message: fmt.Sprintf("%s: row %d: %v", file, at, pe.Err),
 				Details: []errs.Detail{{Field: "file", Row: at, Message: pe.Err.Error()}}}
@@ -166,14 +216,23 @@ func readCSV(file string, data []byte) ([]tableRow, error) {
 		row += start - lastLine
 		endField, _ := r.FieldPos(len(rec) - 1)
 		lastLine = endField + strings.Count(rec[len(rec)-1], "\n")
-		out = append(out, tableRow{n: row, cells: rec})
+		if out, err = t.add(out, row, rec); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
-func readXLSX(file string, data []byte) ([]tableRow, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzipLimit})
-	if err != nil {
+// readXLSX streams the first sheet's rows, after xlsxsafe has checked that
+// the workbook unpacks within the limits.
+func readXLSX(file string, data []byte, l ImportLimits) ([]tableRow, error) {
+	f, err := xlsxsafe.Open(data, xlsxsafe.Limits{MaxUnpacked: l.MaxBytes})
+	switch {
+	case errors.Is(err, xlsxsafe.ErrTooLarge):
+		return nil, errs.New(errs.ETOOLARGE, "%s: the workbook unpacks to more than %d MiB; split it into smaller files", file, l.MaxBytes>>20)
+	case errors.Is(err, xlsxsafe.ErrTooComplex):
+		return nil, errs.New(errs.ETOOLARGE, "%s: the workbook holds more styles, shared text or parts than an import reads; copy the unit rows into a new workbook and import that", file)
+	case err != nil:
 		return nil, errs.New(errs.EINVALID, "%s: not a readable XLSX file", file)
 	}
 	defer f.Close()
@@ -181,14 +240,25 @@ func readXLSX(file string, data []byte) ([]tableRow, error) {
 	if len(sheets) == 0 {
 		return nil, errs.New(errs.EINVALID, "%s: the workbook has no sheet", file)
 	}
-	// Raw values, so a number formatted as a date or with separators is read as stored.
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
 	}
-	out := make([]tableRow, 0, len(rows))
-	for i, cells := range rows {
-		out = append(out, tableRow{n: i + 1, cells: cells})
+	defer rows.Close()
+	t := &tableLimits{ImportLimits: l, file: file}
+	var out []tableRow
+	for n := 1; rows.Next(); n++ {
+		// Raw values, so a number formatted as a date or with separators is read as stored.
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
+		}
+		if out, err = t.add(out, n, cells); err != nil {
+			return nil, err
+		}
+	}
+	if rows.Error() != nil {
+		return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
 	}
 	return out, nil
 }
@@ -220,6 +290,9 @@ type unitImport struct {
 }
 
 func (im *unitImport) bad(row int, key, format string, args ...any) {
+	if len(im.problems) >= maxImportDetails {
+		return // rows come in order: later problems would not be reported
+	}
 	i := im.cols[key]
 	d := rowDetail(errs.D(key, format, args...), row, strings.TrimSpace(strings.TrimPrefix(im.header[i], "\ufeff")))
 	im.problems = append(im.problems, rowProblem{col: i, d: d})
@@ -290,14 +363,21 @@ func (s *Service) ImportUnits(ctx context.Context, p *auth.Principal, filename s
 	if err := auth.AuthorizeAny(p, auth.UnitWrite); err != nil {
 		return res, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
+	l := s.gate().limits
+	data, err := io.ReadAll(io.LimitReader(r, l.MaxBytes+1))
 	if err != nil {
 		return res, errs.Wrap(err, "read import file")
 	}
-	if len(data) > maxImportBytes {
-		return res, errs.New(errs.ETOOLARGE, "%s: the file is larger than %d MiB", filename, maxImportBytes>>20)
+	if int64(len(data)) > l.MaxBytes {
+		return res, errs.New(errs.ETOOLARGE, "%s: the file is larger than %d MiB; split it into smaller files", filename, l.MaxBytes>>20)
 	}
-	table, err := readTable(filename, data)
+	// The upload is read before taking a slot, so a slow client holds none.
+	release, err := s.AcquireImport(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer release()
+	table, err := readTable(filename, data, l)
 	if err != nil {
 		return res, err
 	}

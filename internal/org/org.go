@@ -91,8 +91,9 @@ type Unit struct {
 
 // Service runs the org capability.
 type Service struct {
-	db    *db.DB
-	clock clock.Clock
+	db      *db.DB
+	clock   clock.Clock
+	imports importGate // limits and slots of ImportUnits (importlimits.go)
 }
 
 // NewService returns the org service.

@@ -34,6 +34,10 @@ type Fixture struct {
 	Hasher *auth.Hasher
 }
 
+// LiaisonUnit is the unit the fixture's unit liaison handles: it sees the
+// demands dispatched to this unit and no others.
+const LiaisonUnit = UnitInA1
+
 // FixtureGrants is where each fixture user's one grant sits.
 var FixtureGrants = map[auth.Role]string{
 	auth.DistrictAdmin: District, auth.StreetStaff: StreetA, auth.CommunityStaff: ResA1,
@@ -93,8 +97,12 @@ func NewFixture(t testing.TB, d *db.DB) *Fixture {
 		f.Units[u.name] = id
 	}
 	for _, r := range auth.Roles {
+		var unit int64
+		if r.UnitBound() {
+			unit = f.Units[LiaisonUnit]
+		}
 		u, err := f.Auth.CreateUser(ctx, auth.SystemPrincipal(), auth.NewUser{
-			Username: string(r), DisplayName: string(r), Password: Password, Role: string(r), Area: FixtureGrants[r], Phone: "13900001111"})
+			Username: string(r), DisplayName: string(r), Password: Password, Role: string(r), Area: FixtureGrants[r], Phone: "13900001111", Unit: unit})
 		if err != nil {
 			t.Fatalf("fixture user %s: %v", r, err)
 		}

@@ -161,16 +161,3 @@ func (s *server) today() time.Time {
 	n := s.Clock.Now().In(clock.Shanghai)
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, clock.Shanghai)
 }
-
-// areaPathOf returns an area's path; area names and paths are not secret,
-// and every decision made with them still goes through auth.Authorize.
-func (s *server) areaPathOf(ctx context.Context, code string) (string, bool) {
-	if code == "" {
-		return "", false
-	}
-	a, err := s.Org.Area(ctx, auth.SystemPrincipal(), code)
-	if err != nil {
-		return "", false
-	}
-	return a.Path, true
-}

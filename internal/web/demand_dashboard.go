@@ -85,6 +85,9 @@ func (s *server) breakdown(ctx context.Context, p *auth.Principal, f demand.Stat
 	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
 		return b, false, err
 	}
+	if f.Area == "" { // no area of one's own: a unit liaison reads its unit's demands, not an area's figures
+		return b, false, errs.New(errs.EFORBIDDEN, "your role does not allow this (%s)", auth.DemandRead)
+	}
 	b, err = s.Demand.Breakdown(ctx, p, f)
 	if errs.Code(err) == errs.EINVALID {
 		if st, serr := s.Demand.Stats(ctx, p, f); serr == nil {

@@ -105,8 +105,7 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	for _, c := range d.CoBodies {
 		v.CoNames = append(v.CoNames, s.areaName(ctx, c))
 	}
-	paths := map[string]string{}
-	allowed := func(a demand.Action) bool { return s.mayTry(ctx, p, d, a, paths) }
+	allowed := func(a demand.Action) bool { return s.mayTry(ctx, p, d, a) }
 	for _, a := range pageActions {
 		if allowed(a) {
 			v.Forms = append(v.Forms, actionForm{Action: string(a), Values: map[string]string{}})
@@ -164,40 +163,14 @@ func (s *server) areaName(ctx context.Context, code string) string {
 
 // mayTry decides which forms to show: the state machine must allow the
 // action now (anything but ECONFLICT: a missing field is the form's job)
-// and the viewer must hold the right on the body the service will check.
-// The service decides again when the form is posted.
-func (s *server) mayTry(ctx context.Context, p *auth.Principal, d *demand.Demand, a demand.Action, paths map[string]string) bool {
+// and the demand service must let the viewer take it. The service decides
+// again when the form is posted.
+func (s *server) mayTry(ctx context.Context, p *auth.Principal, d *demand.Demand, a demand.Action) bool {
 	facts := demand.Facts{Status: d.Status, Round: d.Round, ExtPending: d.ExtensionDue != nil, ResolveDue: d.ResolveDue, Unreasonable: d.Unreasonable}
 	if _, err := demand.Next(facts, demand.ActionInput{Action: a}); errs.Code(err) == errs.ECONFLICT {
 		return false
 	}
-	at := func(code string, perm auth.Perm) bool {
-		path, ok := paths[code]
-		if !ok {
-			path, _ = s.areaPathOf(ctx, code)
-			paths[code] = path
-		}
-		return path != "" && auth.Authorize(p, perm, path) == nil
-	}
-	switch a {
-	case demand.ActDispatch, demand.ActApproveExtension, demand.ActMerge, demand.ActClose, demand.ActReopen, demand.ActCallback:
-		return at(d.Owner, auth.DemandDispatch)
-	case demand.ActSign, demand.ActReturn, demand.ActContact, demand.ActExtend, demand.ActResolve:
-		return at(d.Lead, auth.DemandHandle)
-	case demand.ActMarkUnreasonable:
-		return at(d.Owner, auth.DemandDispatch) || at(d.Lead, auth.DemandHandle)
-	case demand.ActApproveUnreasonable:
-		return auth.Authorize(p, auth.DemandApprove, d.AreaPath) == nil
-	case demand.ActNote:
-		// Anyone who works the case may note; readers such as auditors change nothing.
-		for _, c := range append([]string{d.Lead}, d.CoBodies...) {
-			if at(c, auth.DemandHandle) {
-				return true
-			}
-		}
-		return at(d.Owner, auth.DemandDispatch)
-	}
-	return false
+	return s.Demand.CanAct(ctx, p, d, a)
 }
 
 // defaultLead proposes the body the routing rules name for the demand's

@@ -107,13 +107,13 @@ func TestDemandPageAccess(t *testing.T) {
 			{"/demands?q=噪音&status=open&overdue=false&sort=due", [8]int{ok, ok, ok, ok, ok, no, no, ok}},
 			{"/demands?status=lost", [8]int{400, 400, 400, 400, 400, no, no, 400}},
 			{"/demands/new", [8]int{ok, ok, ok, ok, no, no, no, no}},
-			{fmt.Sprintf("/demands/%d", id), [8]int{ok, ok, ok, hide, ok, hide, hide, ok}},
+			{fmt.Sprintf("/demands/%d", id), [8]int{ok, ok, ok, hide, hide, hide, hide, ok}}, // not dispatched to the liaison's unit
 			{"/demands/999999", [8]int{hide, hide, hide, hide, hide, hide, hide, hide}},
-			{"/demands/dashboard", [8]int{ok, ok, ok, ok, ok, no, no, ok}},
+			{"/demands/dashboard", [8]int{ok, ok, ok, ok, no, no, no, ok}}, // a liaison reads its unit's demands, no area's figures
 			{"/demands/dashboard?area=" + testkit.StreetB, [8]int{ok, no, no, no, no, no, no, ok}},
-			{"/demands/dashboard/export.xlsx", [8]int{ok, ok, ok, ok, ok, no, no, ok}},
+			{"/demands/dashboard/export.xlsx", [8]int{ok, ok, ok, ok, no, no, no, ok}},
 			{"/visits", [8]int{ok, ok, ok, ok, ok, no, no, ok}},
-			{fmt.Sprintf("/visits/%d", camp.ID), [8]int{ok, ok, ok, ok, ok, no, no, ok}},
+			{fmt.Sprintf("/visits/%d", camp.ID), [8]int{ok, ok, ok, ok, hide, no, no, ok}},
 			{"/visits/999999", [8]int{hide, hide, hide, hide, hide, no, no, hide}},
 			{"/admin/categories", [8]int{ok, ok, ok, ok, ok, no, no, ok}},
 			{"/admin/categories/new", [8]int{ok, no, no, no, no, no, no, no}},
@@ -278,10 +278,10 @@ func TestDemandActions(t *testing.T) {
 		wantStatus(t, "bad date", resp.StatusCode, http.StatusBadRequest, resp.Body)
 		testkit.Contains(t, resp.Body, "请填写日期和时间", `value="下周"`)
 
-		// 403: a unit liaison handles but may not close.
-		liaison := s.login(t, auth.UnitLiaison)
-		resp = liaison.submit(path+"/actions", url.Values{"action": {"close"}, "note": {"关掉"}})
-		wantStatus(t, "liaison close", resp.StatusCode, http.StatusForbidden, resp.Body)
+		// 403: an auditor reads but may not close.
+		auditor := s.login(t, auth.Auditor)
+		resp = auditor.submit(path+"/actions", url.Values{"action": {"close"}, "note": {"关掉"}})
+		wantStatus(t, "auditor close", resp.StatusCode, http.StatusForbidden, resp.Body)
 		testkit.Contains(t, resp.Body, "您无权在此区域执行此操作")
 		if st := s.status(t, id); st != demand.Signed {
 			t.Fatalf("refused actions changed the status to %s", st)

@@ -19,6 +19,7 @@ type homePage struct {
 type homeGrant struct {
 	Role                                  string
 	AreaCode, AreaName                    string
+	UnitName                              string // the unit a unit liaison's grant names
 	Units, Coverage, Import, Users, Audit bool
 	NewUnit                               bool
 	Demands, Intake, Dashboard            bool
@@ -31,8 +32,9 @@ func (s *server) home(w http.ResponseWriter, r *http.Request, rq *request) error
 	p := rq.P
 	page := homePage{}
 	for _, g := range p.Grants {
-		can := func(perm auth.Perm) bool { return auth.Authorize(p, perm, g.AreaPath) == nil }
-		hg := homeGrant{Role: string(g.Role), AreaCode: g.AreaCode, AreaName: g.AreaName,
+		// A unit liaison's demand rights reach its unit's demands, not its area.
+		can := func(perm auth.Perm) bool { return auth.AuthorizeUnit(p, perm, g.AreaPath, g.UnitID) == nil }
+		hg := homeGrant{Role: string(g.Role), AreaCode: g.AreaCode, AreaName: g.AreaName, UnitName: g.UnitName,
 			Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead), Import: can(auth.UnitWrite),
 			NewUnit: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
 			Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake)}

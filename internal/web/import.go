@@ -86,6 +86,11 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 		page.Result = &res
 		s.renderImport(w, r, rq, http.StatusOK, page)
 		return nil
+	case errs.ETOOMANY: // other imports hold the slots: nothing was read
+		page.Error = rq.T("import.busy")
+		w.Header().Set("Retry-After", "30")
+		s.renderImport(w, r, rq, http.StatusTooManyRequests, page)
+		return nil
 	case errs.EINVALID, errs.ECONFLICT, errs.ETOOLARGE:
 		page.Rows = rq.localDetails(err)
 		page.Error = rq.T("import.rejected", hdr.Filename)

@@ -33,6 +33,9 @@ type nav struct {
 	// The demand loop: Demands reads them, Intake files them, Dispatch routes
 	// them (and runs visiting campaigns), DemandAdmin edits categories.
 	Demands, Intake, Dispatch, DemandAdmin bool
+	// AreaDemands: Demands on a whole area, which the area's figures and
+	// visiting campaigns need; a unit liaison reads only its unit's demands.
+	AreaDemands bool
 }
 
 // navFor asks Authorize which top-bar entries p may use.
@@ -42,7 +45,7 @@ func navFor(p *auth.Principal) nav {
 		Areas: can(auth.AreaRead), Org: can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
 		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
 		Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake), Dispatch: can(auth.DemandDispatch),
-		DemandAdmin: can(auth.DemandAdmin),
+		DemandAdmin: can(auth.DemandAdmin), AreaDemands: len(auth.Scope(p, auth.DemandRead)) > 0,
 	}
 }
 
@@ -120,7 +123,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 		code, status = errs.EINTERNAL, http.StatusInternalServerError
 	}
 	if code == errs.EINTERNAL {
-		s.Logger.Error("page", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("page", "method", r.Method, "path", auth.RedactPath(r.URL.Path), "err", err)
 	}
 	key := "error." + strings.ToLower(code)
 	e := errorPage{Status: status, Code: code, Heading: rq.T(key + ".title"), Message: rq.T(key + ".message")}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"gongzhi/internal/auth"
@@ -185,12 +184,9 @@ type publicEvent struct {
 	Who string // 居民, 系统 or 工作人员, in the reader's language
 }
 
-// longDigits finds runs of digits long enough to be a phone number.
-var longDigits = regexp.MustCompile(`\d{7,}`)
-
-// publicEvents words the timeline for residents: actors by kind only
-// (the service already replaces staff names) and phone-like numbers in
-// notes masked.
+// publicEvents words the timeline for residents: actors by kind only.
+// demand.Track already replaces staff names and masks the notes' personal
+// data (auth.MaskText).
 func (rq *request) publicEvents(evs []demand.Event) []publicEvent {
 	out := make([]publicEvent, len(evs))
 	for i, e := range evs {
@@ -201,7 +197,6 @@ func (rq *request) publicEvents(evs []demand.Event) []publicEvent {
 		case "系统":
 			who = "track.actor.system"
 		}
-		e.Note = longDigits.ReplaceAllStringFunc(e.Note, auth.MaskPhone)
 		out[i] = publicEvent{Event: e, Who: rq.T(who)}
 	}
 	return out

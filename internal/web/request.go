@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path"
 	"strings"
 
 	"gongzhi/internal/auth"
@@ -134,15 +135,71 @@ func tooLargeOr(err error) error {
 
 // localPath returns next when it is a path on this site, else def. It keeps
 // the login and language redirects from sending users to another site.
+//
+// The value returned is already cleaned the way http.Redirect cleans a path,
+// and it is that cleaned value which is checked: "/./\evil.com" would
+// otherwise pass as a path and leave http.Redirect as "/\evil.com", which
+// browsers read as "//evil.com".
 func localPath(next, def string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !isLocalPath(next) {
 		return def
 	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+	cleaned := cleanRedirectPath(next)
+	if !isLocalPath(cleaned) {
 		return def
 	}
-	return next
+	return cleaned
+}
+
+// isLocalPath reports whether p is safe to send as a Location on this site:
+// it starts with a single "/" (or is exactly "/"), holds no backslash or
+// control character, raw or percent-decoded, and parses with no scheme,
+// host or user.
+func isLocalPath(p string) bool {
+	if !safeRedirectText(p) || !rootedOnce(p) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	// A proxy or browser may decode %2F and %5C; judge the decoded path too.
+	return safeRedirectText(u.Path) && rootedOnce(u.Path)
+}
+
+// rootedOnce reports whether p is "/" or starts with "/" and a character
+// that is neither "/" nor "\" (which would make it a host).
+func rootedOnce(p string) bool {
+	if p == "/" {
+		return true
+	}
+	return len(p) > 1 && p[0] == '/' && p[1] != '/' && p[1] != '\\'
+}
+
+// safeRedirectText reports whether s has no backslash and no control
+// character; browsers drop tab and newline from URLs and turn "\" into "/".
+func safeRedirectText(s string) bool {
+	for _, r := range s {
+		if r == '\\' || r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanRedirectPath cleans p exactly as http.Redirect does for a path on
+// this site: path.Clean on the part before "?", keeping a trailing slash.
+func cleanRedirectPath(p string) string {
+	var query string
+	if i := strings.Index(p, "?"); i != -1 {
+		p, query = p[:i], p[i:]
+	}
+	trailing := strings.HasSuffix(p, "/")
+	p = path.Clean(p)
+	if trailing && !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p + query
 }
 
 // secure reports whether cookies set for r need the Secure flag.

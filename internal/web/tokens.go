@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"gongzhi/internal/auth"
@@ -45,7 +46,9 @@ func (s *server) tokenCreate(w http.ResponseWriter, r *http.Request, rq *request
 	return s.showTokens(w, r, rq, http.StatusOK, tokensPage{Secret: secret, NewLabel: t.Label})
 }
 
-// tokenRevoke stops a token working.
+// tokenRevoke stops a token working: one's own, from /tokens, or another
+// user's, as their user admin from their page (the form names the user, so
+// the admin goes back there; the service decides who may revoke).
 func (s *server) tokenRevoke(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -53,6 +56,9 @@ func (s *server) tokenRevoke(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	if err := s.Auth.RevokeToken(r.Context(), rq.P, id); err != nil && errs.Code(err) != errs.ECONFLICT {
 		return err
+	}
+	if user, err := strconv.ParseInt(r.PostFormValue("user"), 10, 64); err == nil && user != rq.P.UserID {
+		return redirect(w, r, "/admin/users/"+strconv.FormatInt(user, 10)+"?done=token#tokens")
 	}
 	return redirect(w, r, "/tokens")
 }

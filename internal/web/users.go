@@ -11,7 +11,7 @@ import (
 )
 
 // userFields are the create-user form fields that can carry an error.
-var userFields = []string{"username", "display_name", "phone", "password", "role", "area"}
+var userFields = []string{"username", "display_name", "phone", "password", "role", "area", "unit_id"}
 
 // userListPage is the data of users.html.
 type userListPage struct {
@@ -48,10 +48,19 @@ func (s *server) userList(w http.ResponseWriter, r *http.Request, rq *request) e
 // userForm is the data of user_new.html.
 type userForm struct {
 	Username, DisplayName, Phone, Role, Area string
+	UnitID, UnitText                         string // a unit liaison's unit, as its picker held it
 	Errors                                   map[string]string
 	General                                  []string
 	Roles                                    []auth.Role
 	Areas                                    []areaOption
+	Unit                                     picker
+}
+
+// grantUnitPicker is the unit a unit liaison's grant names, searched in the
+// area chosen beside it (areaField, the area select's id).
+func (s *server) grantUnitPicker(ctx context.Context, rq *request, id, areaField, value, text, err string) picker {
+	return picker{ID: id, Name: "unit_id", Source: "/org/pick/units", AreaFrom: areaField, Label: "user.unit", Hint: "user.unit_hint",
+		Value: value, Text: s.unitText(ctx, rq.P, value, text), Error: err}
 }
 
 func (s *server) showUserForm(ctx context.Context, w http.ResponseWriter, r *http.Request, rq *request, status int, f userForm) error {
@@ -60,7 +69,10 @@ func (s *server) showUserForm(ctx context.Context, w http.ResponseWriter, r *htt
 		return err
 	}
 	f.Areas, f.Roles = areas, auth.Roles
-	s.render(w, rq, status, "user_new.html", rq.view(r, "users", "user.new.title", f))
+	f.Unit = s.grantUnitPicker(ctx, rq, "n-unit", "n-area", f.UnitID, f.UnitText, f.Errors["unit_id"])
+	v := rq.view(r, "users", "user.new.title", f)
+	v.Scripts = []string{"picker.js"}
+	s.render(w, rq, status, "user_new.html", v)
 	return nil
 }
 
@@ -78,8 +90,15 @@ func (s *server) userCreate(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := userForm{Username: v("username"), DisplayName: v("display_name"), Phone: v("phone"), Role: v("role"), Area: v("area")}
+	fr := newFormReader(r, rq)
+	var unit *int64
+	f.UnitID, f.UnitText, unit = fr.pick("unit_id")
+	if len(fr.bad) > 0 {
+		f.Errors = fr.bad
+		return s.showUserForm(r.Context(), w, r, rq, http.StatusUnprocessableEntity, f)
+	}
 	u, err := s.Auth.CreateUser(r.Context(), rq.P, auth.NewUser{Username: f.Username, DisplayName: f.DisplayName,
-		Phone: f.Phone, Password: r.PostFormValue("password"), Role: f.Role, Area: f.Area})
+		Phone: f.Phone, Password: r.PostFormValue("password"), Role: f.Role, Area: f.Area, Unit: unitOf(unit)})
 	if errs.Code(err) == errs.EINVALID {
 		f.Errors, f.General = rq.fieldErrors(err, userFields...)
 		return s.showUserForm(r.Context(), w, r, rq, http.StatusUnprocessableEntity, f)
@@ -98,12 +117,28 @@ type userView struct {
 	Areas         []areaOption
 	Role          string // the add-grant form's values, kept after an error
 	Area          string
+	UnitID        string
+	UnitText      string
+	Unit          picker // the add-grant form's unit, for a unit liaison
 	Error         string
-	Self          bool   // the viewer's own account: change the password on /account/password
-	CanAdmin      bool   // may disable, enable and reset: user admin on every one of the user's grants
-	Done          string // what the last action did: disabled, enabled or password
+	Self          bool         // the viewer's own account: change the password on /account/password
+	CanAdmin      bool         // may disable, enable and reset: user admin on every one of the user's grants
+	Tokens        []auth.Token // the user's API tokens, for their admin to revoke
+	Done          string       // what the last action did: disabled, enabled, password, contact or token
 	PasswordError string
 	ContactError  string
+}
+
+// adminsEvery reports whether p is user admin on every one of grants (and
+// there is one): the rule the service applies before any change to an
+// account, roles included, so the page offers only what will be allowed.
+func adminsEvery(p *auth.Principal, grants []auth.Grant) bool {
+	for _, g := range grants {
+		if auth.Authorize(p, auth.UserAdmin, g.AreaPath) != nil {
+			return false
+		}
+	}
+	return len(grants) > 0
 }
 
 // grantRow is a grant with whether the viewer may take it away.
@@ -132,25 +167,32 @@ func (s *server) showUser(w http.ResponseWriter, r *http.Request, rq *request, s
 		return err
 	}
 	page.User = u
+	all := adminsEvery(rq.P, u.Grants)
 	for _, g := range u.Grants {
-		page.Grants = append(page.Grants, grantRow{Grant: g, CanRemove: auth.Authorize(rq.P, auth.UserAdmin, g.AreaPath) == nil})
+		page.Grants = append(page.Grants, grantRow{Grant: g, CanRemove: all})
 	}
 	page.Self = rq.P.UserID == u.ID
-	page.CanAdmin = !page.Self && len(u.Grants) > 0
-	for _, g := range u.Grants {
-		page.CanAdmin = page.CanAdmin && auth.Authorize(rq.P, auth.UserAdmin, g.AreaPath) == nil
+	page.CanAdmin = !page.Self && all
+	if page.CanAdmin {
+		if page.Tokens, err = s.Auth.Tokens(ctx, rq.P, u.ID); err != nil {
+			return err
+		}
 	}
-	if d := r.URL.Query().Get("done"); d == "disabled" || d == "enabled" || d == "password" || d == "contact" {
+	if d := r.URL.Query().Get("done"); d == "disabled" || d == "enabled" || d == "password" || d == "contact" || d == "token" {
 		page.Done = d
 	}
-	if page.CanGrant = auth.AuthorizeAny(rq.P, auth.UserAdmin) == nil; page.CanGrant {
+	if page.CanGrant = all; page.CanGrant {
 		if page.Areas, err = s.areaOptions(ctx, rq.P, true); err != nil {
 			return err
 		}
 		page.Roles = auth.Roles
+		page.Unit = s.grantUnitPicker(ctx, rq, "g-unit", "g-area", page.UnitID, page.UnitText, "")
 	}
 	v := rq.view(r, "users", "user.title", page)
 	v.Title = u.Username
+	if page.CanGrant {
+		v.Scripts = []string{"picker.js"}
+	}
 	s.render(w, rq, status, "user.html", v)
 	return nil
 }
@@ -162,13 +204,26 @@ func (s *server) grantAdd(w http.ResponseWriter, r *http.Request, rq *request) e
 		return err
 	}
 	role, area := r.PostFormValue("role"), r.PostFormValue("area")
-	_, err = s.Auth.AddGrant(r.Context(), rq.P, id, role, area)
+	fr := newFormReader(r, rq)
+	unitID, unitText, unit := fr.pick("unit_id")
+	if msg, bad := fr.bad["unit_id"]; bad {
+		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, UnitID: unitID, UnitText: unitText, Error: msg})
+	}
+	_, err = s.Auth.AddGrant(r.Context(), rq.P, id, role, area, unitOf(unit))
 	if errs.Code(err) == errs.EINVALID {
-		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, Error: rq.ErrMsg(err)})
+		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, UnitID: unitID, UnitText: unitText, Error: rq.ErrMsg(err)})
 	} else if err != nil {
 		return err
 	}
 	return redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10))
+}
+
+// unitOf is a picked unit id, 0 for none.
+func unitOf(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }
 
 // grantRemove takes a grant away.

@@ -16,12 +16,15 @@
       color: colours,
       tooltip: {
         trigger: "axis", axisPointer: { type: "shadow" },
+        // The tooltip is HTML: every name and figure is escaped, as area
+        // names are typed by people (grid_map.js does the same).
         formatter: function (items) {
+          var esc = echarts.format.encodeHTML;
           var i = items.length ? items[0].dataIndex : 0;
-          var lines = [d.areas[i].name];
+          var lines = [esc(d.areas[i].name)];
           d.series.forEach(function (s) {
             var r = s.rates[i];
-            lines.push(s.name + ": " + (r === null ? "—" : r + "%") + " (" + s.covered[i] + "/" + s.total[i] + ")");
+            lines.push(esc(s.name + ": " + (r === null ? "—" : r + "%") + " (" + s.covered[i] + "/" + s.total[i] + ")"));
           });
           return lines.join("<br>");
         }

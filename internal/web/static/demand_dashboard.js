@@ -75,8 +75,10 @@
       mount("heat-map", {
         animationDuration: 300,
         tooltip: {
+          // HTML: area and category names are typed by people, so escaped
+          // (as grid_map.js does).
           formatter: function (p) {
-            return names[p.value[1]] + " · " + d.heat_cats[p.value[0]] + ": " + p.value[2];
+            return echarts.format.encodeHTML(names[p.value[1]] + " · " + d.heat_cats[p.value[0]] + ": " + p.value[2]);
           }
         },
         grid: { left: 112, right: 24, top: 16, bottom: 96 },
