@@ -32,7 +32,8 @@ type unitList struct {
 	Total int `json:"total"`
 }
 
-// TestNewcomer walks API.md's command line and the issue's acceptance checks
+// TestNewcomer walks the fixed command line (serve, demo, user add, token
+// create, import units; exit codes 0/1/2) and the acceptance checks
 // against the built binary on each engine.
 func TestNewcomer(t *testing.T) {
 	for _, eng := range testkit.Engines() {
