@@ -25,7 +25,7 @@ type unitJSON struct {
 	ContactPhone    string `json:"contact_phone"`
 }
 
-// TestDoneWhen is API.md's acceptance case: a community_staff token reads
+// TestDoneWhen is the API's acceptance case: a community_staff token reads
 // its own residential area's units and coverage, is refused the other
 // street's units and the district's figures, and no token gets 401.
 func TestDoneWhen(t *testing.T) {
@@ -81,7 +81,7 @@ func sortedCopy(s []string) []string {
 	return c
 }
 
-// TestCoverageShape checks the exact shape of API.md: area, and groups in
+// TestCoverageShape checks the exact shape of /stats/coverage: area, and groups in
 // the order shop, two_new, regional_unit, each with group, total, covered
 // and rate, rate null when total is 0; plus children per child area.
 func TestCoverageShape(t *testing.T) {

@@ -13,13 +13,14 @@ import (
 type areaJSON struct {
 	Code       string    `json:"code"`
 	Name       string    `json:"name"`
+	NameEN     string    `json:"name_en"`
 	Level      org.Level `json:"level"`
 	ParentCode *string   `json:"parent_code"`
 	Children   int       `json:"children"`
 }
 
 func toAreaJSON(a org.Area) areaJSON {
-	out := areaJSON{Code: a.Code, Name: a.Name, Level: a.Level, Children: a.Children}
+	out := areaJSON{Code: a.Code, Name: a.Name, NameEN: a.NameEN, Level: a.Level, Children: a.Children}
 	if a.ParentCode != "" {
 		out.ParentCode = &a.ParentCode
 	}
@@ -67,6 +68,7 @@ func (s *server) getArea(w http.ResponseWriter, r *http.Request, p *auth.Princip
 type areaInput struct {
 	Code   string `json:"code"`
 	Name   string `json:"name"`
+	NameEN string `json:"name_en"` // optional
 	Level  string `json:"level"`
 	Parent string `json:"parent"`
 }
@@ -78,7 +80,7 @@ func (s *server) createArea(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	a, err := s.Org.CreateArea(r.Context(), p, org.NewArea{Code: in.Code, Name: in.Name, Level: in.Level, Parent: in.Parent})
+	a, err := s.Org.CreateArea(r.Context(), p, org.NewArea{Code: in.Code, Name: in.Name, NameEN: in.NameEN, Level: in.Level, Parent: in.Parent})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"gongzhi/internal/org"
 )
 
-// coverageJSON is API.md's {"area","groups"} for the area's subtree, plus
+// coverageJSON is {"area","groups"} for the area's subtree, plus
 // the same figures per child area for the drill-down.
 type coverageJSON struct {
 	org.Coverage

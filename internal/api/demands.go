@@ -117,11 +117,13 @@ func (s *server) getDemand(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, detailOf(d))
+	writeJSON(w, http.StatusOK, detailOf(d, readerLang(r, p)))
 	return nil
 }
 
-func detailOf(d *demand.Demand) demandDetail {
+// detailOf is d as the API shows it, its timeline worded in lang.
+func detailOf(d *demand.Demand, lang string) demandDetail {
+	demand.Localize(d.Events, lang)
 	out := demandDetail{Demand: d, Events: d.Events, Attachments: d.Attachments, Reporters: d.Reporters}
 	if out.Events == nil {
 		out.Events = []demand.Event{}
@@ -172,7 +174,7 @@ func (s *server) actOnDemand(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if full, err := s.Demand.Get(r.Context(), p, id); err == nil {
 		d = full
 	}
-	writeJSON(w, http.StatusOK, detailOf(d))
+	writeJSON(w, http.StatusOK, detailOf(d, readerLang(r, p)))
 	return nil
 }
 

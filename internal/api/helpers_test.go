@@ -173,7 +173,7 @@ func decodeJSON[T any](t *testing.T, r resp) T {
 	return v
 }
 
-// apiError is the error body of API.md.
+// apiError is the API's one error body.
 type apiError struct {
 	Error struct {
 		Code    string   `json:"code"`

@@ -33,6 +33,7 @@ func (s *server) listInbox(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if items == nil {
 		items = []notify.Item{}
 	}
+	notify.Localize(items, readerLang(r, p))
 	writeJSON(w, http.StatusOK, inboxJSON{list: list[notify.Item]{Items: items, Total: total, Page: pg.Page, PerPage: pg.PerPage}, Unread: n})
 	return nil
 }

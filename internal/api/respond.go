@@ -30,7 +30,7 @@ var statusOf = map[string]int{
 	errs.EINTERNAL:     http.StatusInternalServerError,
 }
 
-// errorBody is the one error shape of API.md:
+// errorBody is the API's one error shape:
 // {"error":{"code":"EINVALID","message":"…","details":[{"field":"…","message":"…"}]}}.
 type errorBody struct {
 	Error errorJSON `json:"error"`

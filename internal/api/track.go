@@ -49,20 +49,23 @@ type trackedFile struct {
 // Staff notes are left out: they are written for colleagues and may name
 // the people involved; what was done reaches the resident as resolution.
 type trackedEvent struct {
-	At     time.Time     `json:"at"`
-	Actor  string        `json:"actor"` // 居民, 工作人员 or 系统, never a name
-	Action string        `json:"action"`
-	From   demand.Status `json:"from,omitempty"`
-	To     demand.Status `json:"to,omitempty"`
+	At        time.Time     `json:"at"`
+	Actor     string        `json:"actor"`      // the actor's kind worded in the caller's language, never a name
+	ActorKind string        `json:"actor_kind"` // resident, staff or system
+	Action    string        `json:"action"`
+	From      demand.Status `json:"from,omitempty"`
+	To        demand.Status `json:"to,omitempty"`
 }
 
-func trackedOf(t *demand.Tracked) trackedJSON {
+// trackedOf is t as the API shows it, worded in lang.
+func trackedOf(t *demand.Tracked, lang string) trackedJSON {
+	demand.Localize(t.Events, lang)
 	out := trackedJSON{ID: t.ID, Category: t.Category, CategoryName: t.CategoryName, Status: t.Status, AreaName: t.AreaName,
 		Description: t.Description, CreatedAt: t.CreatedAt, ResolveDue: t.ResolveDue, Outcome: t.Outcome,
 		Resolution: t.Resolution, CanRate: t.CanRate, MyRating: t.MyRating, RatedAt: t.RatedAt, Events: []trackedEvent{},
 		Attachments: []trackedFile{}}
 	for _, e := range t.Events {
-		out.Events = append(out.Events, trackedEvent{At: e.At, Actor: e.Actor, Action: e.Action, From: e.From, To: e.To})
+		out.Events = append(out.Events, trackedEvent{At: e.At, Actor: e.Actor, ActorKind: e.ActorKind, Action: e.Action, From: e.From, To: e.To})
 	}
 	for _, a := range t.Attachments {
 		out.Attachments = append(out.Attachments, trackedFile{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, CreatedAt: a.CreatedAt})
@@ -92,7 +95,7 @@ func (s *server) track(w http.ResponseWriter, r *http.Request, _ *auth.Principal
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, trackedOf(t))
+	writeJSON(w, http.StatusOK, trackedOf(t, readerLang(r, nil)))
 	return nil
 }
 
@@ -117,6 +120,6 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, _ *auth.Principal)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, trackedOf(t))
+	writeJSON(w, http.StatusOK, trackedOf(t, readerLang(r, nil)))
 	return nil
 }

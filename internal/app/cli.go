@@ -20,7 +20,8 @@ import (
 // Version is set at build time with -ldflags "-X gongzhi/internal/app.Version=…".
 var Version = "dev"
 
-// Exit codes (API.md): 0 success, 1 failure, 2 usage error.
+// Exit codes, part of the command line's contract: 0 success, 1 failure,
+// 2 usage error.
 const (
 	exitOK    = 0
 	exitFail  = 1

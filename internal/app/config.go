@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +18,7 @@ import (
 
 // Config is every setting, from flags and GONGZHI_* variables, validated once.
 type Config struct {
-	DataDir       string // --data / GONGZHI_DATA: where SQLite and uploads live
+	DataDir       string // --data / GONGZHI_DATA: where the SQLite database lives (photos and files are in the database)
 	DB            string // --db / GONGZHI_DB: postgres://… or empty for SQLite
 	Addr          string // --addr / GONGZHI_ADDR
 	Demo          bool   // --demo: fill an empty database with the demo district
@@ -85,7 +84,7 @@ func DefaultConfig(getenv func(string) string) Config {
 
 // storageFlags binds the flags every command takes.
 func (c *Config) storageFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (SQLite database, uploads); env GONGZHI_DATA")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "directory of the SQLite database gongzhi.db (photos and files are stored in the database; unused with --db); env GONGZHI_DATA")
 	fs.StringVar(&c.DB, "db", c.DB, "database: postgres://… for PostgreSQL, empty for SQLite in --data; env GONGZHI_DB")
 	fs.BoolVar(&c.LogJSON, "log-json", c.LogJSON, "log JSON lines instead of text; env GONGZHI_LOG_JSON")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error; env GONGZHI_LOG_LEVEL")
@@ -135,9 +134,6 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
-
-// envConfig reads the defaults from the process environment.
-func envConfig() Config { return DefaultConfig(os.Getenv) }
 
 // Proxies parses TrustedProxies; a bare address counts as a single host.
 func (c Config) Proxies() ([]netip.Prefix, error) {

@@ -14,7 +14,8 @@ import (
 // Role is what a user may do on the area a grant names and its subtree.
 type Role string
 
-// The roles of DESIGN.md.
+// The roles, from the district down to a resident; each is granted on an
+// area and reaches that area's subtree.
 const (
 	DistrictAdmin  Role = "district_admin"
 	StreetStaff    Role = "street_staff"

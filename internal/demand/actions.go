@@ -9,6 +9,7 @@ import (
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/notify"
+	"gongzhi/internal/texts"
 )
 
 // Act applies one action to a demand in one transaction: it checks the
@@ -115,10 +116,11 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		return nil, err
 	}
 	now := s.clock.Now()
-	note := in.Note
+	note := in.Note         // what the person wrote
+	var said texts.Text     // what the system adds to it
 	var tell []func() error // notices to send once the row is saved
-	notice := func(kind notify.Kind, area string, title string) {
-		tell = append(tell, func() error { return s.tell(ctx, tx, d, kind, area, false, title, short(d.Description)) })
+	notice := func(kind notify.Kind, area string, code string) {
+		tell = append(tell, func() error { return s.tell(ctx, tx, d, kind, area, false, noticeTitle(code, d), short(d.Description)) })
 	}
 	switch in.Action {
 	case ActDispatch:
@@ -164,51 +166,49 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 				return nil, errs.Invalid("co_bodies", "area %s is listed twice", c)
 			}
 			d.CoBodies = append(d.CoBodies, c)
-			notice(notify.KindAssignment, c, "协办诉求")
+			notice(notify.KindAssignment, c, "notice.co_handle")
 		}
-		notice(notify.KindAssignment, d.Lead, "派单：请签收")
+		notice(notify.KindAssignment, d.Lead, "notice.dispatched")
 	case ActReturn:
 		d.Returns++
 		note = in.Reason
-		notice(notify.KindReturn, d.Owner, "诉求被退回")
+		notice(notify.KindReturn, d.Owner, "notice.returned")
 	case ActContact:
 		if d.ContactedAt == nil {
 			d.ContactedAt = &now
 		}
 	case ActExtend:
 		d.ExtensionDue, d.ExtensionReason = in.NewDue, in.Reason
-		note = in.Reason + "（申请延至 " + in.NewDue.Format(time.DateTime) + "）"
-		notice(notify.KindExtension, d.Owner, "延期申请待审批")
+		note, said = in.Reason, ExtensionRequestNote(*in.NewDue)
+		notice(notify.KindExtension, d.Owner, "notice.extension_requested")
 	case ActApproveExtension:
 		if *in.Approve {
 			d.ResolveDue = *d.ExtensionDue
 			if err := scheduleDeadlines(ctx, tx, d, now, false); err != nil {
 				return nil, err
 			}
-			note = "同意延期至 " + d.ResolveDue.Format(time.DateTime) + " " + note
-		} else {
-			note = "不同意延期 " + note
 		}
+		said = ExtensionAnswerNote(*in.Approve, d.ResolveDue)
 		d.ExtensionDue, d.ExtensionReason = nil, ""
-		notice(notify.KindExtension, d.Lead, "延期审批结果")
+		notice(notify.KindExtension, d.Lead, "notice.extension_answered")
 	case ActResolve:
 		d.ResolvedAt, d.Outcome, d.Resolution = &now, in.Outcome, in.Resolution
 		note = in.Resolution
-		notice(notify.KindCallback, d.Owner, "已办结，待回访")
+		notice(notify.KindCallback, d.Owner, "notice.resolved")
 	case ActCallback:
 		d.Satisfaction, d.Solved = in.Satisfaction, in.Solved
 		if to == Dispatched { // second handling with its own limit
 			if err := s.reopen(ctx, tx, d, now); err != nil {
 				return nil, err
 			}
-			notice(notify.KindAssignment, d.Lead, "回访不满意，重新办理")
+			notice(notify.KindAssignment, d.Lead, "notice.callback_dissatisfied")
 		}
 	case ActReopen:
 		note = in.Reason
 		if err := s.reopen(ctx, tx, d, now); err != nil {
 			return nil, err
 		}
-		notice(notify.KindAssignment, d.Lead, "诉求重办")
+		notice(notify.KindAssignment, d.Lead, "notice.reopened")
 	case ActMerge:
 		if *in.Target == d.ID {
 			return nil, errs.Invalid("target", "a demand cannot be merged into itself")
@@ -225,10 +225,10 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		if _, err := tx.Exec(ctx, "UPDATE demand_reporters SET demand_id = ? WHERE demand_id = ?", t.ID, d.ID); err != nil {
 			return nil, errs.Wrap(err, "move reporters")
 		}
-		if err := event(ctx, tx, t.ID, now, p.UserID, p.Name(), "merge_in", t.Status, t.Status, "合并了诉求 #"+strconv.FormatInt(d.ID, 10), true); err != nil {
+		if err := event(ctx, tx, t.ID, now, actorOf(p), "merge_in", t.Status, t.Status, MergedFromNote(d.ID), "", true); err != nil {
 			return nil, err
 		}
-		note = "合并至 #" + strconv.FormatInt(t.ID, 10) + " " + note
+		said = MergedIntoNote(t.ID)
 	case ActMarkUnreasonable:
 		d.Unreasonable, d.unreasonableBy = "pending", &p.UserID
 		note = in.Reason
@@ -246,14 +246,14 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 	if err := save(ctx, tx, d); err != nil {
 		return nil, err
 	}
-	if err := event(ctx, tx, d.ID, now, p.UserID, p.Name(), string(in.Action), before.Status, to, note, in.Action != ActNote); err != nil {
+	if err := event(ctx, tx, d.ID, now, actorOf(p), string(in.Action), before.Status, to, said, note, in.Action != ActNote); err != nil {
 		return nil, err
 	}
 	if err := rollup(ctx, tx, &before, d); err != nil {
 		return nil, err
 	}
 	if err := auth.Record(ctx, tx, now, p, auth.Change{Action: string(in.Action), Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10),
-		AreaPath: d.AreaPath, Before: map[string]any{"status": before.Status}, After: map[string]any{"status": d.Status, "note": note}}); err != nil {
+		AreaPath: d.AreaPath, Before: map[string]any{"status": before.Status}, After: map[string]any{"status": d.Status, "note": texts.Join(said.In(texts.ZH), note)}}); err != nil {
 		return nil, err
 	}
 	for _, f := range tell {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math"
 	"mime"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/texts"
 )
 
 // Limits on the photos and files of a demand (附件). A phone photo is 2–4 MiB
@@ -280,43 +280,32 @@ func (s *Service) mayAttach(ctx context.Context, q db.Querier, p *auth.Principal
 // the reporter sees their own photos.
 func storeFiles(ctx context.Context, tx *db.Tx, d *Demand, p *auth.Principal, files []checkedFile, now time.Time, atIntake bool) ([]Attachment, error) {
 	var uploadedBy any
-	actorID, actor := int64(0), "居民"
-	if p != nil {
-		actorID, actor = p.UserID, p.Name()
-		if p.UserID != 0 {
-			uploadedBy = p.UserID
-		}
+	who := actorOf(p) // uploader: a member of staff's name, or '' for a resident
+	if who.id != 0 {
+		uploadedBy = who.id
 	}
 	out := make([]Attachment, 0, len(files))
 	for _, f := range files {
 		id, err := db.InsertID(ctx, tx, `INSERT INTO demand_attachments (demand_id, name, content_type, size, sha256, at_intake, uploaded_by, uploader, created_at, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, f.name, f.contentType, len(f.data), f.sum, atIntake, uploadedBy, actor, now.UTC(), f.data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, f.name, f.contentType, len(f.data), f.sum, atIntake, uploadedBy, who.name, now.UTC(), f.data)
 		if err != nil {
 			return nil, errs.Wrap(err, "insert attachment")
 		}
 		out = append(out, Attachment{ID: id, Name: f.name, ContentType: f.contentType, Size: int64(len(f.data)), SHA256: f.sum,
 			AtIntake: atIntake, CreatedAt: now})
 	}
-	return out, event(ctx, tx, d.ID, now, actorID, actor, "attach", d.Status, d.Status, attachNote(out), atIntake)
+	return out, event(ctx, tx, d.ID, now, who, "attach", d.Status, d.Status, attachNote(out), "", atIntake)
 }
 
-// attachNote says what was added, without file names: a name can carry
-// personal data, and after a merge other reporters read the public timeline.
-func attachNote(as []Attachment) string {
+// attachNote says what was added (AttachNote).
+func attachNote(as []Attachment) texts.Text {
 	photos := 0
 	for _, a := range as {
 		if strings.HasPrefix(a.ContentType, "image/") {
 			photos++
 		}
 	}
-	var parts []string
-	if photos > 0 {
-		parts = append(parts, fmt.Sprintf("照片 %d 张", photos))
-	}
-	if n := len(as) - photos; n > 0 {
-		parts = append(parts, fmt.Sprintf("文件 %d 个", n))
-	}
-	return "添加" + strings.Join(parts, "、")
+	return AttachNote(photos, len(as)-photos)
 }
 
 // auditFiles is what the audit log keeps of added files: no names, which

@@ -1,18 +1,33 @@
 package demand
 
 import (
+	"cmp"
 	"context"
 	"sort"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/texts"
 )
 
 // Figure is one row of a breakdown: a key (category, area or day) and its figures.
 type Figure struct {
-	Key  string `json:"key"`
-	Name string `json:"name"`
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"` // a category's or area's English name, when set
 	Stats
+}
+
+// InLang words b's names for a reader of lang: English names where set.
+func (b *Breakdown) InLang(lang string) {
+	if texts.Lang(lang) != texts.EN {
+		return
+	}
+	for _, fs := range [][]Figure{b.ByCategory, b.ByArea} {
+		for i := range fs {
+			fs[i].Name = cmp.Or(fs[i].NameEN, fs[i].Name)
+		}
+	}
 }
 
 // Breakdown is what the demand dashboard shows for an area and period, all
@@ -56,7 +71,7 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 		out := []Figure{}
 		for rows.Next() {
 			var x Figure
-			if err := rows.Scan(&x.Key, &x.Name, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied, &x.Overdue, &x.Open); err != nil {
+			if err := rows.Scan(&x.Key, &x.Name, &x.NameEN, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied, &x.Overdue, &x.Open); err != nil {
 				return nil, errs.Wrap(err, "scan breakdown")
 			}
 			x.From, x.To = f.From, f.To
@@ -65,12 +80,12 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 		}
 		return out, errs.Wrap(rows.Err(), "breakdown")
 	}
-	if b.ByCategory, err = read(`SELECT r.category_code, c.name, `+sums+` FROM demand_rollups r JOIN demand_categories c ON c.code = r.category_code
-		WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+cat+` GROUP BY r.category_code, c.name`, args...); err != nil {
+	if b.ByCategory, err = read(`SELECT r.category_code, c.name, c.name_en, `+sums+` FROM demand_rollups r JOIN demand_categories c ON c.code = r.category_code
+		WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+cat+` GROUP BY r.category_code, c.name, c.name_en`, args...); err != nil {
 		return b, err
 	}
 	sort.SliceStable(b.ByCategory, func(i, j int) bool { return b.ByCategory[i].Received > b.ByCategory[j].Received })
-	if b.ByDay, err = read(`SELECT r.day, r.day, `+sums+` FROM demand_rollups r WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+cat+
+	if b.ByDay, err = read(`SELECT r.day, r.day, '', `+sums+` FROM demand_rollups r WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+cat+
 		` GROUP BY r.day ORDER BY r.day`, args...); err != nil {
 		return b, err
 	}
@@ -79,8 +94,8 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 		cond, arg := s.db.Dialect.Subtree("a.path", path)
 		cargs := append([]any{f.From, f.To}, args[3:]...)
 		cargs = append(cargs, f.Area, arg)
-		if b.ByArea, err = read(`SELECT a.code, a.name, `+sums+` FROM areas a LEFT JOIN demand_rollups r ON r.area_path = a.path
-			AND r.day >= ? AND r.day <= ?`+cat+` WHERE a.parent_code = ? AND `+cond+` GROUP BY a.code, a.name, a.path ORDER BY a.path`, cargs...); err != nil {
+		if b.ByArea, err = read(`SELECT a.code, a.name, a.name_en, `+sums+` FROM areas a LEFT JOIN demand_rollups r ON r.area_path = a.path
+			AND r.day >= ? AND r.day <= ?`+cat+` WHERE a.parent_code = ? AND `+cond+` GROUP BY a.code, a.name, a.name_en, a.path ORDER BY a.path`, cargs...); err != nil {
 			return b, err
 		}
 	} else {

@@ -360,34 +360,70 @@ func normalDate(s string) string {
 	return t.Format(dateLayout)
 }
 
+// NationalCalendar is the national schedule gongzhi ships for a year, or
+// nil when it ships none; other years are imported as CSV.
+func NationalCalendar(year int) []CalendarDay {
+	switch year {
+	case 2025:
+		return Calendar2025()
+	case 2026:
+		return Calendar2026()
+	}
+	return nil
+}
+
+// Calendar2025 is the 2025 holiday and make-up working day schedule (2025年
+// 部分节假日安排), the first under the revised national holiday rules
+// (春节 and 劳动节 one day longer). The demo's year of demands reaches back
+// into 2025, so its working-day limits need it.
+func Calendar2025() []CalendarDay {
+	var s schedule
+	s.holiday("元旦", "2025-01-01", "2025-01-01")      // 周三，不调休
+	s.holiday("春节", "2025-01-28", "2025-02-04")      // 除夕（周二）至正月初七（周二），共 8 天
+	s.workday("春节", "2025-01-26", "2025-02-08")      // 周日、周六
+	s.holiday("清明节", "2025-04-04", "2025-04-06")     // 周五至周日
+	s.holiday("劳动节", "2025-05-01", "2025-05-05")     // 周四至周一，共 5 天
+	s.workday("劳动节", "2025-04-27")                   // 周日
+	s.holiday("端午节", "2025-05-31", "2025-06-02")     // 周六至周一
+	s.holiday("国庆节、中秋节", "2025-10-01", "2025-10-08") // 周三至周三，共 8 天
+	s.workday("国庆节、中秋节", "2025-09-28", "2025-10-11") // 周日、周六
+	return s
+}
+
 // Calendar2026 is the 2026 holiday and make-up working day schedule (2026年
 // 部分节假日安排) published by the General Office of the State Council on
-// 2025-11-04 and checked against the Xinhua text of the notice. The
-// demo ships it; later years are imported as CSV.
+// 2025-11-04 and checked against the Xinhua text of the notice.
 func Calendar2026() []CalendarDay {
-	var out []CalendarDay
-	holiday := func(name, first, last string) {
-		for d := mustDate(first); !d.After(mustDate(last)); d = d.AddDate(0, 0, 1) {
-			out = append(out, CalendarDay{Date: d.Format(dateLayout), Kind: KindHoliday, Name: name})
-		}
+	var s schedule
+	s.holiday("元旦", "2026-01-01", "2026-01-03") // 周四至周六
+	s.workday("元旦", "2026-01-04")               // 周日
+	s.holiday("春节", "2026-02-15", "2026-02-23") // 腊月二十八至正月初七, 9 days
+	s.workday("春节", "2026-02-14", "2026-02-28") // 周六, 周六
+	s.holiday("清明节", "2026-04-04", "2026-04-06")
+	s.holiday("劳动节", "2026-05-01", "2026-05-05")
+	s.workday("劳动节", "2026-05-09") // 周六
+	s.holiday("端午节", "2026-06-19", "2026-06-21")
+	s.holiday("中秋节", "2026-09-25", "2026-09-27")
+	s.holiday("国庆节", "2026-10-01", "2026-10-07")
+	s.workday("国庆节", "2026-09-20", "2026-10-10") // 周日, 周六
+	return s
+}
+
+// schedule is a national schedule being written down, in the notice's order.
+type schedule []CalendarDay
+
+// holiday adds the days off from first to last, inclusive.
+func (s *schedule) holiday(name, first, last string) {
+	for d := mustDate(first); !d.After(mustDate(last)); d = d.AddDate(0, 0, 1) {
+		*s = append(*s, CalendarDay{Date: d.Format(dateLayout), Kind: KindHoliday, Name: name})
 	}
-	workday := func(name string, dates ...string) {
-		for _, d := range dates {
-			out = append(out, CalendarDay{Date: d, Kind: KindWorkday, Name: name + "调休上班"})
-		}
+}
+
+// workday adds the make-up working days (调休上班) of a holiday.
+func (s *schedule) workday(name string, dates ...string) {
+	for _, d := range dates {
+		*s = append(*s, CalendarDay{Date: d, Kind: KindWorkday, Name: name + "调休上班"})
 	}
-	holiday("元旦", "2026-01-01", "2026-01-03") // 周四至周六
-	workday("元旦", "2026-01-04")               // 周日
-	holiday("春节", "2026-02-15", "2026-02-23") // 腊月二十八至正月初七, 9 days
-	workday("春节", "2026-02-14", "2026-02-28") // 周六, 周六
-	holiday("清明节", "2026-04-04", "2026-04-06")
-	holiday("劳动节", "2026-05-01", "2026-05-05")
-	workday("劳动节", "2026-05-09") // 周六
-	holiday("端午节", "2026-06-19", "2026-06-21")
-	holiday("中秋节", "2026-09-25", "2026-09-27")
-	holiday("国庆节", "2026-10-01", "2026-10-07")
-	workday("国庆节", "2026-09-20", "2026-10-10") // 周日, 周六
-	return out
 }
 
 func mustDate(s string) time.Time {

@@ -2,6 +2,7 @@ package demand_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -317,5 +318,37 @@ func TestParseCalendarCSVInvalid(t *testing.T) {
 	}
 	if _, err := demand.ParseCalendarCSV(iotest.ErrReader(errors.New("disk gone"))); errs.Code(err) != errs.EINTERNAL {
 		t.Errorf("read error = %v, want EINTERNAL", err)
+	}
+}
+
+func TestNationalCalendar(t *testing.T) {
+	for year, want := range map[int][2]int{2025: {28, 5}, 2026: {33, 6}, 2024: {}, 2027: {}} {
+		days := demand.NationalCalendar(year)
+		if want == [2]int{} {
+			if days != nil {
+				t.Errorf("%d: %d days, want none shipped", year, len(days))
+			}
+			continue
+		}
+		if _, err := demand.NewCalendar(days); err != nil {
+			t.Errorf("%d: %v", year, err)
+		}
+		var got [2]int
+		for _, d := range days {
+			wd := mustParse(t, d.Date).Weekday()
+			switch {
+			case !strings.HasPrefix(d.Date, strconv.Itoa(year)+"-"):
+				t.Errorf("%d: %s is another year", year, d.Date)
+			case d.Kind == demand.KindHoliday:
+				got[0]++
+			case wd == time.Saturday || wd == time.Sunday:
+				got[1]++
+			default:
+				t.Errorf("%d: make-up workday %s is a %s", year, d.Date, wd)
+			}
+		}
+		if got != want {
+			t.Errorf("%d: %v holidays and workdays, want %v", year, got, want)
+		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 // Channel is how a demand came in.
 type Channel string
 
-// Intake channels (DOMAIN.md §3).
+// Intake channels: the ways residents' opinions are collected.
 const (
 	Visit   Channel = "visit"   // 走访
 	Hotline Channel = "hotline" // 热线
@@ -43,10 +43,12 @@ type Demand struct {
 	ID              int64             `json:"id"`
 	Category        string            `json:"category"`
 	CategoryName    string            `json:"category_name"`
+	CategoryNameEN  string            `json:"category_name_en"` // optional English name
 	Channel         Channel           `json:"channel"`
 	Status          Status            `json:"status"`
 	Area            string            `json:"area"`
 	AreaName        string            `json:"area_name"`
+	AreaNameEN      string            `json:"area_name_en"` // optional English name
 	AreaPath        string            `json:"-"`
 	Lat             *float64          `json:"lat"`
 	Lng             *float64          `json:"lng"`
@@ -96,16 +98,24 @@ type Reporter struct {
 	OriginalID   int64      `json:"original_id"`
 }
 
-// Event is one step on the timeline.
+// Event is one step on the timeline. The system's part of its note is a
+// code with arguments (internal/texts) and what a person wrote is Text;
+// Note and Actor are both worded for one reader (Localize).
 type Event struct {
-	ID     int64     `json:"id"`
-	At     time.Time `json:"at"`
-	Actor  string    `json:"actor"`
-	Action string    `json:"action"`
-	From   Status    `json:"from,omitempty"`
-	To     Status    `json:"to,omitempty"`
-	Note   string    `json:"note,omitempty"`
-	Public bool      `json:"-"`
+	ID        int64             `json:"id"`
+	At        time.Time         `json:"at"`
+	Actor     string            `json:"actor"`      // a member of staff's name, or the kind worded for the reader
+	ActorKind string            `json:"actor_kind"` // staff, resident or system
+	Action    string            `json:"action"`
+	From      Status            `json:"from,omitempty"`
+	To        Status            `json:"to,omitempty"`
+	Note      string            `json:"note,omitempty"` // NoteCode's sentence then Text, in the reader's language
+	NoteCode  string            `json:"note_code,omitempty"`
+	NoteArgs  map[string]string `json:"note_args,omitempty"`
+	Text      string            `json:"text,omitempty"` // what a person wrote, as written
+	Public    bool              `json:"-"`
+
+	actorName string
 }
 
 // Notifier tells people about a change inside the transaction that made it,

@@ -4,8 +4,7 @@ import "time"
 
 // Helpers for bulk loaders (the demo district) that write demands without
 // going through the service one change at a time, so what they write —
-// rollups, search text, tracking hashes — is exactly what the service
-// would have written.
+// rollups, search text — is exactly what the service would have written.
 
 // Counts is what one demand adds to the rollups (demand_rollups columns).
 type Counts = counts
@@ -34,6 +33,3 @@ func RollupPaths(areaPath string) []string { return rollupPaths(areaPath) }
 
 // RollupDay is the rollup day of a demand received at t (Asia/Shanghai).
 func RollupDay(t time.Time) string { return dayOf(t) }
-
-// TrackingHash is what demand_reporters.tracking_hash stores for a token.
-func TrackingHash(token string) string { return hashToken(token) }

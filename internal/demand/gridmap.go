@@ -1,11 +1,13 @@
 package demand
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/texts"
 )
 
 // GridMap is the grid heat map (网格热力图) of an area as a GeoJSON
@@ -37,6 +39,19 @@ type MapFeature struct {
 type MapFigures struct {
 	Figure
 	ParentName string `json:"parent_name"`
+
+	parentNameEN string
+}
+
+// InLang words m's area names for a reader of lang: English names where set.
+func (m *GridMap) InLang(lang string) {
+	if texts.Lang(lang) != texts.EN {
+		return
+	}
+	for i := range m.Features {
+		x := &m.Features[i].Properties
+		x.Name, x.ParentName = cmp.Or(x.NameEN, x.Name), cmp.Or(x.parentNameEN, x.ParentName)
+	}
 }
 
 // MapPolygon is a GeoJSON Polygon: one closed ring of [longitude, latitude]
@@ -65,13 +80,13 @@ func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter)
 		cat, args = " AND r.category_code = ?", append(args, f.Category)
 	}
 	args = append(args, m.Level, arg)
-	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, COALESCE(pa.name, ''), s.polygon, COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0),
+	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, a.name_en, COALESCE(pa.name, ''), COALESCE(pa.name_en, ''), s.polygon, COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0),
 		COALESCE(sum(r.responded),0), COALESCE(sum(r.rated),0), COALESCE(sum(r.solved),0), COALESCE(sum(r.satisfied),0),
 		COALESCE(sum(r.overdue),0), COALESCE(sum(r.open),0)
 		FROM areas a JOIN area_shapes s ON s.area_code = a.code LEFT JOIN areas pa ON pa.code = a.parent_code
 		LEFT JOIN demand_rollups r ON r.area_path = a.path AND r.day >= ? AND r.day <= ?`+cat+`
 		WHERE a.level = ? AND `+cond+`
-		GROUP BY a.code, a.name, a.path, pa.name, s.polygon ORDER BY a.path`, args...)
+		GROUP BY a.code, a.name, a.name_en, a.path, pa.name, pa.name_en, s.polygon ORDER BY a.path`, args...)
 	if err != nil {
 		return m, errs.Wrap(err, "grid map")
 	}
@@ -79,7 +94,7 @@ func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter)
 	for rows.Next() {
 		var x MapFigures
 		var poly string
-		if err := rows.Scan(&x.Key, &x.Name, &x.ParentName, &poly, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied,
+		if err := rows.Scan(&x.Key, &x.Name, &x.NameEN, &x.ParentName, &x.parentNameEN, &poly, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied,
 			&x.Overdue, &x.Open); err != nil {
 			return m, errs.Wrap(err, "scan grid map")
 		}

@@ -16,12 +16,14 @@ import (
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/notify"
+	"gongzhi/internal/texts"
 )
 
 // MaxDescription is the longest description accepted (Open311's limit too).
 const MaxDescription = 4000
 
-// NewDemand is what filing a demand takes (API.md).
+// NewDemand is what filing a demand takes, whichever way it comes in
+// (the API, the pages, Open311).
 type NewDemand struct {
 	Category    string            `json:"category"`
 	Description string            `json:"description"`
@@ -51,9 +53,6 @@ type Filed struct {
 	Demand *Demand
 	Token  string
 }
-
-// channelNames are the channels as the timeline shows them.
-var channelNames = map[Channel]string{Visit: "走访", Hotline: "热线", Online: "网上", Grid: "网格巡查", Meeting: "议事会", Mailbox: "信箱"}
 
 // Intake files a demand. p is nil for a resident filing without an account
 // (public page, Open311 with an API key acting for a resident).
@@ -155,7 +154,7 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 	contactLimit, _ := ParseLimit(cat.ContactLimit)
 	resolveLimit, _ := ParseLimit(cat.ResolveLimit)
 	now := s.clock.Now()
-	d := &Demand{Category: cat.Code, CategoryName: cat.Name, Channel: Channel(in.Channel), Status: Received, Area: area, AreaPath: path,
+	d := &Demand{Category: cat.Code, CategoryName: cat.Name, CategoryNameEN: cat.NameEN, Channel: Channel(in.Channel), Status: Received, Area: area, AreaPath: path,
 		Lat: in.Lat, Lng: in.Lng, Address: strings.TrimSpace(in.Address), Description: in.Description, Attributes: in.Attributes,
 		Round: 1, CreatedAt: now, UpdatedAt: now, ContactDue: contactLimit.Due(now, cal), ResolveDue: resolveLimit.Due(now, cal),
 		CoBodies: []string{}, MediaURL: in.MediaURL}
@@ -176,9 +175,8 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 		attrs = []byte("{}")
 	}
 	var createdBy any
-	actorID, actor := int64(0), "居民"
 	if p != nil {
-		createdBy, actorID, actor = p.UserID, p.UserID, p.Name()
+		createdBy = p.UserID
 	}
 	d.ID, err = db.InsertID(ctx, tx, `INSERT INTO demands (category_code, channel, status, area_code, area_path, lat, lng, address, description,
 		attributes, owner_area, round, created_at, updated_at, contact_due, resolve_due, created_by, search_text, media_url)
@@ -193,7 +191,7 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 		strings.TrimSpace(in.Reporter.Email), hashToken(pd.token), now); err != nil {
 		return errs.Wrap(err, "insert reporter")
 	}
-	if err := event(ctx, tx, d.ID, now, actorID, actor, "receive", "", Received, "渠道："+channelNames[Channel(in.Channel)], true); err != nil {
+	if err := event(ctx, tx, d.ID, now, actorOf(p), "receive", "", Received, ReceivedNote(Channel(in.Channel)), "", true); err != nil {
 		return err
 	}
 	if len(pd.files) > 0 {
@@ -215,7 +213,8 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 		After: after}); err != nil {
 		return err
 	}
-	return s.tell(ctx, tx, d, notify.KindAssignment, d.Owner, false, "新诉求待派单", d.CategoryName+"："+short(d.Description))
+	title := texts.New("notice.new", "id", strconv.FormatInt(d.ID, 10), "category", d.CategoryName, "category_en", pd.category.NameEN)
+	return s.tell(ctx, tx, d, notify.KindAssignment, d.Owner, false, title, short(d.Description))
 }
 
 // owner picks the first receiver, who owns the demand until it is closed:
@@ -314,7 +313,7 @@ func scheduleDeadlines(ctx context.Context, tx *db.Tx, d *Demand, from time.Time
 // tell sends an inbox notice to the staff of area (and above, for 督办) and
 // a webhook event, inside tx. A notice to the lead body also tells the
 // liaisons of the lead unit; unit liaisons hear of nothing else.
-func (s *Service) tell(ctx context.Context, tx *db.Tx, d *Demand, kind notify.Kind, area string, ancestors bool, title, body string) error {
+func (s *Service) tell(ctx context.Context, tx *db.Tx, d *Demand, kind notify.Kind, area string, ancestors bool, title texts.Text, body string) error {
 	if s.notify == nil {
 		return nil
 	}
@@ -324,7 +323,7 @@ func (s *Service) tell(ctx context.Context, tx *db.Tx, d *Demand, kind notify.Ki
 		if area == d.Lead && d.LeadUnit != nil {
 			unit = *d.LeadUnit
 		}
-		err := s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, Title: title + " #" + id, Body: body, Link: "/demands/" + id,
+		err := s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, TitleText: title, Body: body, Link: "/demands/" + id,
 			Entity: "demand", EntityID: id, Area: area, Roles: []auth.Role{auth.StreetStaff, auth.CommunityStaff, auth.GridWorker, auth.UnitLiaison, auth.DistrictAdmin},
 			Ancestors: ancestors, Unit: unit})
 		if err != nil {
@@ -332,7 +331,7 @@ func (s *Service) tell(ctx context.Context, tx *db.Tx, d *Demand, kind notify.Ki
 		}
 	}
 	return s.notify.Enqueue(ctx, tx, "demand."+string(kind), map[string]any{"id": d.ID, "status": d.Status, "category": d.Category,
-		"area": d.Area, "overdue": d.Overdue, "escalation_level": d.EscalationLevel})
+		"area": d.Area, "overdue": d.Overdue, "escalation_level": d.EscalationLevel, "notice": title})
 }
 
 func short(s string) string {

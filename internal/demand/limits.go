@@ -23,8 +23,8 @@ type Limit struct {
 	Workdays int
 }
 
-// ParseLimit reads a limit as written in API.md: a Go duration of whole
-// seconds ("45m", "2h", "1h30m") or working days ("5wd"). It refuses empty,
+// ParseLimit reads a category's contact or resolve limit: a Go duration of
+// whole seconds ("45m", "2h", "1h30m") or working days ("5wd"). It refuses empty,
 // zero and negative limits, bare days ("5d" is ambiguous: 5wd or 120h?) and
 // anything over a year (365 days or 250 working days), with an EINVALID
 // error on field "limit" that says what to write instead.

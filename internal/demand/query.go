@@ -8,6 +8,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/texts"
 )
 
 // Get returns a demand with its timeline, attachments and reporters. Reporters' phones
@@ -57,20 +58,23 @@ func reporters(ctx context.Context, q db.Querier, id int64, mask bool) ([]Report
 // Tracked is what a resident sees through the private tracking link:
 // progress, the public timeline, and no one's personal data.
 type Tracked struct {
-	ID           int64      `json:"id"`
-	Category     string     `json:"category"`
-	CategoryName string     `json:"category_name"`
-	Status       Status     `json:"status"`
-	AreaName     string     `json:"area_name"`
-	Description  string     `json:"description"`
-	CreatedAt    time.Time  `json:"created_at"`
-	ResolveDue   time.Time  `json:"resolve_due"`
-	Resolution   string     `json:"resolution"`
-	Outcome      string     `json:"outcome"`
-	CanRate      bool       `json:"can_rate"`
-	MyRating     string     `json:"my_rating"`
-	RatedAt      *time.Time `json:"rated_at"`
-	Events       []Event    `json:"events"`
+	ID           int64  `json:"id"`
+	Category     string `json:"category"`
+	CategoryName string `json:"category_name"`
+	Status       Status `json:"status"`
+	AreaName     string `json:"area_name"`
+	// English names of the category and the area, when set.
+	CategoryNameEN string     `json:"category_name_en"`
+	AreaNameEN     string     `json:"area_name_en"`
+	Description    string     `json:"description"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ResolveDue     time.Time  `json:"resolve_due"`
+	Resolution     string     `json:"resolution"`
+	Outcome        string     `json:"outcome"`
+	CanRate        bool       `json:"can_rate"`
+	MyRating       string     `json:"my_rating"`
+	RatedAt        *time.Time `json:"rated_at"`
+	Events         []Event    `json:"events"`
 	// Attachments are the files filed with the holder's own report; after a
 	// merge, other reporters' photos stay theirs.
 	Attachments []Attachment `json:"attachments"`
@@ -100,13 +104,14 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 		return nil, err
 	}
 	for i := range ev {
-		if ev[i].Actor != "系统" && ev[i].Actor != "居民" {
+		if ev[i].ActorKind == ActorStaff {
 			// Staff names and notes are not for public pages: a contact note
 			// often names the resident, and after a merge others read this link.
-			ev[i].Actor, ev[i].Note = "工作人员", ""
+			ev[i].actorName, ev[i].Text, ev[i].NoteCode, ev[i].NoteArgs = "", "", "", nil
 		}
-		ev[i].Note = auth.MaskText(ev[i].Note)
+		ev[i].Text = auth.MaskText(ev[i].Text)
 	}
+	Localize(ev, texts.ZH)
 	for i := range files {
 		files[i].Name = auth.MaskText(files[i].Name)
 	}
@@ -114,6 +119,7 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 	// resident wrote, so free text is masked here, once, for every surface
 	// that shows it (the /t/ page and the tracking API). No address either.
 	return &Tracked{ID: d.ID, Category: d.Category, CategoryName: d.CategoryName, Status: d.Status, AreaName: d.AreaName,
+		CategoryNameEN: d.CategoryNameEN, AreaNameEN: d.AreaNameEN,
 		Description: auth.MaskText(d.Description), CreatedAt: d.CreatedAt, ResolveDue: d.ResolveDue,
 		Resolution: auth.MaskText(d.Resolution), Outcome: d.Outcome,
 		CanRate: d.Status == Resolved || d.Status == Closed && mine == "", MyRating: mine, RatedAt: rated, Events: ev, Attachments: files}, nil
@@ -139,7 +145,7 @@ func (s *Service) Rate(ctx context.Context, token, satisfaction string, solved b
 		}
 		in := ActionInput{Action: ActCallback, Satisfaction: satisfaction, Solved: &solved}
 		if d.Status == Resolved {
-			resident := &auth.Principal{Username: "居民"}
+			resident := &auth.Principal{Username: "居民"} // no UserID: the timeline records a resident
 			if _, err := s.apply(ctx, tx, resident, d, in); err != nil {
 				return err
 			}

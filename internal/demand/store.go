@@ -9,9 +9,10 @@ import (
 
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/texts"
 )
 
-const demandCols = `d.id, d.category_code, c.name, d.channel, d.status, d.area_code, a.name, d.area_path, d.lat, d.lng, d.address,
+const demandCols = `d.id, d.category_code, c.name, c.name_en, d.channel, d.status, d.area_code, a.name, a.name_en, d.area_path, d.lat, d.lng, d.address,
 	d.description, d.attributes, d.owner_area, COALESCE(d.lead_area, ''), d.lead_unit_id, d.round, d.returns, d.created_at, d.updated_at,
 	d.contact_due, d.resolve_due, d.contacted_at, d.contact_lapsed, d.resolved_at, d.closed_at, d.outcome, d.resolution,
 	d.satisfaction, d.solved, d.overdue, d.escalation_level, d.ext_due, d.ext_reason, d.duplicate_of, d.unreasonable,
@@ -22,7 +23,7 @@ const demandFrom = ` FROM demands d JOIN demand_categories c ON c.code = d.categ
 func scanDemand(sc interface{ Scan(...any) error }) (*Demand, error) {
 	d := &Demand{}
 	var attrs string
-	err := sc.Scan(&d.ID, &d.Category, &d.CategoryName, &d.Channel, &d.Status, &d.Area, &d.AreaName, &d.AreaPath, &d.Lat, &d.Lng, &d.Address,
+	err := sc.Scan(&d.ID, &d.Category, &d.CategoryName, &d.CategoryNameEN, &d.Channel, &d.Status, &d.Area, &d.AreaName, &d.AreaNameEN, &d.AreaPath, &d.Lat, &d.Lng, &d.Address,
 		&d.Description, &attrs, &d.Owner, &d.Lead, &d.LeadUnit, &d.Round, &d.Returns, &d.CreatedAt, &d.UpdatedAt,
 		&d.ContactDue, &d.ResolveDue, &d.ContactedAt, &d.contactLapsed, &d.ResolvedAt, &d.ClosedAt, &d.Outcome, &d.Resolution,
 		&d.Satisfaction, &d.Solved, &d.Overdue, &d.EscalationLevel, &d.ExtensionDue, &d.ExtensionReason, &d.DuplicateOf, &d.Unreasonable,
@@ -90,20 +91,22 @@ func utcPtr(t *time.Time) any {
 	return t.UTC()
 }
 
-// event appends one step to the timeline.
-func event(ctx context.Context, tx *db.Tx, id int64, at time.Time, actorID int64, actor, action string, from, to Status, note string, public bool) error {
+// event appends one step to the timeline: note is the system's sentence,
+// free what a person wrote.
+func event(ctx context.Context, tx *db.Tx, id int64, at time.Time, who actor, action string, from, to Status, note texts.Text, free string, public bool) error {
 	var aid any
-	if actorID != 0 {
-		aid = actorID
+	if who.id != 0 {
+		aid = who.id
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO demand_events (demand_id, at, actor_id, actor_name, action, from_status, to_status, note, public)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, at.UTC(), aid, actor, action, string(from), string(to), note, public)
+	_, err := tx.Exec(ctx, `INSERT INTO demand_events (demand_id, at, actor_id, actor_name, actor_kind, action, from_status, to_status, note, note_code, note_args, public)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, at.UTC(), aid, who.name, who.kind, action, string(from), string(to), free, note.Code, note.ArgsJSON(), public)
 	return errs.Wrap(err, "event")
 }
 
-// events reads a demand's timeline; publicOnly hides internal notes from residents.
+// events reads a demand's timeline, worded in Chinese (Localize words it
+// for another reader); publicOnly hides internal notes from residents.
 func events(ctx context.Context, q db.Querier, id int64, publicOnly bool) ([]Event, error) {
-	query := "SELECT id, at, actor_name, action, from_status, to_status, note, public FROM demand_events WHERE demand_id = ?"
+	query := "SELECT id, at, actor_name, actor_kind, action, from_status, to_status, note, note_code, note_args, public FROM demand_events WHERE demand_id = ?"
 	if publicOnly {
 		query += " AND public"
 	}
@@ -115,11 +118,14 @@ func events(ctx context.Context, q db.Querier, id int64, publicOnly bool) ([]Eve
 	out := []Event{}
 	for rows.Next() {
 		var e Event
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Note, &e.Public); err != nil {
+		var args string
+		if err := rows.Scan(&e.ID, &e.At, &e.actorName, &e.ActorKind, &e.Action, &e.From, &e.To, &e.Text, &e.NoteCode, &args, &e.Public); err != nil {
 			return nil, errs.Wrap(err, "scan event")
 		}
+		e.NoteArgs = texts.ParseArgs(args)
 		out = append(out, e)
 	}
+	Localize(out, texts.ZH)
 	return out, errs.Wrap(rows.Err(), "events")
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"time"
 
 	"gongzhi/internal/db"
@@ -90,11 +89,11 @@ func (s *Service) fire(ctx context.Context, tx *db.Tx, kind string, id int64, du
 	switch kind {
 	case "contact_remind":
 		if contactOpen {
-			return s.tell(ctx, tx, d, notify.KindReminder, handler, false, "即将超过联系时限", short(d.Description))
+			return s.tell(ctx, tx, d, notify.KindReminder, handler, false, noticeTitle("notice.contact_due_soon", d), short(d.Description))
 		}
 	case "resolve_remind":
 		if d.ResolvedAt == nil && d.ResolveDue.After(now) {
-			return s.tell(ctx, tx, d, notify.KindReminder, handler, false, "即将超过办结时限", short(d.Description))
+			return s.tell(ctx, tx, d, notify.KindReminder, handler, false, noticeTitle("notice.resolve_due_soon", d), short(d.Description))
 		}
 	case "contact_due":
 		if contactOpen && !d.contactLapsed {
@@ -121,8 +120,7 @@ func (s *Service) overdue(ctx context.Context, tx *db.Tx, d *Demand, step string
 	}
 	d.Overdue = true
 	now := s.clock.Now()
-	name := map[string]string{"contact": "联系", "resolve": "办结"}[step]
-	if err := event(ctx, tx, d.ID, now, 0, "系统", "overdue", d.Status, d.Status, "超过"+name+"时限", true); err != nil {
+	if err := event(ctx, tx, d.ID, now, systemActor, "overdue", d.Status, d.Status, OverdueNote(step), "", true); err != nil {
 		return err
 	}
 	if err := s.escalateTo(ctx, tx, d, 1, "escalate_"+step, span); err != nil {
@@ -161,10 +159,10 @@ func (s *Service) escalateTo(ctx context.Context, tx *db.Tx, d *Demand, level in
 	d.EscalationLevel = max(d.EscalationLevel, level)
 	target := chain[min(level, len(chain)-1)]
 	now := s.clock.Now()
-	if err := event(ctx, tx, d.ID, now, 0, "系统", "escalate", d.Status, d.Status, "督办升级至第 "+strconv.Itoa(level)+" 级", false); err != nil {
+	if err := event(ctx, tx, d.ID, now, systemActor, "escalate", d.Status, d.Status, EscalationNote(level), "", false); err != nil {
 		return err
 	}
-	if err := s.tell(ctx, tx, d, notify.KindEscalation, target, false, "督办：诉求已超时", short(d.Description)); err != nil {
+	if err := s.tell(ctx, tx, d, notify.KindEscalation, target, false, noticeTitle("notice.escalated", d), short(d.Description)); err != nil {
 		return err
 	}
 	if level < top {

@@ -32,6 +32,7 @@ import (
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/texts"
 )
 
 // DemandsPerYear is about how many demands the demo district receives in
@@ -40,8 +41,8 @@ const DemandsPerYear = 102_000
 
 const (
 	demandSeedHi, demandSeedLo = 310104, 12345
-	residentActor              = "居民" // what the service records for a resident without an account
-	systemActor                = "系统"
+	residentActor              = "@resident" // written as the service records a resident without an account
+	systemActor                = "@system"   // written as the service records its timers
 )
 
 // Chances, before the street's, the residential area's and the category's multipliers.
@@ -102,7 +103,8 @@ type resD struct {
 
 type devent struct {
 	at                  time.Time
-	actor, action, note string
+	actor, action, note string     // note: what the actor wrote
+	said                texts.Text // the system's sentence, built as the service builds it
 	from, to            demand.Status
 	public              bool
 }
@@ -200,7 +202,7 @@ func newDemandGen(b *builder) (*dgen, error) {
 	g := &dgen{b: b, rng: rand.New(rand.NewPCG(demandSeedHi, demandSeedLo)), now: b.now.UTC().Truncate(time.Second),
 		recent: map[int][]*dem{}, sums: map[rollupKey]demand.Counts{},
 		pathIdx: map[string]int32{}, dayIdx: map[string]int32{}, catIndex: map[*dcat]int{}, names: map[string]string{}}
-	g.calDays = append(calendar2025(), demand.Calendar2026()...)
+	g.calDays = append(demand.Calendar2025(), demand.Calendar2026()...)
 	cal, err := demand.NewCalendar(g.calDays)
 	if err != nil {
 		return nil, err
@@ -677,8 +679,13 @@ func (s *story) at(t time.Time) bool {
 }
 
 func (s *story) event(t time.Time, actor, action, note string, to demand.Status, public bool) {
+	s.say(t, actor, action, texts.Text{}, note, to, public)
+}
+
+// say is event with a system sentence before the actor's note.
+func (s *story) say(t time.Time, actor, action string, said texts.Text, note string, to demand.Status, public bool) {
 	d := s.d
-	d.events = append(d.events, devent{at: t, actor: actor, action: action, note: note, from: d.status, to: to, public: public})
+	d.events = append(d.events, devent{at: t, actor: actor, action: action, note: note, said: said, from: d.status, to: to, public: public})
 	d.status, d.updated = to, t
 }
 
@@ -732,11 +739,11 @@ func (s *story) runTimers(until time.Time) {
 		case "contact_due":
 			if contactOpen && !d.lapsed {
 				d.lapsed = true
-				s.overdue(t.due, "联系", "escalate_contact", d.contactDue.Sub(d.created))
+				s.overdue(t.due, "contact", "escalate_contact", d.contactDue.Sub(d.created))
 			}
 		case "resolve_due":
 			if resolveOpen && t.due.Equal(d.resolveDue) {
-				s.overdue(t.due, "办结", "escalate_resolve", d.resolveDue.Sub(d.created))
+				s.overdue(t.due, "resolve", "escalate_resolve", d.resolveDue.Sub(d.created))
 			}
 		case "escalate_contact":
 			if contactOpen {
@@ -752,7 +759,7 @@ func (s *story) runTimers(until time.Time) {
 
 func (s *story) overdue(at time.Time, step, kind string, span time.Duration) {
 	s.d.overdue = true
-	s.event(at, systemActor, "overdue", "超过"+step+"时限", s.d.status, true)
+	s.say(at, systemActor, "overdue", demand.OverdueNote(step), "", s.d.status, true)
 	s.escalate(at, 1, kind, span)
 }
 
@@ -760,7 +767,7 @@ func (s *story) escalate(at time.Time, level int, kind string, span time.Duratio
 	d := s.d
 	level = min(level, d.top)
 	d.escalation = max(d.escalation, level)
-	s.event(at, systemActor, "escalate", "督办升级至第 "+strconv.Itoa(level)+" 级", d.status, false)
+	s.say(at, systemActor, "escalate", demand.EscalationNote(level), "", d.status, false)
 	if level < d.top {
 		s.addTimer(kind, at.Add(max(span, time.Minute)), level+1)
 	}
@@ -829,16 +836,15 @@ func (s *story) dispatch(t time.Time, avoid string) {
 	d, g := s.d, s.g
 	d.lead, d.leadUnit = g.chooseLead(d, avoid)
 	d.coBodies = nil
-	note := "派至" + g.names[d.lead]
 	if g.rng.Float64() < 0.06 {
 		co := d.res.st.node.area.code
 		if d.lead == co {
 			co = d.res.node.area.code
 		}
 		d.coBodies = []string{co}
-		note += "，协办：" + g.names[co]
 	}
-	s.event(t, g.staff(d, d.owner), "dispatch", note, demand.Dispatched, true)
+	// The page shows the lead and co-handling bodies; the step needs no note.
+	s.event(t, g.staff(d, d.owner), "dispatch", "", demand.Dispatched, true)
 }
 
 // rating is a callback's result.
@@ -868,7 +874,7 @@ func (g *dgen) play(d *dem) {
 	r := g.rng
 	c := d.cat
 	d.status = ""
-	s.event(d.created, g.intakeActor(d), "receive", "渠道: "+string(d.channel), demand.Received, true)
+	s.say(d.created, g.intakeActor(d), "receive", demand.ReceivedNote(d.channel), "", demand.Received, true)
 	s.deadlines(d.created, true)
 	defer s.runTimers(g.now)
 	owner := func() string { return g.staff(d, d.owner) }
@@ -881,9 +887,9 @@ func (g *dgen) play(d *dem) {
 		}
 		target := d.target
 		st := statusAt(target, t)
-		s.event(t, owner(), "merge", "合并至 #"+strconv.FormatInt(target.id, 10)+" 与已受理诉求重复", demand.Merged, true)
+		s.say(t, owner(), "merge", demand.MergedIntoNote(target.id), "与已受理诉求重复", demand.Merged, true)
 		target.events = append(target.events, devent{at: t, actor: g.staff(target, target.owner), action: "merge_in",
-			note: "合并了诉求 #" + strconv.FormatInt(d.id, 10), from: st, to: st, public: true})
+			said: demand.MergedFromNote(d.id), from: st, to: st, public: true})
 		d.rep.demand = target.id
 		// The merged reporter rates the surviving demand once it is closed, now and then.
 		if !target.closedAt.IsZero() && target.satisfaction != "" && r.Float64() < 0.4 {
@@ -990,20 +996,19 @@ func (g *dgen) play(d *dem) {
 			newDue := g.cal.AddWorkdays(d.resolveDue, 3+r.IntN(8)).UTC()
 			reason := g.pick(extensionReasons)
 			d.extDue, d.extReason = newDue, reason
-			s.event(te, lead(), "extend", reason+"（申请延至 "+newDue.In(clock.Shanghai).Format(time.DateTime)+"）", d.status, true)
+			s.say(te, lead(), "extend", demand.ExtensionRequestNote(newDue), reason, d.status, true)
 			ta := g.office(te.Add(g.between(time.Hour, 24*time.Hour)))
 			if !s.at(ta) {
 				return
 			}
-			note := "不同意延期 "
-			if r.Float64() < 0.85 {
+			approved := r.Float64() < 0.85
+			if approved {
 				d.resolveDue = newDue
 				s.deadlines(ta, false)
-				note = "同意延期至 " + newDue.In(clock.Shanghai).Format(time.DateTime) + " "
 				base = ta
 			}
 			d.extDue, d.extReason = time.Time{}, ""
-			s.event(ta, owner(), "approve_extension", note, d.status, true)
+			s.say(ta, owner(), "approve_extension", demand.ExtensionAnswerNote(approved, newDue), "", d.status, true)
 		}
 		if stuck >= 2 {
 			return
@@ -1147,7 +1152,7 @@ var demandTables = []struct {
 	{"demand_reporters", []string{"id", "demand_id", "original_id", "name", "phone", "email", "tracking_hash",
 		"satisfaction", "solved", "rated_at", "created_at"}},
 	{"demand_co_bodies", []string{"demand_id", "area_code"}},
-	{"demand_events", []string{"id", "demand_id", "at", "actor_name", "action", "from_status", "to_status", "note", "public"}},
+	{"demand_events", []string{"id", "demand_id", "at", "actor_name", "actor_kind", "action", "from_status", "to_status", "note", "note_code", "note_args", "public"}},
 	{"timers", []string{"id", "kind", "demand_id", "due_at", "done_at", "level"}},
 }
 
@@ -1238,7 +1243,14 @@ func (g *dgen) finish(d *dem) {
 	slices.SortStableFunc(d.events, func(a, b devent) int { return a.at.Compare(b.at) })
 	for _, e := range d.events {
 		g.evID++
-		c.add(3, g.evID, d.id, tv(e.at), e.actor, e.action, string(e.from), string(e.to), e.note, e.public)
+		name, kind := e.actor, demand.ActorStaff
+		switch e.actor {
+		case residentActor:
+			name, kind = "", demand.ActorResident
+		case systemActor:
+			name, kind = "", demand.ActorSystem
+		}
+		c.add(3, g.evID, d.id, tv(e.at), name, kind, e.action, string(e.from), string(e.to), e.note, e.said.Code, e.said.ArgsJSON(), e.public)
 	}
 	if d.status.Open() { // a closed demand's timers have all fired or no longer matter
 		for _, t := range d.timers {

@@ -9,7 +9,7 @@ import "gongzhi/internal/demand"
 // catSpec is a demand category of the demo and how its demands behave.
 type catSpec struct {
 	code, parent, name, nameEN string
-	contact, resolve           string // limits as API.md writes them
+	contact, resolve           string // limits as demand.ParseLimit reads them
 	keywords                   string
 	attrs                      []demand.Attribute
 	share                      float64     // share of all demands
@@ -322,38 +322,4 @@ var hourWeights = map[demand.Channel][24]float64{
 	demand.Visit:   {0, 0, 0, 0, 0, 0, 0, 0, 0.5, 2, 2.5, 1.5, 0.3, 1, 2.5, 2.5, 1.5, 0.5, 0.2, 0.3, 0.2, 0, 0, 0},
 	demand.Meeting: {0, 0, 0, 0, 0, 0, 0, 0, 0, 1.5, 2, 1, 0, 1, 2.5, 2.5, 1, 0, 0.5, 2, 1.5, 0, 0, 0},
 	demand.Mailbox: {0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 2.5, 1, 0, 0.5, 1, 0.5, 0.3, 0, 0, 0, 0, 0, 0, 0},
-}
-
-// calendar2025 is the 2025 holiday and make-up working day schedule (2025年
-// 部分节假日安排), the first under the revised national holiday rules
-// (春节 and 劳动节 one day longer). The demo's year of demands reaches back
-// into 2025, so its working-day limits need it.
-func calendar2025() []demand.CalendarDay {
-	var out []demand.CalendarDay
-	holiday := func(name string, month, first, last int) {
-		for d := first; d <= last; d++ {
-			out = append(out, demand.CalendarDay{Date: date2025(month, d), Kind: demand.KindHoliday, Name: name})
-		}
-	}
-	workday := func(name string, days ...[2]int) {
-		for _, md := range days {
-			out = append(out, demand.CalendarDay{Date: date2025(md[0], md[1]), Kind: demand.KindWorkday, Name: name + "调休上班"})
-		}
-	}
-	holiday("元旦", 1, 1, 1)                            // 周三，不调休
-	holiday("春节", 1, 28, 31)                          // 除夕（周二）起
-	holiday("春节", 2, 1, 4)                            // 至正月初七（周二），共 8 天
-	workday("春节", [2]int{1, 26}, [2]int{2, 8})        // 周日、周六
-	holiday("清明节", 4, 4, 6)                           // 周五至周日
-	holiday("劳动节", 5, 1, 5)                           // 周四至周一，共 5 天
-	workday("劳动节", [2]int{4, 27})                     // 周日
-	holiday("端午节", 5, 31, 31)                         // 周六
-	holiday("端午节", 6, 1, 2)                           // 至周一
-	holiday("国庆节、中秋节", 10, 1, 8)                      // 周三至周三，共 8 天
-	workday("国庆节、中秋节", [2]int{9, 28}, [2]int{10, 11}) // 周日、周六
-	return out
-}
-
-func date2025(m, d int) string {
-	return "2025-" + string(rune('0'+m/10)) + string(rune('0'+m%10)) + "-" + string(rune('0'+d/10)) + string(rune('0'+d%10))
 }

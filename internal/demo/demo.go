@@ -1,7 +1,7 @@
 // Package demo builds the demo district: Xuhui (徐汇区) with its 13 streets
 // and towns, 306 residential areas and their grids, party organisations at
-// every level, about 21,000 units whose coverage matches the figures of
-// DOMAIN.md §2 exactly, the promotion association, part-time committee
+// every level, about 21,000 units whose coverage matches Xuhui's published
+// figures exactly, the promotion association, part-time committee
 // members, service points and one login per role. It is deterministic: the
 // same seed gives the same district on SQLite and PostgreSQL.
 package demo
@@ -32,7 +32,8 @@ type Login struct {
 	UnitName           string // the unit liaison's unit
 }
 
-// The district and the figures of DOMAIN.md §2 the demo reproduces exactly.
+// The district and its published coverage figures, which the demo
+// reproduces exactly.
 const (
 	DistrictCode = "310104"
 	DistrictName = "徐汇区"
@@ -78,6 +79,7 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 // area is a node of the tree as inserted.
 type area struct {
 	code, parent, name, level, path string
+	nameEN                          string
 	sort                            int
 }
 
@@ -120,12 +122,11 @@ type unit struct {
 }
 
 type partyOrg struct {
-	id, parent        int64
-	name, kind        string
-	area              area
-	unit              int64
-	members           int
-	streetIdx, resIdx int
+	id, parent int64
+	name, kind string
+	area       area
+	unit       int64
+	members    int
 }
 
 type assocBody struct {
@@ -199,24 +200,26 @@ func (b *builder) weighted(w []float64) int {
 }
 
 func (b *builder) genAreas() {
-	b.district = area{code: DistrictCode, name: DistrictName, level: "district", path: "/" + DistrictCode + "/"}
+	b.district = area{code: DistrictCode, name: DistrictName, nameEN: DistrictNameEN, level: "district", path: "/" + DistrictCode + "/"}
 	usedRes := map[string]bool{}
 	for i, spec := range streets {
 		seg := fmt.Sprintf("%03d", i+1)
 		st := &streetNode{spec: spec, short: strings.TrimSuffix(strings.TrimSuffix(spec.name, "街道"), "镇"),
-			area: area{code: DistrictCode + seg, parent: DistrictCode, name: spec.name, level: "street", path: b.district.path + seg + "/", sort: i + 1}}
+			area: area{code: DistrictCode + seg, parent: DistrictCode, name: spec.name, nameEN: streetNamesEN[spec.name], level: "street",
+				path: b.district.path + seg + "/", sort: i + 1}}
 		names := b.residentialNames(spec, usedRes)
 		for j, base := range names {
 			rseg := fmt.Sprintf("%03d", j+1)
 			r := &resNode{street: st, base: base,
-				area: area{code: st.area.code + rseg, parent: st.area.code, name: base + "居民区", level: "residential", path: st.area.path + rseg + "/", sort: j + 1},
+				area: area{code: st.area.code + rseg, parent: st.area.code, name: base + "居民区", nameEN: residentialNameEN(spec, base),
+					level: "residential", path: st.area.path + rseg + "/", sort: j + 1},
 				// Skewed on purpose: a few residential areas hold many units.
 				density: 0.25 + b.rng.ExpFloat64(),
 				cover:   math.Exp(0.6 * b.rng.NormFloat64()),
 			}
 			for g := 1; g <= 4+b.rng.IntN(5); g++ {
 				gseg := fmt.Sprintf("%02d", g)
-				r.grids = append(r.grids, area{code: r.area.code + gseg, parent: r.area.code, name: fmt.Sprintf("第%d网格", g),
+				r.grids = append(r.grids, area{code: r.area.code + gseg, parent: r.area.code, name: fmt.Sprintf("第%d网格", g), nameEN: gridNameEN(g),
 					level: "grid", path: r.area.path + gseg + "/", sort: g})
 			}
 			st.res = append(st.res, r)
@@ -692,13 +695,13 @@ func (b *builder) write(ctx context.Context, tx *db.Tx) error {
 	}
 	steps := []func() error{
 		func() error {
-			return put("areas", []string{"code", "parent_code", "name", "level", "path", "sort"}, len(areas), func(i int) []any {
+			return put("areas", []string{"code", "parent_code", "name", "name_en", "level", "path", "sort"}, len(areas), func(i int) []any {
 				a := areas[i]
 				var parent any
 				if a.parent != "" {
 					parent = a.parent
 				}
-				return []any{a.code, parent, a.name, a.level, a.path, a.sort}
+				return []any{a.code, parent, a.name, a.nameEN, a.level, a.path, a.sort}
 			})
 		},
 		func() error {

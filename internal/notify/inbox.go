@@ -12,6 +12,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/texts"
 )
 
 // Kind says what a notice is about, so the inbox can group and badge it.
@@ -46,12 +47,15 @@ const (
 // liaison) are staff of their unit, not of their area: they are told only
 // through Unit. Disabled users get nothing.
 type Notice struct {
-	Kind     Kind
-	Title    string
-	Body     string
-	Link     string // a path in the web app, e.g. /demands/42
-	Entity   string // what the notice is about, e.g. "demand"
-	EntityID string
+	Kind Kind
+	// TitleText is a system-made title, worded for each reader; Title is
+	// one a person wrote. A notice has one or the other.
+	TitleText texts.Text
+	Title     string
+	Body      string
+	Link      string // a path in the web app, e.g. /demands/42
+	Entity    string // what the notice is about, e.g. "demand"
+	EntityID  string
 
 	UserIDs   []int64
 	Area      string      // area code
@@ -69,7 +73,11 @@ func (n Notice) validate() error {
 	if !slices.Contains(Kinds, n.Kind) {
 		ds = append(ds, errs.D("kind", "unknown notice kind %q", string(n.Kind)))
 	}
-	if strings.TrimSpace(n.Title) == "" {
+	if n.TitleText.Code != "" {
+		if !texts.Has(n.TitleText.Code) {
+			ds = append(ds, errs.D("title", "unknown title code %q", n.TitleText.Code))
+		}
+	} else if strings.TrimSpace(n.Title) == "" {
 		ds = append(ds, errs.D("title", "a notice needs a title"))
 	} else if utf8.RuneCountInString(n.Title) > maxTitle {
 		ds = append(ds, errs.D("title", "title must be at most %d characters", maxTitle))
@@ -115,17 +123,18 @@ func (s *Service) Notify(ctx context.Context, tx *db.Tx, n Notice) error {
 	for chunk := range slices.Chunk(users, 100) {
 		rows, args := make([]string, len(chunk)), make([]any, 0, 8*len(chunk))
 		for i, u := range chunk {
-			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?)"
-			args = append(args, u.id, string(n.Kind), n.Title, n.Body, n.Link, n.Entity, n.EntityID, now)
+			rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, u.id, string(n.Kind), n.Title, n.TitleText.Code, n.TitleText.ArgsJSON(), n.Body, n.Link, n.Entity, n.EntityID, now)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO inbox (user_id, kind, title, body, link, entity, entity_id, created_at) VALUES `+
+		if _, err := tx.Exec(ctx, `INSERT INTO inbox (user_id, kind, title, title_code, title_args, body, link, entity, entity_id, created_at) VALUES `+
 			strings.Join(rows, ", "), args...); err != nil {
 			return errs.Wrap(err, "insert inbox")
 		}
 	}
 	for _, u := range users {
 		if n.Email && s.opts.Email && u.email != "" {
-			if err := s.queueEmail(ctx, tx, u.email, n.Title, s.emailBody(n), now); err != nil {
+			title := n.title(u.lang) // in the recipient's own language
+			if err := s.queueEmail(ctx, tx, u.email, title, s.emailBody(n, title), now); err != nil {
 				return err
 			}
 		}
@@ -136,6 +145,15 @@ func (s *Service) Notify(ctx context.Context, tx *db.Tx, n Notice) error {
 type recipient struct {
 	id    int64
 	email string
+	lang  string
+}
+
+// title is n's title worded for a reader of lang.
+func (n Notice) title(lang string) string {
+	if n.TitleText.Code != "" {
+		return n.TitleText.In(lang)
+	}
+	return n.Title
 }
 
 // recipients resolves a notice's user IDs and area staff into distinct,
@@ -187,7 +205,7 @@ func recipients(ctx context.Context, q db.Querier, n Notice) ([]recipient, error
 	if len(conds) == 0 {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, "SELECT u.id, u.email FROM users u WHERE u.disabled = FALSE AND ("+
+	rows, err := q.Query(ctx, "SELECT u.id, u.email, u.lang FROM users u WHERE u.disabled = FALSE AND ("+
 		strings.Join(conds, " OR ")+") ORDER BY u.id", args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "recipients")
@@ -196,7 +214,7 @@ func recipients(ctx context.Context, q db.Querier, n Notice) ([]recipient, error
 	var out []recipient
 	for rows.Next() {
 		var r recipient
-		if err := rows.Scan(&r.id, &r.email); err != nil {
+		if err := rows.Scan(&r.id, &r.email, &r.lang); err != nil {
 			return nil, errs.Wrap(err, "scan recipient")
 		}
 		out = append(out, r)
@@ -240,10 +258,11 @@ func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// emailBody is a notice as plain text, with its link made absolute.
-func (s *Service) emailBody(n Notice) string {
+// emailBody is a notice as plain text under its worded title, with its
+// link made absolute.
+func (s *Service) emailBody(n Notice, title string) string {
 	var b strings.Builder
-	b.WriteString(n.Title)
+	b.WriteString(title)
 	b.WriteString("\n\n")
 	if n.Body != "" {
 		b.WriteString(n.Body)
@@ -260,17 +279,33 @@ func (s *Service) emailBody(n Notice) string {
 	return b.String()
 }
 
-// Item is one inbox entry as its owner sees it.
+// Item is one inbox entry as its owner sees it. A system-made title is a
+// code with arguments; Title is worded for the reader (Localize).
 type Item struct {
-	ID        int64      `json:"id"`
-	Kind      Kind       `json:"kind"`
-	Title     string     `json:"title"`
-	Body      string     `json:"body"`
-	Link      string     `json:"link"`
-	Entity    string     `json:"entity"`
-	EntityID  string     `json:"entity_id"`
-	CreatedAt time.Time  `json:"created_at"`
-	ReadAt    *time.Time `json:"read_at"`
+	ID        int64             `json:"id"`
+	Kind      Kind              `json:"kind"`
+	Title     string            `json:"title"`
+	TitleCode string            `json:"title_code,omitempty"`
+	TitleArgs map[string]string `json:"title_args,omitempty"`
+	Body      string            `json:"body"`
+	Link      string            `json:"link"`
+	Entity    string            `json:"entity"`
+	EntityID  string            `json:"entity_id"`
+	CreatedAt time.Time         `json:"created_at"`
+	ReadAt    *time.Time        `json:"read_at"`
+
+	written string // a title a person wrote
+}
+
+// Localize words items' titles for a reader of lang.
+func Localize(items []Item, lang string) {
+	for i := range items {
+		it := &items[i]
+		it.Title = it.written
+		if it.TitleCode != "" {
+			it.Title = texts.Render(lang, it.TitleCode, it.TitleArgs)
+		}
+	}
 }
 
 // owner returns the user whose inbox p may touch: only their own, so no
@@ -283,7 +318,9 @@ func owner(p *auth.Principal) (int64, error) {
 }
 
 // Inbox lists the caller's own notices, newest first, with the number that
-// match (all, or unread only) and the number unread for the badge.
+// match (all, or unread only) and the number unread for the badge. Titles
+// are worded in the caller's saved language; Localize words them again
+// for another.
 func (s *Service) Inbox(ctx context.Context, p *auth.Principal, unreadOnly bool, page, perPage int) ([]Item, int, int, error) {
 	uid, err := owner(p)
 	if err != nil {
@@ -300,7 +337,7 @@ func (s *Service) Inbox(ctx context.Context, p *auth.Principal, unreadOnly bool,
 		where, total = "user_id = ? AND read_at IS NULL", unread
 	}
 	limit, offset := auth.Paging(page, perPage)
-	rows, err := s.db.Query(ctx, `SELECT id, kind, title, body, link, entity, entity_id, created_at, read_at
+	rows, err := s.db.Query(ctx, `SELECT id, kind, title, title_code, title_args, body, link, entity, entity_id, created_at, read_at
 		FROM inbox WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, uid, limit, offset)
 	if err != nil {
 		return nil, 0, 0, errs.Wrap(err, "inbox")
@@ -309,13 +346,14 @@ func (s *Service) Inbox(ctx context.Context, p *auth.Principal, unreadOnly bool,
 	var out []Item
 	for rows.Next() {
 		var it Item
-		var kind string
-		if err := rows.Scan(&it.ID, &kind, &it.Title, &it.Body, &it.Link, &it.Entity, &it.EntityID, &it.CreatedAt, &it.ReadAt); err != nil {
+		var kind, args string
+		if err := rows.Scan(&it.ID, &kind, &it.written, &it.TitleCode, &args, &it.Body, &it.Link, &it.Entity, &it.EntityID, &it.CreatedAt, &it.ReadAt); err != nil {
 			return nil, 0, 0, errs.Wrap(err, "scan inbox")
 		}
-		it.Kind = Kind(kind)
+		it.Kind, it.TitleArgs = Kind(kind), texts.ParseArgs(args)
 		out = append(out, it)
 	}
+	Localize(out, p.Lang)
 	return out, total, unread, errs.Wrap(rows.Err(), "inbox")
 }
 

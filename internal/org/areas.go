@@ -16,12 +16,12 @@ type AreaFilter struct {
 	Q      string
 }
 
-const areaCols = `a.code, a.name, a.level, COALESCE(a.parent_code, ''), a.path,
+const areaCols = `a.code, a.name, a.name_en, a.level, COALESCE(a.parent_code, ''), a.path,
 	(SELECT count(*) FROM areas c WHERE c.parent_code = a.code)`
 
 func scanArea(sc interface{ Scan(...any) error }) (Area, error) {
 	var a Area
-	err := sc.Scan(&a.Code, &a.Name, &a.Level, &a.ParentCode, &a.Path, &a.Children)
+	err := sc.Scan(&a.Code, &a.Name, &a.NameEN, &a.Level, &a.ParentCode, &a.Path, &a.Children)
 	return a, err
 }
 
@@ -42,7 +42,7 @@ func (s *Service) Areas(ctx context.Context, p *auth.Principal, f AreaFilter) ([
 		where, args = append(where, "a.parent_code = ?"), append(args, f.Parent)
 	}
 	if f.Q != "" {
-		where, args = append(where, "a.name LIKE ? ESCAPE '\\'"), append(args, "%"+db.Like(f.Q)+"%")
+		where, args = append(where, "(a.name LIKE ? ESCAPE '\\' OR a.name_en LIKE ? ESCAPE '\\')"), append(args, "%"+db.Like(f.Q)+"%", "%"+db.Like(f.Q)+"%")
 	}
 	rows, err := s.db.Query(ctx, "SELECT "+areaCols+" FROM areas a WHERE "+strings.Join(where, " AND ")+" ORDER BY a.path LIMIT 5000", args...)
 	if err != nil {
@@ -96,6 +96,7 @@ func (s *Service) Ancestors(ctx context.Context, a Area) ([]Area, error) {
 type NewArea struct {
 	Code   string
 	Name   string
+	NameEN string // optional English name
 	Level  string
 	Parent string // empty only for a district
 }
@@ -109,9 +110,12 @@ var childLevel = map[Level][]Level{
 // so codes stay readable (310104 → 310104004 → 310104004017).
 func (s *Service) CreateArea(ctx context.Context, p *auth.Principal, in NewArea) (Area, error) {
 	var a Area
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name, in.NameEN = strings.TrimSpace(in.Name), strings.TrimSpace(in.NameEN)
 	if in.Name == "" {
 		return a, errs.Invalid("name", "name is required")
+	}
+	if len([]rune(in.Name)) > 100 || len([]rune(in.NameEN)) > 100 {
+		return a, errs.Invalid("name", "a name may be at most 100 characters")
 	}
 	if !ValidLevel(in.Level) {
 		return a, errs.Invalid("level", "level must be district, street, residential, lane or grid")
@@ -144,13 +148,14 @@ func (s *Service) CreateArea(ctx context.Context, p *auth.Principal, in NewArea)
 	} else if err := auth.Authorize(p, auth.OrgWrite, path); err != nil {
 		return a, err
 	}
-	a = Area{Code: in.Code, Name: in.Name, Level: Level(in.Level), ParentCode: in.Parent, Path: path}
+	a = Area{Code: in.Code, Name: in.Name, NameEN: in.NameEN, Level: Level(in.Level), ParentCode: in.Parent, Path: path}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var parent any
 		if in.Parent != "" {
 			parent = in.Parent
 		}
-		_, err := tx.Exec(ctx, "INSERT INTO areas (code, parent_code, name, level, path) VALUES (?, ?, ?, ?, ?)", a.Code, parent, a.Name, string(a.Level), a.Path)
+		_, err := tx.Exec(ctx, "INSERT INTO areas (code, parent_code, name, name_en, level, path) VALUES (?, ?, ?, ?, ?, ?)",
+			a.Code, parent, a.Name, a.NameEN, string(a.Level), a.Path)
 		if errs.Code(err) == errs.ECONFLICT {
 			return errs.Invalid("code", "area code %s already exists", a.Code)
 		} else if err != nil {
@@ -169,7 +174,7 @@ type AreaIndex struct {
 
 // LoadAreaIndex reads the whole tree once (a district has a few thousand nodes).
 func (s *Service) LoadAreaIndex(ctx context.Context) (*AreaIndex, error) {
-	rows, err := s.db.Query(ctx, "SELECT a.code, a.name, a.level, COALESCE(a.parent_code, ''), a.path, 0 FROM areas a ORDER BY a.path")
+	rows, err := s.db.Query(ctx, "SELECT a.code, a.name, a.name_en, a.level, COALESCE(a.parent_code, ''), a.path, 0 FROM areas a ORDER BY a.path")
 	if err != nil {
 		return nil, errs.Wrap(err, "areas")
 	}

@@ -15,7 +15,8 @@ const (
 	GroupRegionalUnit = "regional_unit"
 )
 
-// Groups lists the coverage groups in the order API.md gives them.
+// Groups lists the coverage groups in the order the coverage API returns them:
+// shop, two_new, regional_unit.
 var Groups = []string{GroupShop, GroupTwoNew, GroupRegionalUnit}
 
 // GroupOf returns the coverage group of a unit kind.
@@ -41,6 +42,7 @@ type GroupFigure struct {
 type Coverage struct {
 	Area   string        `json:"area"`
 	Name   string        `json:"name"`
+	NameEN string        `json:"name_en"` // the area's English name, when set
 	Level  Level         `json:"level"`
 	Groups []GroupFigure `json:"groups"`
 }
@@ -121,10 +123,10 @@ func (s *Service) CoverageOf(ctx context.Context, p *auth.Principal, code string
 	if err := rows.Err(); err != nil {
 		return Coverage{}, nil, errs.Wrap(err, "coverage")
 	}
-	cov := Coverage{Area: a.Code, Name: a.Name, Level: a.Level, Groups: total.figures()}
+	cov := Coverage{Area: a.Code, Name: a.Name, NameEN: a.NameEN, Level: a.Level, Groups: total.figures()}
 	kids := make([]Coverage, len(children))
 	for i, ch := range children {
-		kids[i] = Coverage{Area: ch.Code, Name: ch.Name, Level: ch.Level, Groups: byChild[i].figures()}
+		kids[i] = Coverage{Area: ch.Code, Name: ch.Name, NameEN: ch.NameEN, Level: ch.Level, Groups: byChild[i].figures()}
 	}
 	return cov, kids, nil
 }

@@ -38,7 +38,7 @@ const (
 )
 
 // importColumn is a column ImportUnits understands: its English key (also
-// the JSON field) and the Chinese header of API.md and of exports.
+// the JSON field) and its Chinese header, as in exports.
 type importColumn struct {
 	Key      string
 	Label    string

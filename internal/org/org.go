@@ -8,6 +8,7 @@ import (
 
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/texts"
 )
 
 // Level is a layer of the area tree.
@@ -35,16 +36,26 @@ func ValidLevel(s string) bool {
 type Area struct {
 	Code       string `json:"code"`
 	Name       string `json:"name"`
+	NameEN     string `json:"name_en"` // optional; the English interface shows it when set
 	Level      Level  `json:"level"`
 	ParentCode string `json:"parent_code"`
 	Path       string `json:"path"`
 	Children   int    `json:"children"`
 }
 
+// NameIn is the area's name for a reader of lang: the English name in
+// the English interface when it is set, else the name.
+func (a Area) NameIn(lang string) string {
+	if lang == texts.EN && a.NameEN != "" {
+		return a.NameEN
+	}
+	return a.Name
+}
+
 // UnitKind is one of the four kinds of unit in a territory.
 type UnitKind string
 
-// Unit kinds (API.md).
+// Unit kinds: the values the API, imports and exports use.
 const (
 	RegionalUnit        UnitKind = "regional_unit"         // 区域单位
 	NonPublicEnterprise UnitKind = "non_public_enterprise" // 非公企业

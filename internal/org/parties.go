@@ -18,7 +18,7 @@ import (
 // PartyOrgKind is the kind of a party organisation (党组织类型).
 type PartyOrgKind string
 
-// Party organisation kinds of DOMAIN.md §1, top down.
+// Party organisation kinds of the district's organisation network, top down.
 const (
 	DistrictCommittee       PartyOrgKind = "district_committee"        // 区委
 	StreetWorkingCommittee  PartyOrgKind = "street_working_committee"  // 街道党工委

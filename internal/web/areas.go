@@ -61,6 +61,7 @@ func (s *server) areaPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
+	a.Name = a.NameIn(rq.Lang)
 	page := areaPage{Area: a,
 		CanUnits:   auth.Authorize(p, auth.UnitRead, a.Path) == nil,
 		CanCov:     auth.Authorize(p, auth.CoverageRead, a.Path) == nil,
@@ -74,7 +75,7 @@ func (s *server) areaPage(w http.ResponseWriter, r *http.Request, rq *request) e
 		}
 	}
 	for _, c := range anc {
-		page.Crumbs = append(page.Crumbs, crumb{Code: c.Code, Name: c.Name, Link: auth.Authorize(p, auth.AreaRead, c.Path) == nil})
+		page.Crumbs = append(page.Crumbs, crumb{Code: c.Code, Name: c.NameIn(rq.Lang), Link: auth.Authorize(p, auth.AreaRead, c.Path) == nil})
 	}
 	figures := map[string]org.Coverage{}
 	if page.CanCov {
@@ -87,6 +88,7 @@ func (s *server) areaPage(w http.ResponseWriter, r *http.Request, rq *request) e
 		}
 	}
 	for _, c := range children {
+		c.Name = c.NameIn(rq.Lang)
 		row := areaChild{Area: c}
 		if f, ok := figures[c.Code]; ok {
 			row.HasFigures = true

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 
 	"gongzhi/internal/auth"
@@ -53,6 +54,12 @@ func (s *server) coverage(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
+	if rq.Lang == langEN { // English names where set
+		cov.Name = cmp.Or(cov.NameEN, cov.Name)
+		for i := range kids {
+			kids[i].Name = cmp.Or(kids[i].NameEN, kids[i].Name)
+		}
+	}
 	a, err := s.Org.Area(ctx, p, code)
 	if err != nil {
 		return err
@@ -63,7 +70,7 @@ func (s *server) coverage(w http.ResponseWriter, r *http.Request, rq *request) e
 	}
 	page := coveragePage{Cov: cov, Children: kids, Chart: chartOf(rq, cov, kids)}
 	for _, c := range anc {
-		page.Crumbs = append(page.Crumbs, crumb{Code: c.Code, Name: c.Name, Link: auth.Authorize(p, auth.CoverageRead, c.Path) == nil})
+		page.Crumbs = append(page.Crumbs, crumb{Code: c.Code, Name: c.NameIn(rq.Lang), Link: auth.Authorize(p, auth.CoverageRead, c.Path) == nil})
 	}
 	v := rq.view(r, "coverage", "coverage.title", page)
 	v.Charts, v.Scripts = true, []string{"charts.js"}

@@ -161,7 +161,7 @@ func (s *server) showRoutes(ctx context.Context, w http.ResponseWriter, r *http.
 	for _, rt := range page.Routes { // a body outside the reader's scope still has a name
 		for _, code := range []string{rt.Area, rt.BodyArea} {
 			if _, ok := page.AreaNames[code]; !ok {
-				page.AreaNames[code] = s.areaName(ctx, code)
+				page.AreaNames[code] = s.areaName(ctx, rq.Lang, code)
 			}
 		}
 	}
@@ -213,6 +213,8 @@ type calendarView struct {
 	Imported int           // days saved by the last import
 	Error    string        // why the file was refused
 	Rows     []errs.Detail // every bad cell, by row and column
+	Year     int           // the year viewed: ?year=, else this year in Shanghai
+	National bool          // gongzhi ships the national schedule of Year
 }
 
 func (s *server) showCalendar(w http.ResponseWriter, r *http.Request, rq *request, status int, v calendarView) error {
@@ -224,6 +226,12 @@ func (s *server) showCalendar(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	v.Days, v.CanEdit = days, auth.AuthorizeAny(rq.P, auth.DemandAdmin) == nil
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1 && y <= 9999 {
+		v.Year = y
+	} else if v.Year == 0 {
+		v.Year = s.today().Year()
+	}
+	v.National = demand.NationalCalendar(v.Year) != nil
 	page := rq.view(r, "demands", "config.calendar.title", v)
 	page.Tab = "config"
 	s.render(w, rq, status, "admin_calendar.html", page)
@@ -284,11 +292,19 @@ func (s *server) calendarUpload(w http.ResponseWriter, r *http.Request, rq *requ
 	return err
 }
 
-// calendarLoad2026 stores the national 2026 holiday schedule shipped with gongzhi.
-func (s *server) calendarLoad2026(w http.ResponseWriter, r *http.Request, rq *request) error {
-	days := demand.Calendar2026()
+// calendarLoadNational stores the national holiday schedule of the year in
+// the path, for the years gongzhi ships one; other years are imported as CSV.
+func (s *server) calendarLoadNational(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := auth.AuthorizeAny(rq.P, auth.DemandAdmin); err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(r.PathValue("year"))
+	days := demand.NationalCalendar(year)
+	if err != nil || days == nil {
+		return s.showCalendar(w, r, rq, http.StatusNotFound, calendarView{Year: year, Error: rq.T("config.calendar.no_national", r.PathValue("year"))})
+	}
 	if err := s.Demand.SaveCalendar(r.Context(), rq.P, days); err != nil {
 		return err
 	}
-	return redirect(w, r, "/admin/calendar?imported="+strconv.Itoa(len(days)))
+	return redirect(w, r, "/admin/calendar?year="+strconv.Itoa(year)+"&imported="+strconv.Itoa(len(days)))
 }

@@ -28,12 +28,13 @@ func (s *server) areaChoices(ctx context.Context, p *auth.Principal) ([]areaChoi
 	labels := map[string]string{}
 	out := make([]areaChoice, 0, len(areas))
 	for _, a := range areas {
-		label := a.Name
+		name := a.NameIn(langOf(p))
+		label := name
 		if parent, ok := labels[a.ParentCode]; ok { // parents come first in path order
-			label = parent + "/" + a.Name
+			label = parent + "/" + name
 		}
 		labels[a.Code] = label
-		out = append(out, areaChoice{Code: a.Code, Name: a.Name, Level: string(a.Level), Label: label})
+		out = append(out, areaChoice{Code: a.Code, Name: name, Level: string(a.Level), Label: label})
 	}
 	return out, nil
 }

@@ -89,6 +89,7 @@ func (s *server) breakdown(ctx context.Context, p *auth.Principal, f demand.Stat
 		return b, false, errs.New(errs.EFORBIDDEN, "your role does not allow this (%s)", auth.DemandRead)
 	}
 	b, err = s.Demand.Breakdown(ctx, p, f)
+	b.InLang(langOf(p))
 	if errs.Code(err) == errs.EINVALID {
 		if st, serr := s.Demand.Stats(ctx, p, f); serr == nil {
 			return demand.Breakdown{Total: st}, false, nil
@@ -109,6 +110,7 @@ func (s *server) dashboardData(ctx context.Context, rq *request, f demand.StatsF
 	if page.Area, err = s.Org.Area(ctx, rq.P, f.Area); err != nil {
 		return page, err
 	}
+	page.Area.Name = page.Area.NameIn(rq.Lang)
 	if full {
 		page.Chart, err = s.dashChartOf(ctx, rq, f, b)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"gongzhi/internal/auth"
@@ -20,6 +19,7 @@ func (s *server) rowsOf(rq *request, ds []demand.Demand) []demandRow {
 	now := s.Clock.Now()
 	out := make([]demandRow, len(ds))
 	for i, d := range ds {
+		d.InLang(rq.Lang)
 		out[i] = demandRow{Demand: d, Clock: rq.clockOf(now, &d)}
 	}
 	return out
@@ -96,15 +96,6 @@ func (s *server) demandSearch(w http.ResponseWriter, r *http.Request, rq *reques
 	view.Tab = "search"
 	s.render(w, rq, http.StatusOK, "demands.html", view)
 	return nil
-}
-
-// dashboardURL links the dashboard of an area over a period.
-func dashboardURL(area, from, to string) string {
-	q := url.Values{}
-	q.Set("area", area)
-	q.Set("from", from)
-	q.Set("to", to)
-	return "/demands/dashboard?" + q.Encode()
 }
 
 // demandPager is newPager for a demand list whose count may stop at demand.CountCap.

@@ -21,6 +21,7 @@ func (s *server) demandMapJSON(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
+	m.InLang(rq.Lang)
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err

@@ -100,10 +100,11 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	v.Files = attachmentList{Base: "/demands/" + strconv.FormatInt(d.ID, 10), Items: d.Attachments}
 	v.CanAttach = len(d.Attachments) < demand.MaxAttachments && s.Demand.CanAttach(ctx, p, d)
 	v.Limits = fileLimits
-	v.OwnerName = s.areaName(ctx, d.Owner)
-	v.LeadName = s.areaName(ctx, d.Lead)
+	d.InLang(rq.Lang)
+	v.OwnerName = s.areaName(ctx, rq.Lang, d.Owner)
+	v.LeadName = s.areaName(ctx, rq.Lang, d.Lead)
 	for _, c := range d.CoBodies {
-		v.CoNames = append(v.CoNames, s.areaName(ctx, c))
+		v.CoNames = append(v.CoNames, s.areaName(ctx, rq.Lang, c))
 	}
 	allowed := func(a demand.Action) bool { return s.mayTry(ctx, p, d, a) }
 	for _, a := range pageActions {
@@ -149,8 +150,8 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	return nil
 }
 
-// areaName is an area's name for display, or its code when it is unknown.
-func (s *server) areaName(ctx context.Context, code string) string {
+// areaName is an area's name for display in lang, or its code when it is unknown.
+func (s *server) areaName(ctx context.Context, lang, code string) string {
 	if code == "" {
 		return ""
 	}
@@ -158,7 +159,7 @@ func (s *server) areaName(ctx context.Context, code string) string {
 	if err != nil {
 		return code
 	}
-	return a.Name
+	return a.NameIn(lang)
 }
 
 // mayTry decides which forms to show: the state machine must allow the

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/testkit"
@@ -502,7 +504,15 @@ func TestCalendarAdmin(t *testing.T) {
 		admin := s.login(t, auth.DistrictAdmin)
 		st, body := admin.get("/admin/calendar")
 		wantStatus(t, "calendar", st, http.StatusOK, body)
-		testkit.Contains(t, body, `enctype="multipart/form-data"`, `id="load-2026"`, "还没有保存任何日期")
+		testkit.Contains(t, body, `enctype="multipart/form-data"`, `id="load-national"`, "还没有保存任何日期")
+		// The year viewed defaults to this year by the (test) clock; a year
+		// gongzhi ships no schedule for offers none.
+		testkit.Contains(t, body, `action="/admin/calendar/`+strconv.Itoa(s.Clock.Now().In(clock.Shanghai).Year())+`"`)
+		_, body = admin.get("/admin/calendar?year=2025")
+		testkit.Contains(t, body, `action="/admin/calendar/2025"`, "2025 年节假日安排")
+		if _, body = admin.get("/admin/calendar?year=2031"); strings.Contains(body, `id="load-national"`) {
+			t.Error("2031 offers a national schedule gongzhi does not ship")
+		}
 
 		bad := "日期,类型,名称\n2026-10-01,节假日,国庆节\n2026-13-01,节假日,国庆节\n2026-10-10,上学,调休\n"
 		resp := admin.uploadTo("/admin/calendar", "2026.csv", bad)
@@ -522,11 +532,36 @@ func TestCalendarAdmin(t *testing.T) {
 		// Street staff read the calendar but may not change it.
 		street := s.login(t, auth.StreetStaff)
 		_, body = street.get("/admin/calendar")
-		if strings.Contains(body, `id="load-2026"`) {
+		if strings.Contains(body, `id="load-national"`) {
 			t.Error("street staff are offered the calendar import")
 		}
 		resp = street.submit("/admin/calendar/2026", nil)
 		wantStatus(t, "street loads 2026", resp.StatusCode, http.StatusForbidden, resp.Body)
+	})
+}
+
+// TestCalendarNationalYear loads the shipped schedule of a year other than
+// 2026, and refuses a year gongzhi ships none for without storing anything.
+func TestCalendarNationalYear(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newDemandSite(t, d)
+		admin := s.login(t, auth.DistrictAdmin)
+		resp := admin.submit("/admin/calendar/2031", nil)
+		wantStatus(t, "load 2031", resp.StatusCode, http.StatusNotFound, resp.Body)
+		testkit.Contains(t, resp.Body, "没有附带 2031 年的全国节假日安排")
+		if n := s.count(t, "SELECT count(*) FROM calendar_days"); n != 0 {
+			t.Fatalf("an unknown year stored %d days", n)
+		}
+		resp = admin.submit("/admin/calendar/2025", nil)
+		wantStatus(t, "load 2025", resp.StatusCode, http.StatusSeeOther, resp.Body)
+		if loc := resp.Header.Get("Location"); loc != "/admin/calendar?year=2025&imported=33" {
+			t.Errorf("redirected to %q", loc)
+		}
+		if n := s.count(t, "SELECT count(*) FROM calendar_days WHERE day LIKE '2025-%'"); n != 33 {
+			t.Errorf("stored %d days of 2025, want 33", n)
+		}
+		_, body := admin.get("/admin/calendar?year=2025")
+		testkit.Contains(t, body, `data-day="2025-10-08"`, "国庆节、中秋节")
 	})
 }
 

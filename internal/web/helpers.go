@@ -89,7 +89,7 @@ func (s *server) areaOptions(ctx context.Context, p *auth.Principal, withGrids b
 		if !withGrids && (a.Level == org.Grid || a.Level == org.Lane) {
 			continue
 		}
-		out = append(out, areaOption{Code: a.Code, Name: a.Name, Level: string(a.Level)})
+		out = append(out, areaOption{Code: a.Code, Name: a.NameIn(langOf(p)), Level: string(a.Level)})
 	}
 	return out, nil
 }
@@ -143,4 +143,12 @@ func withQuery(path string, q url.Values) string {
 		return path
 	}
 	return path + "?" + q.Encode()
+}
+
+// langOf is the language p's request is served in (request.go sets it).
+func langOf(p *auth.Principal) string {
+	if p == nil {
+		return langZH
+	}
+	return p.Lang
 }

@@ -34,7 +34,11 @@ func (s *server) home(w http.ResponseWriter, r *http.Request, rq *request) error
 	for _, g := range p.Grants {
 		// A unit liaison's demand rights reach its unit's demands, not its area.
 		can := func(perm auth.Perm) bool { return auth.AuthorizeUnit(p, perm, g.AreaPath, g.UnitID) == nil }
-		hg := homeGrant{Role: string(g.Role), AreaCode: g.AreaCode, AreaName: g.AreaName, UnitName: g.UnitName,
+		name := g.AreaName
+		if rq.Lang == langEN { // a user has a few grants: one look-up each for the English name
+			name = s.areaName(r.Context(), rq.Lang, g.AreaCode)
+		}
+		hg := homeGrant{Role: string(g.Role), AreaCode: g.AreaCode, AreaName: name, UnitName: g.UnitName,
 			Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead), Import: can(auth.UnitWrite),
 			NewUnit: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
 			Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake)}

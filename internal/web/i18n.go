@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
-	"strconv"
-	"strings"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/texts"
 )
 
 //go:embed locales/*.json
@@ -17,8 +15,8 @@ var localeFS embed.FS
 
 // Interface languages, as written in <html lang> and stored in users.lang.
 const (
-	langZH = "zh-CN" // default: the people using gongzhi read Chinese first
-	langEN = "en"
+	langZH = texts.ZH // default: the people using gongzhi read Chinese first
+	langEN = texts.EN
 )
 
 // catalogFiles maps each interface language to its embedded catalog.
@@ -80,36 +78,7 @@ func requestLang(r *http.Request, p *auth.Principal) string {
 }
 
 // acceptLang returns the best of our languages for an Accept-Language header.
-func acceptLang(header string) string {
-	type choice struct {
-		lang string
-		q    float64
-		pos  int
-	}
-	var choices []choice
-	for i, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		switch {
-		case q <= 0:
-		case tag == "zh" || strings.HasPrefix(tag, "zh-"):
-			choices = append(choices, choice{langZH, q, i})
-		case tag == "en" || strings.HasPrefix(tag, "en-"):
-			choices = append(choices, choice{langEN, q, i})
-		}
-	}
-	if len(choices) == 0 {
-		return langZH
-	}
-	sort.SliceStable(choices, func(i, j int) bool { return choices[i].q > choices[j].q })
-	return choices[0].lang
-}
+func acceptLang(header string) string { return texts.AcceptLang(header) }
 
 // setLang switches the interface language: a cookie for everyone, and the
 // user's saved preference when signed in (so it follows them to a phone).

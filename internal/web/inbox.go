@@ -20,7 +20,7 @@ type inboxPage struct {
 func (s *server) inbox(w http.ResponseWriter, r *http.Request, rq *request) error {
 	unreadOnly := r.URL.Query().Get("unread") == "1"
 	page := pageParam(r)
-	items, total, unread, err := s.Notify.Inbox(r.Context(), rq.P, unreadOnly, page, perPage)
+	items, total, unread, err := s.Notify.Inbox(r.Context(), rq.P, unreadOnly, page, perPage) // worded in rq.P.Lang
 	if err != nil {
 		return err
 	}

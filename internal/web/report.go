@@ -181,23 +181,16 @@ type trackPage struct {
 // publicEvent is one step of the timeline as a resident sees it.
 type publicEvent struct {
 	demand.Event
-	Who string // 居民, 系统 or 工作人员, in the reader's language
+	Who string // resident, system or staff, in the reader's language
 }
 
 // publicEvents words the timeline for residents: actors by kind only.
-// demand.Track already replaces staff names and masks the notes' personal
-// data (auth.MaskText).
+// demand.Track already drops staff names and notes and masks the notes'
+// personal data (auth.MaskText).
 func (rq *request) publicEvents(evs []demand.Event) []publicEvent {
 	out := make([]publicEvent, len(evs))
 	for i, e := range evs {
-		who := "track.actor.staff"
-		switch e.Actor {
-		case "居民":
-			who = "track.actor.resident"
-		case "系统":
-			who = "track.actor.system"
-		}
-		out[i] = publicEvent{Event: e, Who: rq.T(who)}
+		out[i] = publicEvent{Event: e, Who: rq.T("track.actor." + e.ActorKind)}
 	}
 	return out
 }
@@ -208,6 +201,7 @@ func (s *server) showTrack(w http.ResponseWriter, r *http.Request, rq *request, 
 	if err != nil {
 		return err
 	}
+	t.InLang(rq.Lang)
 	page.T, page.Token, page.Events = t, token, rq.publicEvents(t.Events)
 	page.Files = attachmentList{Base: "/t/" + token, Items: t.Attachments}
 	page.Satisfactions = []string{demand.Satisfied, demand.BasicSatisfied, demand.Dissatisfied}

@@ -59,6 +59,12 @@ func (s *server) resolve(r *http.Request) *request {
 	rq.Lang = requestLang(r, rq.P)
 	rq.cat = s.cats[rq.Lang]
 	if rq.P != nil {
+		// For this request the principal carries the language it is served
+		// in (a cookie's choice too), so services and helpers that take
+		// only the principal word names and notices for the reader.
+		rq.P.Lang = rq.Lang
+	}
+	if rq.P != nil {
 		ctx, p := r.Context(), rq.P
 		rq.unread = func() int {
 			_, _, n, err := s.Notify.Inbox(ctx, p, true, 1, 1)

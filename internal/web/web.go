@@ -191,7 +191,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/routes", s.post(formLimit, s.routeSave))
 	mux.HandleFunc("GET /admin/calendar", s.page(s.calendarPage))
 	mux.HandleFunc("POST /admin/calendar", s.page(s.calendarUpload)) // parses its own multipart body, checks CSRF itself
-	mux.HandleFunc("POST /admin/calendar/2026", s.post(formLimit, s.calendarLoad2026))
+	mux.HandleFunc("POST /admin/calendar/{year}", s.post(formLimit, s.calendarLoadNational))
 
 	mux.HandleFunc("GET /inbox", s.page(s.inbox))
 	mux.HandleFunc("POST /inbox/read", s.post(formLimit, s.inboxRead))

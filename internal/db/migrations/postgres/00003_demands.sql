@@ -81,7 +81,7 @@ CREATE INDEX demands_owner ON demands(owner_area, status);
 CREATE INDEX demands_lead ON demands(lead_area, status);
 CREATE INDEX demands_updated ON demands(updated_at);
 
--- Chinese full-text search over the bigram column (DESIGN.md: trigram indexes miss 噪音).
+-- Chinese full-text search over the bigram column (trigram indexes miss two-character words such as 噪音).
 CREATE INDEX demands_search ON demands USING GIN (to_tsvector('simple', search_text));
 
 -- Everyone who reported a demand; merging moves reporters to the surviving demand.

@@ -81,7 +81,7 @@ CREATE INDEX demands_owner ON demands(owner_area, status);
 CREATE INDEX demands_lead ON demands(lead_area, status);
 CREATE INDEX demands_updated ON demands(updated_at);
 
--- Chinese full-text search over the bigram column (DESIGN.md: trigram indexes miss 噪音).
+-- Chinese full-text search over the bigram column (trigram indexes miss two-character words such as 噪音).
 CREATE VIRTUAL TABLE demands_fts USING fts5(search_text, content='demands', content_rowid='id', tokenize='unicode61');
 -- +goose StatementBegin
 CREATE TRIGGER demands_fts_ai AFTER INSERT ON demands BEGIN

@@ -1,0 +1,50 @@
+package texts
+
+// entry is one sentence in both interface languages.
+type entry struct{ zh, en string }
+
+// catalog holds every system-made sentence. Codes are stored in the
+// database (demand_events.note_code, inbox.title_code): rename one only
+// with a migration. {name} is an argument (see Render).
+var catalog = map[string]entry{
+	// Who did a step, when it was not a named member of staff.
+	"actor.system":   {"系统", "System"},
+	"actor.resident": {"居民", "Resident"},
+	"actor.staff":    {"工作人员", "Staff"},
+
+	// Intake channels, as an argument of note.received.
+	"channel.visit":   {"走访", "Visit"},
+	"channel.hotline": {"热线", "Hotline"},
+	"channel.online":  {"网上", "Online"},
+	"channel.grid":    {"网格巡查", "Grid patrol"},
+	"channel.meeting": {"议事会", "Deliberation meeting"},
+	"channel.mailbox": {"信箱", "Mailbox"},
+
+	// Timeline notes (demand_events.note_code).
+	"note.received":            {"渠道：{channel}", "Channel: {channel}"},
+	"note.extension_requested": {"申请延至 {due}", "Extension requested until {due}"},
+	"note.extension_approved":  {"同意延期至 {due}", "Extension approved until {due}"},
+	"note.extension_refused":   {"不同意延期", "Extension refused"},
+	"note.merged_into":         {"合并至 #{id}", "Merged into #{id}"},
+	"note.merged_from":         {"合并了诉求 #{id}", "Merged demand #{id} into this one"},
+	"note.overdue_contact":     {"超过联系时限", "Contact deadline missed"},
+	"note.overdue_resolve":     {"超过办结时限", "Resolve deadline missed"},
+	"note.escalated":           {"督办升级至第 {level} 级", "Escalated to level {level}"},
+	"note.attached_photos":     {"添加照片 {photos} 张", "Added {photos} photo(s)"},
+	"note.attached_files":      {"添加文件 {files} 个", "Added {files} file(s)"},
+	"note.attached_both":       {"添加照片 {photos} 张、文件 {files} 个", "Added {photos} photo(s) and {files} file(s)"},
+
+	// Inbox notice titles (inbox.title_code).
+	"notice.new":                   {"新诉求待派单：{category} #{id}", "New demand to dispatch: {category} #{id}"},
+	"notice.dispatched":            {"派单：请签收 #{id}", "Dispatched to you, please sign for it: #{id}"},
+	"notice.co_handle":             {"协办诉求 #{id}", "Demand to co-handle: #{id}"},
+	"notice.returned":              {"诉求被退回 #{id}", "Demand returned: #{id}"},
+	"notice.extension_requested":   {"延期申请待审批 #{id}", "Extension request to approve: #{id}"},
+	"notice.extension_answered":    {"延期审批结果 #{id}", "Extension request answered: #{id}"},
+	"notice.resolved":              {"已办结，待回访 #{id}", "Resolved, call the resident back: #{id}"},
+	"notice.callback_dissatisfied": {"回访不满意，重新办理 #{id}", "Resident dissatisfied, handle it again: #{id}"},
+	"notice.reopened":              {"诉求重办 #{id}", "Demand reopened: #{id}"},
+	"notice.contact_due_soon":      {"即将超过联系时限 #{id}", "Contact deadline near: #{id}"},
+	"notice.resolve_due_soon":      {"即将超过办结时限 #{id}", "Resolve deadline near: #{id}"},
+	"notice.escalated":             {"督办：诉求已超时 #{id}", "Supervision: demand overdue: #{id}"},
+}
