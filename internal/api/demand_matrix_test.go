@@ -346,7 +346,8 @@ func TestMatrixUnitLiaison(t *testing.T) {
 }
 
 // TestLiaisonGrantNamesUnit: a unit liaison's grant names a unit inside the
-// grant's area; no other role's grant names one.
+// grant's area, or none (then it reaches no demand); no other role's grant
+// names one.
 func TestLiaisonGrantNamesUnit(t *testing.T) {
 	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
@@ -358,7 +359,14 @@ func TestLiaisonGrantNamesUnit(t *testing.T) {
 			}
 			return b
 		}
-		wantError(t, e.as(auth.DistrictAdmin, "POST", "/users", user("l1", "unit_liaison", 0)), 400, "EINVALID", "unit_id")
+		bare := e.as(auth.DistrictAdmin, "POST", "/users", user("l1", "unit_liaison", 0))
+		if b := decodeJSON[struct {
+			Grants []struct {
+				UnitID *int64 `json:"unit_id"`
+			} `json:"grants"`
+		}](t, bare); bare.status != 201 || len(b.Grants) != 1 || b.Grants[0].UnitID != nil {
+			t.Fatalf("create liaison without unit: %d %s", bare.status, bare.body)
+		}
 		wantError(t, e.as(auth.DistrictAdmin, "POST", "/users", user("l2", "unit_liaison", out)), 400, "EINVALID", "unit_id")
 		wantError(t, e.as(auth.DistrictAdmin, "POST", "/users", user("l3", "member", in)), 400, "EINVALID", "unit_id")
 		res := e.as(auth.DistrictAdmin, "POST", "/users", user("l4", "unit_liaison", in))
@@ -373,7 +381,7 @@ func TestLiaisonGrantNamesUnit(t *testing.T) {
 			t.Fatalf("create liaison: %d %s", res.status, res.body)
 		}
 		grants := "/users/" + strconv.FormatInt(u.ID, 10) + "/grants"
-		wantError(t, e.as(auth.DistrictAdmin, "POST", grants, map[string]any{"role": "unit_liaison", "area": testkit.ResB1}), 400, "EINVALID", "unit_id")
+		wantError(t, e.as(auth.DistrictAdmin, "POST", grants, map[string]any{"role": "unit_liaison", "area": testkit.ResB1, "unit_id": 999999}), 400, "EINVALID", "unit_id")
 		if res := e.as(auth.DistrictAdmin, "POST", grants, map[string]any{"role": "unit_liaison", "area": testkit.ResB1, "unit_id": out}); res.status != 201 {
 			t.Fatalf("add liaison grant: %d %s", res.status, res.body)
 		}

@@ -159,8 +159,11 @@ func areaPath(ctx context.Context, q db.Querier, code string) (string, error) {
 }
 
 // grantUnit checks the unit a grant names (0: none): a unit-bound role's
-// grant needs a unit inside the grant's area; other roles' grants name none.
-// A unit elsewhere, or none at all, reads the same, so nothing leaks.
+// grant may name a unit inside the grant's area, other roles' grants name
+// none. A liaison's grant without a unit is allowed (API.md: `user add
+// --role unit_liaison --area CODE` creates the user) and reaches no demand
+// until a unit is named; the user page says so. A unit elsewhere and a
+// unit that does not exist read the same, so nothing leaks.
 func grantUnit(ctx context.Context, q db.Querier, role Role, unit int64, path string) (*int64, error) {
 	if !role.UnitBound() {
 		if unit != 0 {
@@ -169,7 +172,7 @@ func grantUnit(ctx context.Context, q db.Querier, role Role, unit int64, path st
 		return nil, nil
 	}
 	if unit == 0 {
-		return nil, errs.Invalid("unit_id", "unit_id is required for a unit liaison: the unit whose dispatched demands they handle")
+		return nil, nil
 	}
 	var unitPath string
 	err := q.QueryRow(ctx, "SELECT area_path FROM units WHERE id = ?", unit).Scan(&unitPath)
