@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -116,7 +117,7 @@ func TestCrashSafety(t *testing.T) {
 			var missing int
 			for _, id := range ids {
 				var n int
-				h.QueryRow(context.Background(), "SELECT count(*) FROM timers WHERE demand_id = ?", id).Scan(&n)
+				h.QueryRow(context.Background(), "SELECT count(*) FROM jobs WHERE kind LIKE 'demand.%' AND key = ?", strconv.FormatInt(id, 10)).Scan(&n)
 				if n < 2 {
 					missing++
 				}

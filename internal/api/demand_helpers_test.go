@@ -125,5 +125,5 @@ func (e *env) newTeam(campaign int64, area string) int64 {
 func (e *env) countDemands() [4]int {
 	e.t.Helper()
 	return [4]int{e.count("SELECT count(*) FROM demands"), e.count("SELECT count(*) FROM demand_events"),
-		e.count("SELECT count(*) FROM demand_reporters"), e.count("SELECT count(*) FROM timers")}
+		e.count("SELECT count(*) FROM demand_reporters"), e.count("SELECT count(*) FROM jobs")}
 }

@@ -18,6 +18,7 @@ import (
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/open311"
 	"gongzhi/internal/org"
@@ -37,6 +38,9 @@ type Main struct {
 	Org    *org.Service
 	Notify *notify.Service
 	Demand *demand.Service
+	// Jobs is the server's one job queue: every capability's timers and
+	// outboxes run on it (internal/jobs).
+	Jobs *jobs.Queue
 
 	stopWorkers context.CancelFunc
 	workers     chan struct{}
@@ -73,6 +77,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Org = org.NewService(d, m.Clock)
 	m.Notify = notify.NewService(d, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled(), Targets: m.Config.WebhookTargets()})
 	m.Demand = demand.NewService(d, m.Clock, m.Notify)
+	m.Jobs = jobs.New(d, m.Clock, m.Logger)
+	m.Demand.RegisterJobs(m.Jobs)
 	return nil
 }
 
@@ -140,8 +146,8 @@ func (m *Main) Run(ctx context.Context) error {
 	return m.startWorkers()
 }
 
-// startWorkers runs the durable SLA timers and the outgoing webhook/e-mail
-// dispatcher in the background until Close.
+// startWorkers runs the job queue (SLA timers, webhooks, e-mail) and warms
+// the duplicate index in the background until Close.
 func (m *Main) startWorkers() error {
 	var mailer notify.Mailer
 	if m.Config.SMTPEnabled() {
@@ -151,9 +157,9 @@ func (m *Main) startWorkers() error {
 		}
 		mailer = sm
 	}
+	notify.NewDispatcher(m.DB, m.Clock, m.Config.WebhookTargets(), mailer, m.Logger).Register(m.Jobs)
 	ctx, cancel := context.WithCancel(context.Background())
-	m.stopWorkers, m.workers = cancel, make(chan struct{}, 3)
-	every := m.Config.TimerInterval
+	m.stopWorkers, m.workers = cancel, make(chan struct{}, 2)
 	go func() {
 		// Load the duplicate index now, not on the first intake (about a second at 100,000 open demands).
 		if err := m.Demand.WarmSimilar(ctx); err != nil && ctx.Err() == nil {
@@ -162,11 +168,7 @@ func (m *Main) startWorkers() error {
 		m.workers <- struct{}{}
 	}()
 	go func() {
-		m.Demand.RunTimers(ctx, every, func(err error) { m.Logger.Error("demand timers", "err", err) })
-		m.workers <- struct{}{}
-	}()
-	go func() {
-		notify.NewDispatcher(m.DB, m.Clock, m.Config.WebhookTargets(), mailer, m.Logger).Run(ctx, every)
+		m.Jobs.Run(ctx, m.Config.TimerInterval)
 		m.workers <- struct{}{}
 	}()
 	return nil
@@ -185,7 +187,6 @@ func (m *Main) Close() error {
 	var err error
 	if m.stopWorkers != nil {
 		m.stopWorkers()
-		<-m.workers
 		<-m.workers
 		<-m.workers
 	}

@@ -28,9 +28,34 @@ func MigrationNames(d Dialect) ([]string, error) {
 
 // Migrate applies every pending migration of the dialect.
 func (d *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+d.Dialect.String())
+	p, err := d.provider()
 	if err != nil {
 		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", d.Dialect, err)
+	}
+	return nil
+}
+
+// MigrateDownTo rolls migrations back until version is the newest applied,
+// for tests that write rows the way an older release did and then check
+// what the next migration makes of them.
+func (d *DB) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := d.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate %s down to %d: %w", d.Dialect, version, err)
+	}
+	return nil
+}
+
+func (d *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+d.Dialect.String())
+	if err != nil {
+		return nil, err
 	}
 	gd := goose.DialectSQLite3
 	if d.Dialect == Postgres {
@@ -38,10 +63,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 	}
 	p, err := goose.NewProvider(gd, d.sql, sub)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", d.Dialect, err)
-	}
-	return nil
+	return p, nil
 }

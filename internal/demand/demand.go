@@ -9,6 +9,7 @@ import (
 
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 )
 
@@ -132,9 +133,14 @@ type Service struct {
 	notify Notifier
 	sim    *simIndex
 	batch  intakeBatch
+	jobs   *jobs.Queue // runs only the demand timers, for RunDue
 }
 
 // NewService returns the demand service.
 func NewService(d *db.DB, c clock.Clock, n Notifier) *Service {
-	return &Service{db: d, clock: c, notify: n, sim: &simIndex{}}
+	s := &Service{db: d, clock: c, notify: n, sim: &simIndex{}}
+	s.jobs = jobs.New(d, c, nil)
+	s.jobs.Workers = 1 // in the order they fall due, as a person would read them
+	s.RegisterJobs(s.jobs)
+	return s
 }

@@ -15,6 +15,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/texts"
 )
@@ -297,17 +298,15 @@ func scheduleDeadlines(ctx context.Context, tx *db.Tx, d *Demand, from time.Time
 	if contact {
 		clocks = append(clocks, clk{"contact_remind", "contact_due", d.ContactDue})
 	}
-	var rows []string
-	var args []any
+	var js []jobs.Job
 	for _, c := range clocks {
 		if span := c.at.Sub(from); span > 0 {
-			rows, args = append(rows, "(?, ?, ?, 0)"), append(args, c.remind, d.ID, from.Add(span*3/4).UTC())
+			js = append(js, timerJob(c.remind, d.ID, from.Add(span*3/4), 0))
 		}
-		rows, args = append(rows, "(?, ?, ?, 0)"), append(args, c.due, d.ID, c.at.UTC())
+		js = append(js, timerJob(c.due, d.ID, c.at, 0))
 	}
 	// One statement for all of them: intake holds the write lock, keep it short.
-	_, err := tx.Exec(ctx, "INSERT INTO timers (kind, demand_id, due_at, level) VALUES "+strings.Join(rows, ", "), args...)
-	return errs.Wrap(err, "timers")
+	return errs.Wrap(jobs.Enqueue(ctx, tx, from, js...), "timers")
 }
 
 // tell sends an inbox notice to the staff of area (and above, for 督办) and

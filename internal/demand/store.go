@@ -129,12 +129,6 @@ func events(ctx context.Context, q db.Querier, id int64, publicOnly bool) ([]Eve
 	return out, errs.Wrap(rows.Err(), "events")
 }
 
-// addTimer schedules a durable timer in the same transaction as the change.
-func addTimer(ctx context.Context, tx *db.Tx, kind string, id int64, due time.Time, level int) error {
-	_, err := tx.Exec(ctx, "INSERT INTO timers (kind, demand_id, due_at, level) VALUES (?, ?, ?, ?)", kind, id, due.UTC(), level)
-	return errs.Wrap(err, "timer")
-}
-
 // ancestorsOf returns the area at path and every area above it, nearest
 // first, in one query.
 func ancestorsOf(ctx context.Context, q db.Querier, path string) ([]chainArea, error) {

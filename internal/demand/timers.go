@@ -2,71 +2,62 @@ package demand
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"strconv"
 	"time"
 
 	"gongzhi/internal/db"
-	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 )
 
-// RunTimers fires due timers every interval until ctx ends. Timers live in
-// the database, so a restart loses none; the clock is injected, so tests call
-// RunDue after moving a fake clock instead of waiting.
-func (s *Service) RunTimers(ctx context.Context, every time.Duration, logf func(error)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := s.RunDue(ctx); err != nil && ctx.Err() == nil && logf != nil {
-			logf(err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// A demand's SLA clocks are jobs of the shared job layer (internal/jobs),
+// enqueued in the transaction of the change that sets them. Each kind has
+// at most one pending job per demand (keyed by its id), so a moved deadline
+// replaces its job instead of leaving a stale one behind.
+var timerKinds = []string{"contact_remind", "resolve_remind", "contact_due", "resolve_due", "escalate_contact", "escalate_resolve"}
+
+// JobKindPrefix starts the kind of every demand job ("demand.contact_due").
+const JobKindPrefix = "demand."
+
+// timerArgs are a timer job's arguments. Due is when the timer was set to
+// fire (a retried job runs later); jobs carried over from the old timers
+// table have none and use the job's run_at.
+type timerArgs struct {
+	Demand int64      `json:"demand_id"`
+	Level  int        `json:"level,omitempty"`
+	Due    *time.Time `json:"due,omitempty"`
+}
+
+// RegisterJobs makes q run the demand timers. The server's one queue gets
+// them in app; the service's own queue (RunDue) has them too.
+func (s *Service) RegisterJobs(q *jobs.Queue) {
+	for _, kind := range timerKinds {
+		q.Register(JobKindPrefix+kind, func(ctx context.Context, tx *db.Tx, j jobs.Job) error {
+			var a timerArgs
+			if err := j.Decode(&a); err != nil {
+				return err
+			}
+			due := j.RunAt
+			if a.Due != nil {
+				due = *a.Due
+			}
+			return s.fire(ctx, tx, kind, a.Demand, due, a.Level)
+		})
 	}
 }
 
-// RunDue fires every timer due by now, each in its own transaction, and
-// returns how many fired. On PostgreSQL a timer is claimed with SKIP LOCKED
-// so two servers never fire the same one.
+// RunDue fires every demand timer due by now, one at a time in the order
+// they fall due, and returns how many fired. Tests call it after moving a
+// fake clock instead of waiting; the server runs the shared queue instead.
 func (s *Service) RunDue(ctx context.Context) (int, error) {
-	n := 0
-	for n < 10_000 {
-		fired := false
-		err := s.db.InTx(ctx, func(tx *db.Tx) error {
-			q := "SELECT id, kind, demand_id, due_at, level FROM timers WHERE done_at IS NULL AND due_at <= ? ORDER BY due_at, id LIMIT 1"
-			if tx.Dialect == db.Postgres {
-				q += " FOR UPDATE SKIP LOCKED"
-			}
-			var id, demandID int64
-			var kind string
-			var due time.Time
-			var level int
-			err := tx.QueryRow(ctx, q, s.clock.Now().UTC()).Scan(&id, &kind, &demandID, &due, &level)
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil
-			} else if err != nil {
-				return errs.Wrap(err, "claim timer")
-			}
-			fired = true
-			if err := s.fire(ctx, tx, kind, demandID, due, level); err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, "UPDATE timers SET done_at = ? WHERE id = ?", s.clock.Now().UTC(), id)
-			return errs.Wrap(err, "timer done")
-		})
-		if err != nil {
-			return n, err
-		}
-		if !fired {
-			return n, nil
-		}
-		n++
-	}
-	return n, nil
+	return s.jobs.RunDue(ctx)
+}
+
+// timerJob is the job that fires timer kind of demand id at due.
+func timerJob(kind string, id int64, due time.Time, level int) jobs.Job {
+	due = due.UTC()
+	return jobs.Job{Kind: JobKindPrefix + kind, Key: strconv.FormatInt(id, 10), RunAt: due,
+		Args: timerArgs{Demand: id, Level: level, Due: &due}}
 }
 
 // fire handles one timer. A timer whose step was done in time, or whose
@@ -166,7 +157,7 @@ func (s *Service) escalateTo(ctx context.Context, tx *db.Tx, d *Demand, level in
 		return err
 	}
 	if level < top {
-		return addTimer(ctx, tx, kind, d.ID, now.Add(max(span, time.Minute)), level+1)
+		return jobs.Enqueue(ctx, tx, now, timerJob(kind, d.ID, now.Add(max(span, time.Minute)), level+1))
 	}
 	return nil
 }

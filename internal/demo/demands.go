@@ -1153,7 +1153,7 @@ var demandTables = []struct {
 		"satisfaction", "solved", "rated_at", "created_at"}},
 	{"demand_co_bodies", []string{"demand_id", "area_code"}},
 	{"demand_events", []string{"id", "demand_id", "at", "actor_name", "actor_kind", "action", "from_status", "to_status", "note", "note_code", "note_args", "public"}},
-	{"timers", []string{"id", "kind", "demand_id", "due_at", "done_at", "level"}},
+	{"jobs", []string{"id", "kind", "key", "args", "state", "run_at", "attempts", "created_at", "updated_at", "done_at"}},
 }
 
 // chunk is the rows of some thousands of finished demands, one flat
@@ -1253,17 +1253,39 @@ func (g *dgen) finish(d *dem) {
 		c.add(3, g.evID, d.id, tv(e.at), name, kind, e.action, string(e.from), string(e.to), e.note, e.said.Code, e.said.ArgsJSON(), e.public)
 	}
 	if d.status.Open() { // a closed demand's timers have all fired or no longer matter
-		for _, t := range d.timers {
-			g.tmID++
-			var done any
-			if t.fired {
-				done = tv(t.due)
+		// Timers are jobs keyed by the demand: of each kind one is pending,
+		// the last set (setting it again moved it, as jobs.Enqueue does).
+		last := map[string]int{}
+		for i, t := range d.timers {
+			if !t.fired {
+				last[t.kind] = i
 			}
-			c.add(4, g.tmID, t.kind, d.id, tv(t.due), done, t.level)
+		}
+		key := strconv.FormatInt(d.id, 10)
+		for i, t := range d.timers {
+			if !t.fired && last[t.kind] != i {
+				continue
+			}
+			g.tmID++
+			state, attempts, done := "pending", 0, any(nil)
+			if t.fired {
+				state, attempts, done = "done", 1, tv(t.due)
+			}
+			c.add(4, g.tmID, demand.JobKindPrefix+t.kind, key, timerArgs(d.id, t.level, t.due), state, tv(t.due), attempts,
+				tv(d.created), tv(t.due), done)
 		}
 	}
 	g.rollup(d)
 	d.events, d.timers, d.target = nil, nil, nil
+}
+
+// timerArgs are a timer job's arguments as demand.Service writes them.
+func timerArgs(id int64, level int, due time.Time) string {
+	lv := ""
+	if level != 0 {
+		lv = `,"level":` + strconv.Itoa(level)
+	}
+	return `{"demand_id":` + strconv.FormatInt(id, 10) + lv + `,"due":"` + due.UTC().Format(time.RFC3339Nano) + `"}`
 }
 
 // rollupKey is an area path, a category and a day, by their indexes.
@@ -1444,7 +1466,7 @@ func (b *builder) writeDemands(ctx context.Context, tx *db.Tx) error {
 		return err
 	}
 	if tx.D() == db.Postgres {
-		for _, t := range []string{"demands", "demand_reporters", "demand_events", "timers", "demand_routes"} {
+		for _, t := range []string{"demands", "demand_reporters", "demand_events", "jobs", "demand_routes"} {
 			if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM "+t+"), false)"); err != nil {
 				return errs.Wrap(err, "sequence "+t)
 			}

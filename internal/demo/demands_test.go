@@ -127,7 +127,7 @@ func TestDemoDemands(t *testing.T) {
 		}
 		// Timers belong to open demands only, and none is overdue for the
 		// runner: starting the server now fires nothing.
-		if n := count("SELECT count(*) FROM timers t JOIN demands d ON d.id = t.demand_id WHERE d.status IN ('closed','merged')"); n != 0 {
+		if n := count("SELECT count(*) FROM jobs j JOIN demands d ON CAST(d.id AS TEXT) = j.key WHERE j.kind LIKE 'demand.%' AND d.status IN ('closed','merged')"); n != 0 {
 			t.Errorf("%d timers of closed demands", n)
 		}
 		fired, err := svc.RunDue(ctx)
@@ -223,7 +223,7 @@ func TestDemoDemandsRepeat(t *testing.T) {
 func digestOf(t *testing.T, ctx context.Context, d *db.DB) demandDigest {
 	t.Helper()
 	var dg demandDigest
-	for i, table := range []string{"demands", "demand_events", "demand_reporters", "demand_rollups", "timers", "area_shapes"} {
+	for i, table := range []string{"demands", "demand_events", "demand_reporters", "demand_rollups", "jobs", "area_shapes"} {
 		if err := d.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&dg.counts[i]); err != nil {
 			t.Fatal(err)
 		}

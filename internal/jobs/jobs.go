@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -180,23 +181,39 @@ const PeriodicKey = "periodic"
 // time and arguments instead; a job of that key already running is left to
 // finish, and j waits beside it.
 func (q *Queue) Enqueue(ctx context.Context, tx *db.Tx, j Job) error {
-	if j.Kind == "" {
-		return errors.New("jobs: enqueue without a kind")
+	return Enqueue(ctx, tx, q.clock.Now(), j)
+}
+
+// Enqueue is Queue.Enqueue for code that only adds jobs (a service whose
+// kinds another queue runs): js are written in tx in one statement, now
+// being the change's time. Keys must differ within one call.
+func Enqueue(ctx context.Context, tx *db.Tx, now time.Time, js ...Job) error {
+	if len(js) == 0 {
+		return nil
 	}
-	args, err := marshal(j.Args)
-	if err != nil {
-		return fmt.Errorf("jobs: %s arguments: %w", j.Kind, err)
+	now = now.UTC()
+	rows := make([]string, len(js))
+	args := make([]any, 0, 6*len(js))
+	for i, j := range js {
+		if j.Kind == "" {
+			return errors.New("jobs: enqueue without a kind")
+		}
+		a, err := marshal(j.Args)
+		if err != nil {
+			return fmt.Errorf("jobs: %s arguments: %w", j.Kind, err)
+		}
+		at := j.RunAt.UTC()
+		if j.RunAt.IsZero() {
+			at = now
+		}
+		rows[i] = "(?, ?, ?, 'pending', ?, ?, ?)"
+		args = append(args, j.Kind, j.Key, a, at, now, now)
 	}
-	now := q.clock.Now().UTC()
-	at := j.RunAt.UTC()
-	if j.RunAt.IsZero() {
-		at = now
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO jobs (kind, key, args, state, run_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?)
+	_, err := tx.Exec(ctx, `INSERT INTO jobs (kind, key, args, state, run_at, created_at, updated_at) VALUES `+strings.Join(rows, ", ")+`
 		ON CONFLICT (kind, key) WHERE state = 'pending' AND key <> ''
 		DO UPDATE SET args = excluded.args, run_at = excluded.run_at, updated_at = excluded.updated_at, attempts = 0, last_error = ''`,
-		j.Kind, j.Key, args, at, now, now)
-	return errs.Wrap(err, "enqueue "+j.Kind)
+		args...)
+	return errs.Wrap(err, "enqueue "+js[0].Kind)
 }
 
 // Cancel cancels the pending job of kind with key in tx and reports whether

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
+	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 )
 
@@ -78,4 +80,72 @@ func (q *Queue) Prune(ctx context.Context, t time.Time) (int64, error) {
 	}
 	n, err := r.RowsAffected()
 	return n, errs.Wrap(err, "prune jobs")
+}
+
+// Tally is how many jobs of one kind are in one state.
+type Tally struct {
+	Kind  string `json:"kind"`
+	State string `json:"state"`
+	Count int    `json:"count"`
+}
+
+// Tallies counts jobs by kind and state, for the operator page's summary.
+func (q *Queue) Tallies(ctx context.Context) ([]Tally, error) {
+	rows, err := q.db.Query(ctx, "SELECT kind, state, count(*) FROM jobs GROUP BY kind, state ORDER BY kind, state")
+	if err != nil {
+		return nil, errs.Wrap(err, "tally jobs")
+	}
+	defer rows.Close()
+	var out []Tally
+	for rows.Next() {
+		var t Tally
+		if err := rows.Scan(&t.Kind, &t.State, &t.Count); err != nil {
+			return nil, errs.Wrap(err, "tally jobs")
+		}
+		out = append(out, t)
+	}
+	return out, errs.Wrap(rows.Err(), "tally jobs")
+}
+
+// Retry makes a dead or cancelled job pending again, due now with its
+// attempts reset, in tx (the operator's change, audited by the caller).
+// A keyed job whose key has since been enqueued again is refused: the
+// newer job already does its work.
+func (q *Queue) Retry(ctx context.Context, tx *db.Tx, id int64) error {
+	now := q.clock.Now().UTC()
+	r, err := tx.Exec(ctx, `UPDATE jobs SET state = 'pending', run_at = ?, attempts = 0, last_error = '', claimed_by = '', done_at = NULL, updated_at = ?
+		WHERE id = ? AND state IN ('dead', 'cancelled')`, now, now, id)
+	if errs.Code(err) == errs.ECONFLICT {
+		return errs.New(errs.ECONFLICT, "job %d: a newer job with the same key is pending", id)
+	} else if err != nil {
+		return errs.Wrap(err, "retry job")
+	}
+	return q.changed(ctx, tx, r, id, "retried (only a dead or cancelled job can be)")
+}
+
+// CancelID cancels the pending job id in tx.
+func (q *Queue) CancelID(ctx context.Context, tx *db.Tx, id int64) error {
+	now := q.clock.Now().UTC()
+	r, err := tx.Exec(ctx, "UPDATE jobs SET state = 'cancelled', done_at = ?, updated_at = ? WHERE id = ? AND state = 'pending'", now, now, id)
+	if err != nil {
+		return errs.Wrap(err, "cancel job")
+	}
+	return q.changed(ctx, tx, r, id, "cancelled (only a pending job can be)")
+}
+
+// changed turns an update that touched no row into ENOTFOUND or ECONFLICT.
+func (q *Queue) changed(ctx context.Context, tx *db.Tx, r sql.Result, id int64, what string) error {
+	if n, err := r.RowsAffected(); err != nil {
+		return errs.Wrap(err, "job")
+	} else if n > 0 {
+		return nil
+	}
+	var state string
+	err := tx.QueryRow(ctx, "SELECT state FROM jobs WHERE id = ?", id).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.New(errs.ENOTFOUND, "no job %d", id)
+	} else if err != nil {
+		return errs.Wrap(err, "job")
+	}
+	return errs.New(errs.ECONFLICT, "job %d is %s and cannot be %s", id, state, what)
 }

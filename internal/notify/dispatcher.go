@@ -3,17 +3,19 @@ package notify
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
 )
 
 // Retry policy shared by webhooks and e-mail. A failed try waits
@@ -26,7 +28,7 @@ const (
 	// reach; it must exceed sendTimeout. If a dispatcher dies mid-send the
 	// row becomes due again when the lease ends (at-least-once delivery;
 	// receivers deduplicate on X-Gongzhi-Delivery).
-	claimLease  = 10 * time.Minute
+	claimLease  = 10 * time.Minute // the jobs' lease
 	sendTimeout = 30 * time.Second
 	maxErrText  = 500      // bytes of error text kept per delivery
 	maxDrain    = 64 << 10 // bytes of a reply read (and discarded) so the connection can be reused
@@ -43,10 +45,30 @@ func Backoff(attempts int) (time.Duration, bool) {
 	return backoffSteps[min(max(attempts, 1), len(backoffSteps))-1], true
 }
 
-// Dispatcher delivers the webhook and e-mail outboxes. Any number may run
-// against one database: each claims due rows in a short transaction
-// (SKIP LOCKED on PostgreSQL, the single writer on SQLite), so no delivery
-// is sent twice by two instances, and sends outside it.
+// Job kinds of the outboxes. Each webhook delivery and each e-mail is a
+// row in its log table (what admins see) and a job keyed by the row's id
+// (what gets it sent), both written in the transaction of the change.
+const (
+	JobWebhook = "notify.webhook"
+	JobEmail   = "notify.email"
+)
+
+// sendArgs are an outbox job's arguments: the id of its row.
+type sendArgs struct {
+	ID int64 `json:"id"`
+}
+
+// enqueueSend adds the job that sends outbox row id of kind.
+func enqueueSend(ctx context.Context, tx *db.Tx, now time.Time, kind string, id int64) error {
+	return jobs.Enqueue(ctx, tx, now, jobs.Job{Kind: kind, Key: strconv.FormatInt(id, 10), Args: sendArgs{ID: id}})
+}
+
+// Dispatcher sends the webhook and e-mail outboxes as jobs of the shared
+// job layer. Any number may run against one database: the job layer's
+// claim (SKIP LOCKED on PostgreSQL, the single writer on SQLite) gives each
+// row to one of them, and sends happen outside any transaction. A sender
+// that dies mid-send leaves its job to be taken over when the lease ends
+// (at-least-once delivery; receivers deduplicate on X-Gongzhi-Delivery).
 type Dispatcher struct {
 	db     *db.DB
 	clock  clock.Clock
@@ -54,39 +76,46 @@ type Dispatcher struct {
 	mailer Mailer
 	log    *slog.Logger
 	// Batch is how many rows one claim takes; Workers how many of them are
-	// sent at once, so one slow receiver does not hold up the rest.
+	// sent at once, so one slow receiver does not hold up the rest. They
+	// tune RunDue and Run.
 	Batch   int
 	Workers int
+
+	own  *jobs.Queue  // runs this dispatcher's kinds for RunDue and Run
+	sent atomic.Int64 // deliveries that went through, for RunDue's count
 }
 
 // NewDispatcher returns a dispatcher. Webhooks go only where targets allows,
 // checked on every address connected to, and never follow redirects (the
 // service's Options.Targets should be the same rule); mailer sends e-mail
-// (nil: e-mail stays queued until one is configured); log receives errors
-// from Run.
+// (nil: e-mail stays queued until a server with one runs); log receives
+// errors.
 func NewDispatcher(d *db.DB, c clock.Clock, targets Targets, mailer Mailer, log *slog.Logger) *Dispatcher {
 	client := targets.client()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Dispatcher{db: d, clock: c, client: client, mailer: mailer, log: log, Batch: 50, Workers: 4}
+	x := &Dispatcher{db: d, clock: c, client: client, mailer: mailer, log: log, Batch: 50, Workers: 4}
+	x.own = jobs.New(d, c, log)
+	x.Register(x.own)
+	return x
 }
 
-// Run delivers due rows every interval until ctx ends. Errors are logged,
-// not returned: a database hiccup must not stop notifications for good.
-func (x *Dispatcher) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := x.RunDue(ctx); err != nil && ctx.Err() == nil {
-			x.log.Error("notify: dispatch", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// Register makes q send webhooks and, with a mailer, e-mail.
+func (x *Dispatcher) Register(q *jobs.Queue) {
+	opts := []jobs.Option{jobs.NoTx(), jobs.MaxAttempts(MaxAttempts), jobs.Lease(claimLease),
+		jobs.Backoff(func(n int) time.Duration { w, _ := Backoff(n); return w })}
+	q.Register(JobWebhook, x.sendWebhook, opts...)
+	if x.mailer != nil {
+		q.Register(JobEmail, x.sendEmail, opts...)
 	}
+}
+
+// Run delivers due rows every interval until ctx ends (the server runs its
+// shared queue instead; this is for a dispatcher on its own).
+func (x *Dispatcher) Run(ctx context.Context, every time.Duration) {
+	x.tune()
+	x.own.Run(ctx, every)
 }
 
 // RunDue sends every webhook delivery and e-mail due now, oldest first, in
@@ -94,114 +123,64 @@ func (x *Dispatcher) Run(ctx context.Context, every time.Duration) {
 // of receivers are recorded on the rows and are not errors; only storage
 // errors are returned.
 func (x *Dispatcher) RunDue(ctx context.Context) (int, error) {
-	sent := 0
-	for {
-		n, more, err := x.webhookBatch(ctx)
-		sent += n
-		if err != nil || !more {
-			if err != nil {
-				return sent, err
-			}
-			break
-		}
-	}
-	if x.mailer == nil {
-		return sent, nil
-	}
-	for {
-		n, more, err := x.emailBatch(ctx)
-		sent += n
-		if err != nil || !more {
-			return sent, err
-		}
-	}
+	x.tune()
+	before := x.sent.Load()
+	_, err := x.own.RunDue(ctx)
+	return int(x.sent.Load() - before), err
 }
 
-// skipLocked is the one place the outbox differs by engine. On PostgreSQL
-// the claim locks the rows it picks and passes over rows another
-// dispatcher holds, so two instances never claim the same delivery and
-// never wait for each other. SQLite has one writer and InTx begins
-// IMMEDIATE, so the claim already runs alone.
-func skipLocked(d db.Dialect, alias string) string {
-	if d == db.Postgres {
-		return " FOR UPDATE OF " + alias + " SKIP LOCKED"
+func (x *Dispatcher) tune() { x.own.Batch, x.own.Workers = max(x.Batch, 1), max(x.Workers, 1) }
+
+// sendWebhook is the job that sends one delivery. A delivery of an
+// inactive webhook waits, unsent and uncounted, until the webhook is
+// switched on again (UpdateWebhook queues it then).
+func (x *Dispatcher) sendWebhook(ctx context.Context, _ *db.Tx, j jobs.Job) error {
+	var a sendArgs
+	if err := j.Decode(&a); err != nil {
+		return err
 	}
-	return ""
+	var c claimedHook
+	var status string
+	var active bool
+	err := x.db.QueryRow(ctx, `SELECT d.id, d.event, d.payload, d.status, w.url, w.secret, w.active
+		FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`, a.ID).
+		Scan(&c.id, &c.event, &c.payload, &status, &c.url, &c.secret, &active)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (status != "pending" || !active) {
+		return nil
+	} else if err != nil {
+		return errs.Wrap(err, "delivery")
+	}
+	return x.record(ctx, "webhook_deliveries", c.id, j.Attempts, x.post(ctx, c))
+}
+
+// sendEmail is the job that sends one queued e-mail.
+func (x *Dispatcher) sendEmail(ctx context.Context, _ *db.Tx, j jobs.Job) error {
+	var a sendArgs
+	if err := j.Decode(&a); err != nil {
+		return err
+	}
+	var to, subject, body, status string
+	err := x.db.QueryRow(ctx, "SELECT recipient, subject, body, status FROM email_outbox WHERE id = ?", a.ID).Scan(&to, &subject, &body, &status)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && status != "pending" {
+		return nil
+	} else if err != nil {
+		return errs.Wrap(err, "e-mail")
+	}
+	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	o := outcome{ok: true}
+	if err := x.mailer.Send(sctx, []string{to}, subject, body); err != nil {
+		o = outcome{errMsg: errText(err)}
+	}
+	return x.record(ctx, "email_outbox", a.ID, j.Attempts, o)
 }
 
 type claimedHook struct {
-	id       int64
-	event    string
-	payload  string
-	attempts int // including this one
-	url      string
-	secret   string
-}
-
-// claimHooks takes up to Batch due deliveries of active webhooks and moves
-// them a lease into the future, so nobody else picks them while they are sent.
-func (x *Dispatcher) claimHooks(ctx context.Context, now time.Time) ([]claimedHook, error) {
-	var out []claimedHook
-	err := x.db.InTx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT d.id, d.event, d.payload, d.attempts, w.url, w.secret
-			FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-			WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND w.active = TRUE
-			ORDER BY d.next_attempt_at, d.id LIMIT ?`+skipLocked(tx.D(), "d"), now, x.batch())
-		if err != nil {
-			return errs.Wrap(err, "claim deliveries")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c claimedHook
-			if err := rows.Scan(&c.id, &c.event, &c.payload, &c.attempts, &c.url, &c.secret); err != nil {
-				return errs.Wrap(err, "scan delivery")
-			}
-			c.attempts++
-			out = append(out, c)
-		}
-		if err := rows.Err(); err != nil {
-			return errs.Wrap(err, "claim deliveries")
-		}
-		rows.Close()
-		ids := make([]int64, len(out))
-		for i, c := range out {
-			ids[i] = c.id
-		}
-		return lease(ctx, tx, "webhook_deliveries", ids, now)
-	})
-	return out, err
-}
-
-// lease counts the attempt and hides claimed rows until the lease ends.
-// Counting at claim time means a delivery that crashes its sender still
-// runs out of attempts instead of looping forever.
-func lease(ctx context.Context, tx *db.Tx, table string, ids []int64, now time.Time) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	args := []any{now.Add(claimLease)}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	_, err := tx.Exec(ctx, "UPDATE "+table+" SET attempts = attempts + 1, next_attempt_at = ? WHERE id IN ("+marks(len(ids))+")", args...)
-	return errs.Wrap(err, "lease "+table)
-}
-
-func (x *Dispatcher) batch() int   { return max(x.Batch, 1) }
-func (x *Dispatcher) workers() int { return max(x.Workers, 1) }
-
-// each runs fn for items 0..n-1 with at most Workers at a time.
-func (x *Dispatcher) each(n int, fn func(i int)) {
-	sem := make(chan struct{}, x.workers())
-	var wg sync.WaitGroup
-	for i := range n {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			fn(i)
-		})
-	}
-	wg.Wait()
+	id      int64
+	event   string
+	payload string
+	url     string
+	secret  string
 }
 
 // outcome is what one attempt did, to be written back to its row.
@@ -211,24 +190,9 @@ type outcome struct {
 	errMsg string
 }
 
-func (x *Dispatcher) webhookBatch(ctx context.Context) (sent int, more bool, err error) {
-	now := x.clock.Now()
-	claimed, err := x.claimHooks(ctx, now)
-	if err != nil || len(claimed) == 0 {
-		return 0, false, err
-	}
-	results := make([]outcome, len(claimed))
-	x.each(len(claimed), func(i int) { results[i] = x.post(ctx, claimed[i]) })
-	for i, c := range claimed {
-		if err := x.record(ctx, "webhook_deliveries", c.id, c.attempts, results[i]); err != nil {
-			return sent, false, err
-		}
-		if results[i].ok {
-			sent++
-		}
-	}
-	return sent, len(claimed) == x.batch(), nil
-}
+// errAttempt tells the job layer an attempt failed, so it retries after
+// the backoff; the row already says why.
+var errAttempt = errors.New("notify: attempt failed")
 
 // post sends one delivery: the stored body, signed over this attempt's timestamp.
 func (x *Dispatcher) post(ctx context.Context, c claimedHook) outcome {
@@ -264,19 +228,21 @@ func (x *Dispatcher) post(ctx context.Context, c claimedHook) outcome {
 	return outcome{code: resp.StatusCode, errMsg: msg}
 }
 
-// record writes an attempt's outcome: delivered, retry after the backoff,
-// or failed for good after the last attempt.
+// record writes an attempt's outcome on its row: delivered, waiting for
+// the next attempt after the backoff, or failed for good after the last
+// one. A failed attempt returns errAttempt, so the job is retried.
 func (x *Dispatcher) record(ctx context.Context, table string, id int64, attempts int, o outcome) error {
 	now := x.clock.Now()
 	set, args := "status = 'delivered', delivered_at = ?, last_error = ''", []any{now}
+	wait, retry := Backoff(attempts)
 	if !o.ok {
-		wait, retry := Backoff(attempts)
 		if retry {
 			set, args = "next_attempt_at = ?, last_error = ?", []any{now.Add(wait), truncate(o.errMsg, maxErrText)}
 		} else {
 			set, args = "status = 'failed', last_error = ?", []any{truncate(o.errMsg, maxErrText)}
 		}
 	}
+	set, args = set+", attempts = ?", append(args, attempts)
 	if table == "webhook_deliveries" {
 		var code any
 		if o.code != 0 {
@@ -284,75 +250,14 @@ func (x *Dispatcher) record(ctx context.Context, table string, id int64, attempt
 		}
 		set, args = set+", last_status_code = ?", append(args, code)
 	}
-	_, err := x.db.Exec(ctx, "UPDATE "+table+" SET "+set+" WHERE id = ? AND status = 'pending'", append(args, id)...)
-	return errs.Wrap(err, "record "+table)
-}
-
-type claimedMail struct {
-	id       int64
-	to       string
-	subject  string
-	body     string
-	attempts int
-}
-
-func (x *Dispatcher) claimMail(ctx context.Context, now time.Time) ([]claimedMail, error) {
-	var out []claimedMail
-	err := x.db.InTx(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT e.id, e.recipient, e.subject, e.body, e.attempts FROM email_outbox e
-			WHERE e.status = 'pending' AND e.next_attempt_at <= ?
-			ORDER BY e.next_attempt_at, e.id LIMIT ?`+skipLocked(tx.D(), "e"), now, x.batch())
-		if err != nil {
-			return errs.Wrap(err, "claim e-mail")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c claimedMail
-			if err := rows.Scan(&c.id, &c.to, &c.subject, &c.body, &c.attempts); err != nil {
-				return errs.Wrap(err, "scan e-mail")
-			}
-			c.attempts++
-			out = append(out, c)
-		}
-		if err := rows.Err(); err != nil {
-			return errs.Wrap(err, "claim e-mail")
-		}
-		rows.Close()
-		ids := make([]int64, len(out))
-		for i, c := range out {
-			ids[i] = c.id
-		}
-		return lease(ctx, tx, "email_outbox", ids, now)
-	})
-	return out, err
-}
-
-func (x *Dispatcher) emailBatch(ctx context.Context) (sent int, more bool, err error) {
-	now := x.clock.Now()
-	claimed, err := x.claimMail(ctx, now)
-	if err != nil || len(claimed) == 0 {
-		return 0, false, err
+	if _, err := x.db.Exec(ctx, "UPDATE "+table+" SET "+set+" WHERE id = ? AND status = 'pending'", append(args, id)...); err != nil {
+		return errs.Wrap(err, "record "+table)
 	}
-	results := make([]outcome, len(claimed))
-	x.each(len(claimed), func(i int) {
-		c := claimed[i]
-		sctx, cancel := context.WithTimeout(ctx, sendTimeout)
-		defer cancel()
-		if err := x.mailer.Send(sctx, []string{c.to}, c.subject, c.body); err != nil {
-			results[i] = outcome{errMsg: errText(err)}
-			return
-		}
-		results[i] = outcome{ok: true}
-	})
-	for i, c := range claimed {
-		if err := x.record(ctx, "email_outbox", c.id, c.attempts, results[i]); err != nil {
-			return sent, false, err
-		}
-		if results[i].ok {
-			sent++
-		}
+	if !o.ok {
+		return errAttempt
 	}
-	return sent, len(claimed) == x.batch(), nil
+	x.sent.Add(1)
+	return nil
 }
 
 // errText is the cause of an error for the delivery log: the wrapped

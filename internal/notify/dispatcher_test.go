@@ -303,8 +303,8 @@ func TestWebhookExactlyOnceUnderConcurrentRuns(t *testing.T) {
 	})
 }
 
-// TestSkipLocked holds a row lock on one delivery, as a second instance in
-// the middle of its claim would, and checks the dispatcher passes it over
+// TestSkipLocked holds a row lock on one delivery's job, as a second
+// instance in the middle of its claim would, and checks the dispatcher passes it over
 // without waiting, then sends it once the lock is gone.
 func TestSkipLocked(t *testing.T) {
 	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
@@ -326,7 +326,8 @@ func TestSkipLocked(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer other.Rollback()
-		if _, err := other.ExecContext(ctx, "SELECT id FROM webhook_deliveries WHERE id = $1 FOR UPDATE", first); err != nil {
+		// The claim locks the delivery's job (internal/jobs).
+		if _, err := other.ExecContext(ctx, "SELECT id FROM jobs WHERE kind = $1 AND key = $2 FOR UPDATE", notify.JobWebhook, strconv.FormatInt(first, 10)); err != nil {
 			t.Fatal(err)
 		}
 		x := e.dispatcher(r)

@@ -216,7 +216,10 @@ func (s *Service) QueueEmail(ctx context.Context, tx *db.Tx, to, subject, body s
 }
 
 func (s *Service) queueEmail(ctx context.Context, tx *db.Tx, to, subject, body string, now time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO email_outbox (recipient, subject, body, status, attempts, next_attempt_at, created_at)
+	id, err := db.InsertID(ctx, tx, `INSERT INTO email_outbox (recipient, subject, body, status, attempts, next_attempt_at, created_at)
 		VALUES (?, ?, ?, 'pending', 0, ?, ?)`, to, subject, body, now, now)
-	return errs.Wrap(err, "queue e-mail")
+	if err != nil {
+		return errs.Wrap(err, "queue e-mail")
+	}
+	return enqueueSend(ctx, tx, now, JobEmail, id)
 }

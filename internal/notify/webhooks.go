@@ -240,10 +240,44 @@ func (s *Service) UpdateWebhook(ctx context.Context, p *auth.Principal, id int64
 		if err != nil {
 			return errs.Wrap(err, "update webhook")
 		}
+		if w.Active && !before.Active {
+			if err := s.resume(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		return auth.Record(ctx, tx, s.clock.Now(), p, auth.Change{Action: "update", Entity: "webhook",
 			EntityID: strconv.FormatInt(id, 10), AreaPath: path, Before: before, After: w})
 	})
 	return w, err
+}
+
+// resume queues again the deliveries that waited while webhook id was
+// switched off; their jobs ended without sending them.
+func (s *Service) resume(ctx context.Context, tx *db.Tx, id int64) error {
+	rows, err := tx.Query(ctx, "SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending' ORDER BY id", id)
+	if err != nil {
+		return errs.Wrap(err, "waiting deliveries")
+	}
+	var ids []int64
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			rows.Close()
+			return errs.Wrap(err, "waiting deliveries")
+		}
+		ids = append(ids, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return errs.Wrap(err, "waiting deliveries")
+	}
+	now := s.clock.Now()
+	for _, d := range ids {
+		if err := enqueueSend(ctx, tx, now, JobWebhook, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RotateWebhookSecret gives an endpoint a new secret and returns it, shown
@@ -333,10 +367,13 @@ func (s *Service) Enqueue(ctx context.Context, tx *db.Tx, event string, payload 
 		return errs.Wrap(err, "webhooks")
 	}
 	for _, id := range hooks {
-		_, err := tx.Exec(ctx, `INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at)
+		did, err := db.InsertID(ctx, tx, `INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at)
 			VALUES (?, ?, ?, 'pending', 0, ?, ?)`, id, event, string(body), now, now)
 		if err != nil {
 			return errs.Wrap(err, "insert delivery")
+		}
+		if err := enqueueSend(ctx, tx, now, JobWebhook, did); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -415,6 +452,9 @@ func (s *Service) Redeliver(ctx context.Context, p *auth.Principal, deliveryID i
 			delivered_at = NULL WHERE id = ?`, s.clock.Now(), deliveryID)
 		if err != nil {
 			return errs.Wrap(err, "redeliver")
+		}
+		if err := enqueueSend(ctx, tx, s.clock.Now(), JobWebhook, deliveryID); err != nil {
+			return err
 		}
 		return auth.Record(ctx, tx, s.clock.Now(), p, auth.Change{Action: "redeliver", Entity: "webhook",
 			EntityID: strconv.FormatInt(hook, 10), AreaPath: path, After: map[string]any{"delivery_id": deliveryID}})
