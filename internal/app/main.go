@@ -90,7 +90,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Clock: m.Clock, Logger: m.Logger,
+	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Jobs: m.Jobs, Clock: m.Clock, Logger: m.Logger,
 		SecureCookies: m.Config.SecureCookies, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err

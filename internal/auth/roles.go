@@ -47,6 +47,7 @@ const (
 	UserRead     Perm = "user.read"     // see users and grants
 	UserAdmin    Perm = "user.admin"    // create users, grant roles
 	AuditRead    Perm = "audit.read"    // read the audit log
+	JobsAdmin    Perm = "jobs.admin"    // see, retry and cancel background jobs (on the root area: jobs serve everyone)
 
 	DemandRead     Perm = "demand.read"     // see demands and their timelines
 	DemandIntake   Perm = "demand.intake"   // file a demand on a resident's behalf
@@ -58,7 +59,7 @@ const (
 
 // rolePerms is the whole permission table. Scope comes from the grant's area.
 var rolePerms = map[Role][]Perm{
-	DistrictAdmin: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead, UserAdmin, AuditRead,
+	DistrictAdmin: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead, UserAdmin, AuditRead, JobsAdmin,
 		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove, DemandAdmin},
 	StreetStaff: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead,
 		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove},

@@ -41,25 +41,25 @@ const (
 
 // Job is one unit of deferred work.
 type Job struct {
-	ID   int64
-	Kind string // what to do; each kind has one handler
+	ID   int64  `json:"id"`
+	Kind string `json:"kind"` // what to do; each kind has one handler
 	// Key makes the job unique per kind while it is pending: enqueueing the
 	// same key again moves that job (a moved deadline replaces its timer).
 	// Empty means the job is not unique.
-	Key string
+	Key string `json:"key"`
 	// RunAt is when the job is due (not before); zero means now. While the
 	// job is running, the stored run_at is when its runner's lease ends.
-	RunAt time.Time
+	RunAt time.Time `json:"run_at"`
 	// Args are the handler's input. Enqueue marshals any value to JSON;
 	// handlers get the JSON back (json.RawMessage) and call Decode.
-	Args      any
-	State     string
-	Attempts  int // how many times a runner has started it
-	LastError string
-	ClaimedBy string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	DoneAt    *time.Time
+	Args      any        `json:"args"`
+	State     string     `json:"state"`
+	Attempts  int        `json:"attempts"` // how many times a runner has started it
+	LastError string     `json:"last_error"`
+	ClaimedBy string     `json:"claimed_by"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	DoneAt    *time.Time `json:"done_at"`
 }
 
 // Decode unmarshals the job's JSON arguments into v.

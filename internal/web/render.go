@@ -30,6 +30,8 @@ type view struct {
 // nav says which top-bar entries the user may use; Authorize decides, not us.
 type nav struct {
 	Areas, Org, Units, Coverage, Import, Users, Audit bool
+	// Jobs: the operator page of background jobs (district admins).
+	Jobs bool
 	// The demand loop: Demands reads them, Intake files them, Dispatch routes
 	// them (and runs visiting campaigns), DemandAdmin edits categories.
 	Demands, Intake, Dispatch, DemandAdmin bool
@@ -43,7 +45,7 @@ func navFor(p *auth.Principal) nav {
 	can := func(perm auth.Perm) bool { return auth.AuthorizeAny(p, perm) == nil }
 	return nav{
 		Areas: can(auth.AreaRead), Org: can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
-		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead),
+		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead), Jobs: can(auth.JobsAdmin),
 		Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake), Dispatch: can(auth.DemandDispatch),
 		DemandAdmin: can(auth.DemandAdmin), AreaDemands: len(auth.Scope(p, auth.DemandRead)) > 0,
 	}

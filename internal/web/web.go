@@ -19,6 +19,7 @@ import (
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 )
@@ -30,6 +31,9 @@ type Deps struct {
 	Org    *org.Service
 	Demand *demand.Service
 	Notify *notify.Service
+	// Jobs is the server's job queue, for the operator page; nil: a queue
+	// on DB that only lists and changes jobs.
+	Jobs   *jobs.Queue
 	Clock  clock.Clock
 	Logger *slog.Logger
 	// SecureCookies forces the Secure flag; otherwise it is set when the
@@ -76,6 +80,9 @@ func New(d Deps) (http.Handler, error) {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if d.Jobs == nil {
+		d.Jobs = jobs.New(d.DB, d.Clock, d.Logger)
 	}
 	if d.MaxUploadBytes <= 0 {
 		d.MaxUploadBytes = DefaultMaxUpload
@@ -162,6 +169,10 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /tokens/{id}/revoke", s.post(formLimit, s.tokenRevoke))
 
 	mux.HandleFunc("GET /audit", s.page(s.auditList))
+
+	mux.HandleFunc("GET /admin/jobs", s.page(s.jobList))
+	mux.HandleFunc("POST /admin/jobs/{id}/retry", s.post(formLimit, s.jobRetry))
+	mux.HandleFunc("POST /admin/jobs/{id}/cancel", s.post(formLimit, s.jobCancel))
 
 	// The demand loop (民情诉求): staff pages.
 	mux.HandleFunc("GET /queue", s.page(s.queue))
