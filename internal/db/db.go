@@ -238,3 +238,38 @@ func (d Dialect) Subtree(col, path string) (string, any) {
 	}
 	return col + " GLOB ?", path + "*"
 }
+
+// ForUpdate returns the clause that locks the rows a SELECT reads (of the
+// table named alias) until the transaction ends. PostgreSQL runs
+// transactions side by side and needs it; SQLite's one writer already makes
+// a read-then-write transaction run alone (InTx begins IMMEDIATE).
+func (d Dialect) ForUpdate(alias string) string {
+	if d == Postgres {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}
+
+// SkipLocked is ForUpdate that passes over rows another transaction has
+// locked instead of waiting for them: how concurrent runners claim work.
+func (d Dialect) SkipLocked(alias string) string {
+	if d == Postgres {
+		return " FOR UPDATE OF " + alias + " SKIP LOCKED"
+	}
+	return ""
+}
+
+// ResetIDs moves each table's id generator past its largest id after rows
+// were written with their ids (a bulk load or a restore). SQLite's rowids
+// follow the largest id by themselves.
+func ResetIDs(ctx context.Context, tx *Tx, tables ...string) error {
+	if tx.D() != Postgres {
+		return nil
+	}
+	for _, t := range tables {
+		if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM "+t+"), false)"); err != nil {
+			return fmt.Errorf("reset ids of %s: %w", t, err)
+		}
+	}
+	return nil
+}

@@ -41,8 +41,8 @@ func scanDemand(sc interface{ Scan(...any) error }) (*Demand, error) {
 // actions on the same demand take turns (SQLite's writer lock does that already).
 func load(ctx context.Context, q db.Querier, id int64, lock bool) (*Demand, error) {
 	query := "SELECT " + demandCols + demandFrom + " WHERE d.id = ?"
-	if lock && q.D() == db.Postgres {
-		query += " FOR UPDATE OF d"
+	if lock {
+		query += q.D().ForUpdate("d")
 	}
 	d, err := scanDemand(q.QueryRow(ctx, query, id))
 	if err != nil {

@@ -1465,12 +1465,8 @@ func (b *builder) writeDemands(ctx context.Context, tx *db.Tx) error {
 	}); err != nil {
 		return err
 	}
-	if tx.D() == db.Postgres {
-		for _, t := range []string{"demands", "demand_reporters", "demand_events", "jobs", "demand_routes"} {
-			if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM "+t+"), false)"); err != nil {
-				return errs.Wrap(err, "sequence "+t)
-			}
-		}
+	if err := db.ResetIDs(ctx, tx, "demands", "demand_reporters", "demand_events", "jobs", "demand_routes"); err != nil {
+		return errs.Wrap(err, "sequences")
 	}
 	for _, e := range []struct{ table, entity string }{
 		{"demand_categories", "demand_category"}, {"demand_routes", "demand_route"}, {"calendar_days", "calendar"},

@@ -747,13 +747,9 @@ func (b *builder) write(ctx context.Context, tx *db.Tx) error {
 			return err
 		}
 	}
-	if tx.D() == db.Postgres {
-		// Rows came with their ids, so move each identity past them for later inserts.
-		for _, t := range []string{"units", "party_orgs", "assoc_bodies", "part_time_members", "service_points"} {
-			if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT max(id) FROM "+t+"))"); err != nil {
-				return errs.Wrap(err, "sequence "+t)
-			}
-		}
+	// Rows came with their ids, so move each identity past them for later inserts.
+	if err := db.ResetIDs(ctx, tx, "units", "party_orgs", "assoc_bodies", "part_time_members", "service_points"); err != nil {
+		return errs.Wrap(err, "sequences")
 	}
 	entities := []struct{ table, entity string }{
 		{"areas", "area"}, {"units", "unit"}, {"party_orgs", "party_org"}, {"assoc_bodies", "assoc_body"},

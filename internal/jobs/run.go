@@ -136,10 +136,7 @@ func (q *Queue) claim(ctx context.Context, kinds []string, n int) ([]Job, error)
 	var out []Job
 	err = q.db.InTx(ctx, func(tx *db.Tx) error {
 		out = out[:0]
-		sel := "SELECT id, kind, key, args, run_at, attempts, created_at" + due
-		if tx.D() == db.Postgres {
-			sel += " FOR UPDATE SKIP LOCKED"
-		}
+		sel := "SELECT id, kind, key, args, run_at, attempts, created_at" + due + tx.D().SkipLocked("jobs")
 		rows, err := tx.Query(ctx, sel, args...)
 		if err != nil {
 			return errs.Wrap(err, "claim jobs")

@@ -29,7 +29,9 @@ const (
 	KindInfo       Kind = "info"       // anything else worth knowing
 )
 
-// Kinds lists every kind; the migration's CHECK holds the same list.
+// Kinds lists every kind a notice may have; each has a label in the web
+// catalogues (checked by web's i18n test). The table takes any kind, so a
+// capability adds its kinds here and in the catalogues, not in a migration.
 var Kinds = []Kind{KindAssignment, KindReminder, KindEscalation, KindReturn, KindExtension, KindCallback, KindInfo}
 
 // Limits on a notice, so one careless caller cannot fill the inbox table.
