@@ -73,6 +73,9 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 	if err != nil {
 		return nil, err
 	}
+	if err := d.Analyze(ctx); err != nil { // a bulk load ends with fresh planner statistics
+		return nil, errs.Wrap(err, "analyze")
+	}
 	return b.createUsers(ctx, as)
 }
 

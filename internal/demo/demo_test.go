@@ -29,6 +29,24 @@ func TestBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("demo build on %s: %v", d.Dialect, time.Since(start))
+		if d.Dialect == db.Postgres {
+			// The bulk load ends with fresh planner statistics on every table it filled.
+			var stale []string
+			rows, err := d.Query(ctx, `SELECT relname FROM pg_stat_user_tables WHERE relname IN ('areas', 'units', 'demands', 'demand_reporters', 'demand_events', 'demand_rollups', 'jobs')
+				AND last_analyze IS NULL`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var n string
+				rows.Scan(&n)
+				stale = append(stale, n)
+			}
+			rows.Close()
+			if len(stale) > 0 {
+				t.Errorf("tables without planner statistics after the demo: %v", stale)
+			}
+		}
 
 		sys := auth.SystemPrincipal()
 		s := org.NewService(d, c)

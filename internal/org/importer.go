@@ -411,6 +411,10 @@ func (s *Service) ImportUnits(ctx context.Context, p *auth.Principal, filename s
 		return res, err
 	}
 	res.Created = len(units)
+	// A bulk load ends with fresh planner statistics. The import is
+	// committed and answered as done: a failure here only leaves the
+	// statistics to autovacuum, so it is not the caller's error.
+	_ = s.db.Analyze(ctx, "units")
 	return res, nil
 }
 
