@@ -38,11 +38,13 @@ Usage:
   gongzhi token create --username U [--label L]
   gongzhi import units FILE
   gongzhi export units [--area CODE] [--kind KIND] [--out FILE.xlsx|FILE.csv]
+  gongzhi bench mixed [--clients 200] [--duration 60s] [--ceiling=false]
   gongzhi version
 
 Every command takes --data DIR and --db DSN (env GONGZHI_DATA, GONGZHI_DB).
 Roles: district_admin, street_staff, community_staff, grid_worker, unit_liaison, member, resident, auditor.
-A unit_liaison names its unit with --unit (a unit id inside --area): it sees only the demands dispatched to it.
+A unit_liaison names its unit with --unit (a unit id inside --area): it sees only the demands dispatched to it
+(without --unit it reaches no demand until a unit is named).
 `
 
 // CLI holds the streams a command talks to, so tests can run commands in-process.
@@ -64,7 +66,7 @@ func (c *CLI) Run(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "import" || cmd == "export") {
+	if len(rest) > 0 && (cmd == "user" || cmd == "token" || cmd == "import" || cmd == "export" || cmd == "bench") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	switch cmd {
@@ -82,6 +84,8 @@ func (c *CLI) Run(ctx context.Context, args []string) int {
 		return c.importUnits(ctx, rest)
 	case "export units":
 		return c.exportUnits(ctx, rest)
+	case "bench mixed":
+		return c.benchMixed(ctx, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintln(c.Stdout, "gongzhi", Version)
 		return exitOK
@@ -272,7 +276,7 @@ func (c *CLI) userAdd(ctx context.Context, args []string) int {
 		fs.StringVar(&username, "username", "", "login name (required)")
 		fs.StringVar(&role, "role", "", "role (required): "+strings.Join(roleNames(), ", "))
 		fs.StringVar(&area, "area", "", "area code the role is granted on (required)")
-		fs.Int64Var(&unit, "unit", 0, "id of the unit a unit_liaison handles the dispatched demands of (required for unit_liaison)")
+		fs.Int64Var(&unit, "unit", 0, "id of the unit a unit_liaison handles the dispatched demands of (a liaison without one reaches no demand)")
 		fs.StringVar(&display, "display-name", "", "name shown in the interface")
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin instead of generating one")
 	})

@@ -3,6 +3,8 @@ package org
 import (
 	"context"
 	"strings"
+	"sync"
+	"time"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
@@ -84,14 +86,10 @@ func (s *Service) CoverageOf(ctx context.Context, p *auth.Principal, code string
 	if err != nil {
 		return Coverage{}, nil, err
 	}
-	cond, arg := s.db.Dialect.Subtree("area_path", a.Path)
-	rows, err := s.db.Query(ctx, `SELECT area_path, kind, count(*),
-		sum(CASE WHEN has_party_org OR platform_covered THEN 1 ELSE 0 END)
-		FROM units WHERE `+cond+` GROUP BY area_path, kind`, arg)
+	counts, err := s.unitCounts(ctx, a.Path)
 	if err != nil {
-		return Coverage{}, nil, errs.Wrap(err, "coverage")
+		return Coverage{}, nil, err
 	}
-	defer rows.Close()
 	total := tally{}
 	byChild := make([]tally, len(children))
 	for i := range byChild {
@@ -104,24 +102,15 @@ func (s *Service) CoverageOf(ctx context.Context, p *auth.Principal, code string
 		t[g][0] += n
 		t[g][1] += c
 	}
-	for rows.Next() {
-		var path string
-		var kind UnitKind
-		var n, c int
-		if err := rows.Scan(&path, &kind, &n, &c); err != nil {
-			return Coverage{}, nil, errs.Wrap(err, "scan coverage")
-		}
-		g := GroupOf(kind)
-		add(total, g, n, c)
+	for _, r := range counts {
+		g := GroupOf(r.kind)
+		add(total, g, r.n, r.covered)
 		for i, ch := range children {
-			if strings.HasPrefix(path, ch.Path) {
-				add(byChild[i], g, n, c)
+			if strings.HasPrefix(r.path, ch.Path) {
+				add(byChild[i], g, r.n, r.covered)
 				break
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return Coverage{}, nil, errs.Wrap(err, "coverage")
 	}
 	cov := Coverage{Area: a.Code, Name: a.Name, NameEN: a.NameEN, Level: a.Level, Groups: total.figures()}
 	kids := make([]Coverage, len(children))
@@ -129,4 +118,78 @@ func (s *Service) CoverageOf(ctx context.Context, p *auth.Principal, code string
 		kids[i] = Coverage{Area: ch.Code, Name: ch.Name, NameEN: ch.NameEN, Level: ch.Level, Groups: byChild[i].figures()}
 	}
 	return cov, kids, nil
+}
+
+// unitCount is how many units of a kind an area holds and how many of them are covered.
+type unitCount struct {
+	path       string
+	kind       UnitKind
+	n, covered int
+}
+
+// countsTTL is how long counts read here may miss another server's unit
+// changes; this server's own changes clear them at once.
+const countsTTL = 10 * time.Second
+
+// countCache keeps the unit counts of recently read subtrees. Coverage is
+// read on every dashboard and counting a district's units costs ~5 ms, while
+// units change seldom (an edit, an import).
+type countCache struct {
+	mu  sync.Mutex
+	gen uint64 // bumped by every unit change on this server
+	m   map[string]countEntry
+}
+
+type countEntry struct {
+	at     time.Time
+	counts []unitCount
+}
+
+// unitsChanged drops every cached count; call it after a unit change commits.
+func (s *Service) unitsChanged() {
+	s.counts.mu.Lock()
+	s.counts.gen++
+	s.counts.m = nil
+	s.counts.mu.Unlock()
+}
+
+// unitCounts returns the counts by area and kind in the subtree at path.
+func (s *Service) unitCounts(ctx context.Context, path string) ([]unitCount, error) {
+	now := s.clock.Now()
+	c := &s.counts
+	c.mu.Lock()
+	e, ok := c.m[path]
+	gen := c.gen
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < countsTTL && !now.Before(e.at) {
+		return e.counts, nil
+	}
+	cond, arg := s.db.Dialect.Subtree("area_path", path)
+	rows, err := s.db.Query(ctx, `SELECT area_path, kind, count(*),
+		sum(CASE WHEN has_party_org OR platform_covered THEN 1 ELSE 0 END)
+		FROM units WHERE `+cond+` GROUP BY area_path, kind`, arg)
+	if err != nil {
+		return nil, errs.Wrap(err, "coverage")
+	}
+	defer rows.Close()
+	var out []unitCount
+	for rows.Next() {
+		var r unitCount
+		if err := rows.Scan(&r.path, &r.kind, &r.n, &r.covered); err != nil {
+			return nil, errs.Wrap(err, "scan coverage")
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "coverage")
+	}
+	c.mu.Lock()
+	if c.gen == gen { // no change committed while counting
+		if c.m == nil || len(c.m) > 4096 {
+			c.m = map[string]countEntry{}
+		}
+		c.m[path] = countEntry{at: now, counts: out}
+	}
+	c.mu.Unlock()
+	return out, nil
 }

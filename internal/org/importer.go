@@ -407,7 +407,9 @@ func (s *Service) ImportUnits(ctx context.Context, p *auth.Principal, filename s
 		return res, im.err()
 	}
 	res.Rows = len(units)
-	if err := s.insertUnits(ctx, p, filename, units, progress); err != nil {
+	err = s.insertUnits(ctx, p, filename, units, progress)
+	s.unitsChanged()
+	if err != nil {
 		return res, err
 	}
 	res.Created = len(units)

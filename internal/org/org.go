@@ -105,6 +105,7 @@ type Service struct {
 	db      *db.DB
 	clock   clock.Clock
 	imports importGate // limits and slots of ImportUnits (importlimits.go)
+	counts  countCache // unit counts behind coverage (coverage.go)
 }
 
 // NewService returns the org service.

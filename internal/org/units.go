@@ -251,6 +251,7 @@ func (s *Service) CreateUnit(ctx context.Context, p *auth.Principal, in UnitInpu
 		u.ID = id
 		return auth.Record(ctx, tx, now, p, auth.Change{Action: "create", Entity: "unit", EntityID: strconv.FormatInt(id, 10), AreaPath: u.AreaPath, After: u})
 	})
+	s.unitsChanged()
 	return u, err
 }
 
@@ -282,5 +283,6 @@ func (s *Service) UpdateUnit(ctx context.Context, p *auth.Principal, id int64, i
 		}
 		return auth.Record(ctx, tx, u.UpdatedAt, p, auth.Change{Action: "update", Entity: "unit", EntityID: strconv.FormatInt(id, 10), AreaPath: u.AreaPath, Before: before, After: u})
 	})
+	s.unitsChanged()
 	return u, err
 }

@@ -1,0 +1,148 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/loadtest"
+)
+
+// benchMixed runs `gongzhi bench mixed`: the server on the given database
+// (the demo district is built first when it is empty) under issue 7's
+// mixed load of a district admin, then the same machine's HTTP ceiling.
+// Figures and the command line are in docs/benchmarks.md.
+func (c *CLI) benchMixed(ctx context.Context, args []string) int {
+	clients, duration, ceiling, profile := 200, 60*time.Second, true, ""
+	cfg, rest, code := c.parse("bench mixed", args, func(fs *flag.FlagSet, _ *Config) {
+		fs.IntVar(&clients, "clients", clients, "concurrent clients")
+		fs.DurationVar(&duration, "duration", duration, "how long the mixed load runs")
+		fs.BoolVar(&ceiling, "ceiling", ceiling, "also measure the HTTP ceiling (GET /healthz) for as long")
+		fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the mixed load (server and clients) to this file")
+	})
+	if code != 0 || len(rest) > 0 {
+		return c.usageCode(code, "bench mixed takes no arguments")
+	}
+	if clients < 1 || duration < time.Second {
+		fmt.Fprintln(c.Stderr, "gongzhi bench mixed: --clients must be at least 1 and --duration at least 1s")
+		return exitUsage
+	}
+	cfg.Addr, cfg.LogLevel = "127.0.0.1:0", "error" // a log line per request would be most of the work
+	m, code := c.open(ctx, cfg)
+	if code != 0 {
+		return code
+	}
+	defer m.Close()
+	var n int
+	if err := m.DB.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM areas LIMIT 1) x").Scan(&n); err != nil {
+		c.fail("bench", err)
+		return exitFail
+	}
+	if n == 0 {
+		fmt.Fprintln(c.Stdout, "empty database: building the demo district first")
+		if code := c.buildDemo(ctx, m); code != 0 {
+			return code
+		}
+	}
+	t, err := benchTarget(ctx, m)
+	if err != nil {
+		c.fail("bench", err)
+		return exitFail
+	}
+	if err := m.Run(ctx); err != nil {
+		c.fail("bench", err)
+		return exitFail
+	}
+	t.BaseURL = m.URL()
+	fmt.Fprintf(c.Stdout, "mixed load on %s: %d demands, %d streets\n", m.DB.Dialect, len(t.Demands), len(t.Streets))
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			c.fail("bench", err)
+			return exitFail
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			c.fail("bench", err)
+			return exitFail
+		}
+	}
+	res, err := loadtest.Run(ctx, t, loadtest.Mixed(), clients, duration)
+	if profile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
+		c.fail("bench", err)
+		return exitFail
+	}
+	res.Format(c.Stdout)
+	if ceiling {
+		fmt.Fprintln(c.Stdout, "\nHTTP ceiling (GET /healthz):")
+		res, err := loadtest.Run(ctx, t, loadtest.Ceiling(), clients, duration)
+		if err != nil {
+			c.fail("bench", err)
+			return exitFail
+		}
+		res.Format(c.Stdout)
+	}
+	return exitOK
+}
+
+// benchTarget reads what the mix needs from the database and makes a token
+// for a district admin of the root area.
+func benchTarget(ctx context.Context, m *Main) (*loadtest.Target, error) {
+	t := &loadtest.Target{}
+	var user int64
+	err := m.DB.QueryRow(ctx, `SELECT a.code, g.user_id FROM areas a JOIN grants g ON g.area_code = a.code AND g.role = 'district_admin'
+		WHERE a.parent_code IS NULL ORDER BY a.code, g.user_id LIMIT 1`).Scan(&t.District, &user)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("no district admin on the root area: run gongzhi demo on an empty database, or add one")
+	} else if err != nil {
+		return nil, err
+	}
+	strs := func(q string, args ...any) ([]string, error) {
+		rows, err := m.DB.Query(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, rows.Err()
+	}
+	if t.Streets, err = strs("SELECT code FROM areas WHERE level = 'street' ORDER BY code"); err != nil {
+		return nil, err
+	}
+	if t.Residents, err = strs("SELECT code FROM areas WHERE level = 'residential' ORDER BY code"); err != nil {
+		return nil, err
+	}
+	if t.Categories, err = strs("SELECT code FROM demand_categories WHERE active = TRUE ORDER BY code"); err != nil {
+		return nil, err
+	}
+	ids, err := strs("SELECT CAST(id AS TEXT) FROM demands ORDER BY id DESC LIMIT 5000")
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ids {
+		var id int64
+		fmt.Sscan(s, &id)
+		t.Demands = append(t.Demands, id)
+	}
+	if len(t.Streets) == 0 || len(t.Residents) == 0 || len(t.Categories) == 0 || len(t.Demands) == 0 {
+		return nil, fmt.Errorf("the database holds no demands to load: run gongzhi demo on an empty database")
+	}
+	t.Token, _, err = m.Auth.CreateToken(ctx, auth.SystemPrincipal(), user, "gongzhi bench")
+	return t, err
+}
