@@ -198,8 +198,10 @@ func (bd *benchDistrict) seed(b *testing.B, n, days int, openFrac float64) {
 			}
 			c := demand.Contribution(d, false)
 			for _, p := range demand.RollupPaths(d.AreaPath) {
-				k := [3]string{p, d.Category, demand.RollupDay(created)}
-				rollups[k] = rollups[k].Add(c)
+				for _, cat := range []string{d.Category, demand.AllCategories} {
+					k := [3]string{p, cat, demand.RollupDay(created)}
+					rollups[k] = rollups[k].Add(c)
+				}
 			}
 		}
 		if err := ins.Close(ctx); err != nil {

@@ -58,10 +58,9 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 	}
 	sums := `COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0), COALESCE(sum(r.responded),0), COALESCE(sum(r.rated),0),
 		COALESCE(sum(r.solved),0), COALESCE(sum(r.satisfied),0), COALESCE(sum(r.overdue),0), COALESCE(sum(r.open),0)`
-	cat, args := "", []any{path, f.From, f.To}
-	if f.Category != "" {
-		cat, args = " AND r.category_code = ?", append(args, f.Category)
-	}
+	// Rows of one category, or the rows of every category together
+	// (AllCategories, what f.Category is when empty).
+	cat, args := " AND r.category_code = ?", []any{path, f.From, f.To, f.Category}
 	read := func(q string, args ...any) ([]Figure, error) {
 		rows, err := s.db.Query(ctx, q, args...)
 		if err != nil {
@@ -80,8 +79,12 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 		}
 		return out, errs.Wrap(rows.Err(), "breakdown")
 	}
+	catArgs, byCat := args[:3], " AND r.category_code <> ''"
+	if f.Category != "" {
+		catArgs, byCat = args, cat
+	}
 	if b.ByCategory, err = read(`SELECT r.category_code, c.name, c.name_en, `+sums+` FROM demand_rollups r JOIN demand_categories c ON c.code = r.category_code
-		WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+cat+` GROUP BY r.category_code, c.name, c.name_en`, args...); err != nil {
+		WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+byCat+` GROUP BY r.category_code, c.name, c.name_en`, catArgs...); err != nil {
 		return b, err
 	}
 	sort.SliceStable(b.ByCategory, func(i, j int) bool { return b.ByCategory[i].Received > b.ByCategory[j].Received })
@@ -130,10 +133,7 @@ func (s *Service) childFigures(ctx context.Context, f StatsFilter, path, sums, c
 	if len(out) == 0 {
 		return []Figure{}, nil
 	}
-	args := []any{f.Area, arg, f.From, f.To}
-	if f.Category != "" {
-		args = append(args, f.Category)
-	}
+	args := []any{f.Area, arg, f.From, f.To, f.Category}
 	sumsOf, err := read(`SELECT r.area_path, '', '', `+sums+` FROM demand_rollups r
 		WHERE r.area_path IN (SELECT path FROM areas WHERE parent_code = ? AND `+cond+`) AND r.day >= ? AND r.day <= ?`+cat+`
 		GROUP BY r.area_path`, args...)

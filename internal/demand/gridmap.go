@@ -75,10 +75,7 @@ func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter)
 		m.Level = "street"
 	}
 	cond, arg := s.db.Dialect.Subtree("a.path", path)
-	cat, args := "", []any{f.From, f.To}
-	if f.Category != "" {
-		cat, args = " AND r.category_code = ?", append(args, f.Category)
-	}
+	cat, args := " AND r.category_code = ?", []any{f.From, f.To, f.Category} // f.Category empty: AllCategories
 	args = append(args, m.Level, arg)
 	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, a.name_en, COALESCE(pa.name, ''), COALESCE(pa.name_en, ''), s.polygon, COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0),
 		COALESCE(sum(r.responded),0), COALESCE(sum(r.rated),0), COALESCE(sum(r.solved),0), COALESCE(sum(r.satisfied),0),

@@ -37,11 +37,13 @@ func (e *env) addLane(t *testing.T) {
 	}
 }
 
-// rollupsBelowResidential reads the non-zero rollup rows of lanes and grids.
+// rollupsBelowResidential reads the non-zero rollup rows of lanes and grids
+// by category (the rows of every category together are checked by
+// rollupTotalsMismatch).
 func (e *env) rollupsBelowResidential(t *testing.T) map[string][8]int {
 	t.Helper()
 	rows, err := e.d.Query(e.ctx, `SELECT r.area_path, r.category_code, r.day, r.received, r.response_base, r.responded, r.rated, r.solved,
-		r.satisfied, r.overdue, r.open FROM demand_rollups r JOIN areas a ON a.path = r.area_path WHERE a.level IN ('lane', 'grid')`)
+		r.satisfied, r.overdue, r.open FROM demand_rollups r JOIN areas a ON a.path = r.area_path WHERE a.level IN ('lane', 'grid') AND r.category_code <> ''`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +120,9 @@ func TestGridRollups(t *testing.T) {
 		if fmt.Sprint(served) != fmt.Sprint(want) {
 			t.Errorf("rollups at lanes and grids:\n got %v\nwant %v", served, want)
 		}
+		if n := e.rollupTotalsMismatch(t); n != 0 {
+			t.Errorf("%d areas and days whose all-categories row is not the sum of their categories", n)
+		}
 		st, err := e.s.Stats(e.ctx, c, demand.StatsFilter{Area: laneA1, From: "2026-11-30", To: "2026-12-01"})
 		if err != nil || st.Received != 3 || st.Overdue != 2 || *st.ResponseRate != 0 {
 			t.Errorf("lane stats: %+v %v", st, err)
@@ -178,4 +183,22 @@ func TestGridMap(t *testing.T) {
 			t.Errorf("properties: %+v", p)
 		}
 	})
+}
+
+// rollupTotalsMismatch counts the areas and days whose all-categories
+// rollup row is missing or differs from the sum of their category rows.
+func (e *env) rollupTotalsMismatch(t *testing.T) int {
+	t.Helper()
+	var n int
+	err := e.d.QueryRow(e.ctx, `SELECT count(*) FROM (
+		SELECT area_path, day, sum(received) AS received, sum(response_base) AS response_base, sum(responded) AS responded, sum(rated) AS rated,
+			sum(solved) AS solved, sum(satisfied) AS satisfied, sum(overdue) AS overdue, sum(open) AS open
+		FROM demand_rollups WHERE category_code <> '' GROUP BY area_path, day) x
+		LEFT JOIN demand_rollups t ON t.area_path = x.area_path AND t.day = x.day AND t.category_code = ''
+		WHERE t.area_path IS NULL OR t.received <> x.received OR t.response_base <> x.response_base OR t.responded <> x.responded
+			OR t.rated <> x.rated OR t.solved <> x.solved OR t.satisfied <> x.satisfied OR t.overdue <> x.overdue OR t.open <> x.open`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -67,6 +67,10 @@ func dayOf(t time.Time) string { return t.In(clock.Shanghai).Format(time.DateOnl
 
 // rollup applies the change from before to after to the rollups, in tx.
 // before is nil for a new demand.
+//
+// Each area and day also has a row of every category together
+// (AllCategories): figures without a category filter read it, one row a day
+// instead of one per category.
 func rollup(ctx context.Context, tx *db.Tx, before, after *Demand) error {
 	var b counts
 	if before != nil {
@@ -77,12 +81,14 @@ func rollup(ctx context.Context, tx *db.Tx, before, after *Demand) error {
 		return nil
 	}
 	paths := rollupPaths(after.AreaPath)
-	rows := make([]string, len(paths))
+	var rows []string
 	var args []any
-	for i, path := range paths {
-		rows[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		args = append(args, path, after.Category, dayOf(after.CreatedAt), delta.Received, delta.ResponseBase, delta.Responded, delta.Rated,
-			delta.Solved, delta.Satisfied, delta.Overdue, delta.Open)
+	for _, path := range paths {
+		for _, cat := range []string{after.Category, AllCategories} {
+			rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, path, cat, dayOf(after.CreatedAt), delta.Received, delta.ResponseBase, delta.Responded, delta.Rated,
+				delta.Solved, delta.Satisfied, delta.Overdue, delta.Open)
+		}
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO demand_rollups (area_path, category_code, day, received, response_base, responded, rated, solved, satisfied, overdue, open)
 		VALUES `+strings.Join(rows, ", ")+`
@@ -96,6 +102,10 @@ func rollup(ctx context.Context, tx *db.Tx, before, after *Demand) error {
 	}
 	return nil
 }
+
+// AllCategories is the category_code of the rollup rows that hold every
+// category of an area and day together.
+const AllCategories = ""
 
 // Stats are the figures for an area, category and period.
 type Stats struct {
@@ -169,14 +179,9 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (
 	if err != nil {
 		return st, err
 	}
-	args := []any{path, f.From, f.To}
-	cat := ""
-	if f.Category != "" {
-		cat, args = " AND category_code = ?", append(args, f.Category)
-	}
 	row := s.db.QueryRow(ctx, `SELECT COALESCE(sum(received),0), COALESCE(sum(response_base),0), COALESCE(sum(responded),0),
 		COALESCE(sum(rated),0), COALESCE(sum(solved),0), COALESCE(sum(satisfied),0), COALESCE(sum(overdue),0), COALESCE(sum(open),0)
-		FROM demand_rollups WHERE area_path = ? AND day >= ? AND day <= ?`+cat, args...)
+		FROM demand_rollups WHERE area_path = ? AND day >= ? AND day <= ? AND category_code = ?`, path, f.From, f.To, f.Category)
 	if err := row.Scan(&st.Received, &st.ResponseBase, &st.Responded, &st.Rated, &st.Solved, &st.Satisfied, &st.Overdue, &st.Open); err != nil {
 		return st, errs.Wrap(err, "stats")
 	}

@@ -1465,6 +1465,12 @@ func (b *builder) writeDemands(ctx context.Context, tx *db.Tx) error {
 	}); err != nil {
 		return err
 	}
+	// Every category of an area and day together, as demand.rollup keeps them.
+	if _, err := tx.Exec(ctx, `INSERT INTO demand_rollups (area_path, category_code, day, received, response_base, responded, rated, solved, satisfied, overdue, open)
+		SELECT area_path, '', day, sum(received), sum(response_base), sum(responded), sum(rated), sum(solved), sum(satisfied), sum(overdue), sum(open)
+		FROM demand_rollups WHERE category_code <> '' GROUP BY area_path, day`); err != nil {
+		return errs.Wrap(err, "rollup totals")
+	}
 	if err := db.ResetIDs(ctx, tx, "demands", "demand_reporters", "demand_events", "jobs", "demand_routes"); err != nil {
 		return errs.Wrap(err, "sequences")
 	}
