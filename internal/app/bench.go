@@ -19,15 +19,21 @@ import (
 // mixed load of a district admin, then the same machine's HTTP ceiling.
 // Figures and the command line are in docs/benchmarks.md.
 func (c *CLI) benchMixed(ctx context.Context, args []string) int {
-	clients, duration, ceiling, profile := 200, 60*time.Second, true, ""
+	clients, duration, ceiling, profile, mixName := 200, 60*time.Second, true, "", "mixed"
 	cfg, rest, code := c.parse("bench mixed", args, func(fs *flag.FlagSet, _ *Config) {
 		fs.IntVar(&clients, "clients", clients, "concurrent clients")
 		fs.DurationVar(&duration, "duration", duration, "how long the mixed load runs")
 		fs.BoolVar(&ceiling, "ceiling", ceiling, "also measure the HTTP ceiling (GET /healthz) for as long")
 		fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the mixed load (server and clients) to this file")
+		fs.StringVar(&mixName, "mix", mixName, "mixed (issue 7's district admin) or intake (hotline intake alone)")
 	})
 	if code != 0 || len(rest) > 0 {
 		return c.usageCode(code, "bench mixed takes no arguments")
+	}
+	mix := map[string][]loadtest.Request{"mixed": loadtest.Mixed(), "intake": loadtest.IntakeOnly()}[mixName]
+	if mix == nil {
+		fmt.Fprintln(c.Stderr, "gongzhi bench mixed: --mix must be mixed or intake")
+		return exitUsage
 	}
 	if clients < 1 || duration < time.Second {
 		fmt.Fprintln(c.Stderr, "gongzhi bench mixed: --clients must be at least 1 and --duration at least 1s")
@@ -60,7 +66,7 @@ func (c *CLI) benchMixed(ctx context.Context, args []string) int {
 		return exitFail
 	}
 	t.BaseURL = m.URL()
-	fmt.Fprintf(c.Stdout, "mixed load on %s: %d demands, %d streets\n", m.DB.Dialect, len(t.Demands), len(t.Streets))
+	fmt.Fprintf(c.Stdout, "%s load on %s: %d demands, %d streets\n", mixName, m.DB.Dialect, len(t.Demands), len(t.Streets))
 	if profile != "" {
 		f, err := os.Create(profile)
 		if err != nil {
@@ -73,7 +79,7 @@ func (c *CLI) benchMixed(ctx context.Context, args []string) int {
 			return exitFail
 		}
 	}
-	res, err := loadtest.Run(ctx, t, loadtest.Mixed(), clients, duration)
+	res, err := loadtest.Run(ctx, t, mix, clients, duration)
 	if profile != "" {
 		pprof.StopCPUProfile()
 	}

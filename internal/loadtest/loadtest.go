@@ -106,6 +106,17 @@ func Mixed() []Request {
 	}
 }
 
+// IntakeOnly is hotline intake alone through HTTP: the end-to-end figure
+// beside BenchmarkIntake64's service-level one.
+func IntakeOnly() []Request {
+	for _, r := range Mixed() {
+		if r.Name == "intake" {
+			return []Request{r}
+		}
+	}
+	return nil
+}
+
 // Ceiling is the cheapest request through the same server and middleware,
 // for the machine's HTTP ceiling.
 func Ceiling() []Request {
