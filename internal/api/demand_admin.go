@@ -222,12 +222,15 @@ func (s *server) saveDays(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	return nil
 }
 
+// calendarInput is the body of PUT /calendar.
+type calendarInput struct {
+	Days []calendarDay `json:"days"`
+}
+
 // putCalendar serves PUT /calendar {"days":[{date,kind,name}…]}: every year
 // the days touch is replaced by them; other years stay.
 func (s *server) putCalendar(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	var in struct {
-		Days []calendarDay `json:"days"`
-	}
+	var in calendarInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}

@@ -38,6 +38,11 @@ func (s *server) listInbox(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	return nil
 }
 
+// unreadJSON answers POST /inbox/read: the unread count left.
+type unreadJSON struct {
+	Unread int `json:"unread"`
+}
+
 // readInput is the body of POST /inbox/read: some notices, or all of them.
 type readInput struct {
 	IDs []int64 `json:"ids"`
@@ -70,6 +75,6 @@ func (s *server) markRead(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"unread": unread})
+	writeJSON(w, http.StatusOK, unreadJSON{Unread: unread})
 	return nil
 }

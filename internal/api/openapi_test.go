@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"regexp"
 	"slices"
@@ -10,6 +12,8 @@ import (
 	"gongzhi/internal/api"
 	"gongzhi/internal/db"
 	"gongzhi/internal/testkit"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // TestOpenAPI fetches the document without a token and checks it against
@@ -22,6 +26,9 @@ func TestOpenAPI(t *testing.T) {
 		res := e.do("", "GET", "/openapi.json", nil)
 		if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), "application/json") {
 			t.Fatalf("openapi.json: %d %v", res.status, res.header)
+		}
+		if want, err := api.OpenAPI(); err != nil || !bytes.Equal(res.body, want) {
+			t.Errorf("served document is not the generated one (err %v)", err)
 		}
 		var doc map[string]any
 		if err := json.Unmarshal(res.body, &doc); err != nil {
@@ -89,6 +96,17 @@ func TestOpenAPI(t *testing.T) {
 			if (rt.Method == "POST" || rt.Method == "PATCH") && op["requestBody"] == nil {
 				t.Errorf("%s %s documents no request body", rt.Method, rt.Path)
 			}
+			// A JSON body or answer is a named schema, so clients generated
+			// from the document get a type name and schema_test can check it.
+			bodies := map[string]any{"request": get(op, "requestBody", "content", "application/json", "schema")}
+			for status, r := range responses {
+				bodies[status] = get(r, "content", "application/json", "schema")
+			}
+			for which, s := range bodies {
+				if s != nil && get(s, "$ref") == nil && rt.Path != "/openapi.json" {
+					t.Errorf("%s %s: %s body is not a named schema; add its type to namedSchemas", rt.Method, rt.Path, which)
+				}
+			}
 		}
 		for p, item := range paths {
 			if !served[p] {
@@ -110,6 +128,29 @@ func TestOpenAPI(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOpenAPIValid checks the generated document against the OpenAPI 3.0
+// specification with an independent implementation.
+func TestOpenAPIValid(t *testing.T) {
+	b, err := api.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(b)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Errorf("invalid OpenAPI 3.0: %v", err)
+	}
+	paths := map[string]bool{}
+	for _, rt := range api.Routes() {
+		paths[rt.Path] = true
+	}
+	if got := len(doc.Paths.Map()); got != len(paths) {
+		t.Errorf("%d paths in the document, %d in the route table", got, len(paths))
+	}
 }
 
 func asList(v any) []any {

@@ -20,6 +20,12 @@ type webhookSecret struct {
 	Secret string `json:"secret"`
 }
 
+// redeliveryJSON answers POST /webhook-deliveries/{id}/redeliver.
+type redeliveryJSON struct {
+	ID     int64  `json:"id"`
+	Status string `json:"status"`
+}
+
 // webhookInput is the body of POST /webhooks.
 type webhookInput struct {
 	URL    string   `json:"url"`
@@ -155,6 +161,6 @@ func (s *server) redeliver(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if err := s.Notify.Redeliver(r.Context(), p, id); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "status": "pending"})
+	writeJSON(w, http.StatusAccepted, redeliveryJSON{ID: id, Status: "pending"})
 	return nil
 }
