@@ -19,6 +19,7 @@ import (
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 )
@@ -30,6 +31,9 @@ type Deps struct {
 	Org    *org.Service
 	Demand *demand.Service // the demand loop (民情诉求), visits, categories, calendar
 	Notify *notify.Service // the staff inbox and webhooks
+	// Jobs is the server's job queue, for the operator endpoints; nil: a
+	// queue on DB that only lists and changes jobs.
+	Jobs   *jobs.Queue
 	Clock  clock.Clock
 	Logger *slog.Logger
 }
@@ -51,6 +55,9 @@ func New(d Deps) http.Handler {
 	}
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
+	}
+	if d.Jobs == nil {
+		d.Jobs = jobs.New(d.DB, d.Clock, d.Logger)
 	}
 	s := &server{Deps: d}
 	mux := http.NewServeMux()

@@ -324,6 +324,7 @@ func TestMatrix(t *testing.T) {
 		m.demandTargets(e)
 		rows := matrixRows()
 		maps.Copy(rows, demandMatrixRows())
+		maps.Copy(rows, jobsMatrixRows())
 		// Routes whose success revokes the caller's own API tokens (a
 		// password change): the role gets a new one for the next cell.
 		endsTokens := map[string]bool{"POST /me/password": true}

@@ -4,6 +4,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 )
@@ -476,6 +477,25 @@ func namedSchemas() []schemaDef {
 			"page":     {More: `{"minimum":1}`},
 			"per_page": {More: `{"minimum":1,"maximum":500}`},
 		}},
+		{Name: "Job", Type: typeOf[jobJSON](), Desc: "One background job.", Props: map[string]prop{
+			"kind":       {Desc: "What the job does: demand.contact_remind, demand.resolve_remind, demand.contact_due, demand.resolve_due, demand.escalate_contact, demand.escalate_resolve, notify.webhook, notify.email; capabilities add their own."},
+			"key":        {Desc: "Makes the job unique per kind while pending: a demand's id for its timers, a delivery's or e-mail's id for sending it."},
+			"args":       {Desc: "The handler's input, e.g. {\"demand_id\":42,\"due\":\"…\"}."},
+			"state":      {Enum: []string{"pending", "running", "done", "dead", "cancelled"}, Desc: "pending: waiting for run_at; running: a server holds it until run_at (its lease); done; dead: out of attempts; cancelled."},
+			"run_at":     {Desc: "When it is due; while running, when its lease ends; once finished, when it was due."},
+			"attempts":   {Desc: "How many times a server has started it."},
+			"last_error": {Desc: "The last failed attempt's error; empty when none."},
+			"done_at":    {Desc: "When it finished (done, dead or cancelled); null before."},
+		}},
+		{Name: "JobTally", Type: typeOf[jobs.Tally](), Props: map[string]prop{
+			"state": {Enum: []string{"pending", "running", "done", "dead", "cancelled"}},
+		}},
+		{Name: "JobList", Type: typeOf[jobListJSON](), Props: map[string]prop{
+			"tallies":  {Desc: "Every job counted by kind and state (not only this page's)."},
+			"total":    {Desc: "Number of jobs matching the filters on all pages."},
+			"page":     {More: `{"minimum":1}`},
+			"per_page": {More: `{"minimum":1,"maximum":500}`},
+		}},
 		{Name: "Redelivery", Type: typeOf[redeliveryJSON](), Props: map[string]prop{
 			"status": {Enum: []string{"pending"}},
 		}},
@@ -620,6 +640,7 @@ func docTags() [][2]string {
 		{"inbox", "The staff inbox (站内信)."},
 		{"webhooks", "Outgoing webhooks, HMAC-signed, with a delivery log (district admin)."},
 		{"visits", "Visiting campaigns (满意在徐汇·服务在基层)."},
+		{"jobs", "Background jobs (后台任务): SLA timers, webhook deliveries, e-mail; the operator's view with retry and cancel (district admin of the district)."},
 		{"track", "The resident's private tracking link: public, no token."},
 	}
 }

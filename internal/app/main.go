@@ -96,7 +96,7 @@ func (m *Main) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Clock: m.Clock, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Jobs: m.Jobs, Clock: m.Clock, Logger: m.Logger}))
 	var district string // the jurisdiction Open311 serves: the root of the area tree
 	if err := m.DB.QueryRow(context.Background(), "SELECT code FROM areas WHERE parent_code IS NULL ORDER BY code LIMIT 1").Scan(&district); err != nil {
 		district = ""
