@@ -289,6 +289,7 @@ func (a *a11y) signedOut() {
 		}
 		a.check(what)
 	}
+	page("/", "/ (front door)")
 	page("/login", "/login")
 	if resp := value(t, a.ctx, chromedp.NavigateResponse(a.base+"/no-such-page")); resp.Status != 404 {
 		t.Fatalf("/no-such-page answers %d", resp.Status)
@@ -317,12 +318,12 @@ func (a *a11y) signedOut() {
 	track = track[i:]
 	page(track, "/t/{token}")
 	a.lang("en")
-	for _, p := range []string{track, "/report", "/login"} {
+	for _, p := range []string{"/", track, "/report", "/login"} {
 		page(p, "en "+p)
 	}
 	a.lang("zh-CN")
 	a.onPhone(func() { // residents file and track on their phones
-		for _, p := range []string{"/report", track} {
+		for _, p := range []string{"/", "/report", track} {
 			page(p, "phone "+p)
 		}
 	})

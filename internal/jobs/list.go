@@ -120,7 +120,7 @@ func (q *Queue) Retry(ctx context.Context, tx *db.Tx, id int64) error {
 	} else if err != nil {
 		return errs.Wrap(err, "retry job")
 	}
-	return q.changed(ctx, tx, r, id, "retried (only a dead or cancelled job can be)")
+	return q.changed(ctx, tx, r, id, "job %d cannot be run again: only a failed or cancelled job can")
 }
 
 // CancelID cancels the pending job id in tx.
@@ -130,11 +130,12 @@ func (q *Queue) CancelID(ctx context.Context, tx *db.Tx, id int64) error {
 	if err != nil {
 		return errs.Wrap(err, "cancel job")
 	}
-	return q.changed(ctx, tx, r, id, "cancelled (only a pending job can be)")
+	return q.changed(ctx, tx, r, id, "job %d cannot be cancelled: only a waiting job can")
 }
 
-// changed turns an update that touched no row into ENOTFOUND or ECONFLICT.
-func (q *Queue) changed(ctx context.Context, tx *db.Tx, r sql.Result, id int64, what string) error {
+// changed turns an update that touched no row into ENOTFOUND or ECONFLICT
+// (conflict: a message format taking the job's id).
+func (q *Queue) changed(ctx context.Context, tx *db.Tx, r sql.Result, id int64, conflict string) error {
 	if n, err := r.RowsAffected(); err != nil {
 		return errs.Wrap(err, "job")
 	} else if n > 0 {
@@ -147,5 +148,5 @@ func (q *Queue) changed(ctx context.Context, tx *db.Tx, r sql.Result, id int64, 
 	} else if err != nil {
 		return errs.Wrap(err, "job")
 	}
-	return errs.New(errs.ECONFLICT, "job %d is %s and cannot be %s", id, state, what)
+	return errs.New(errs.ECONFLICT, conflict, id)
 }

@@ -31,7 +31,7 @@ func TestUserDisableEnableReset(t *testing.T) {
 		wantStatus(t, "disable", resp.StatusCode, http.StatusSeeOther, resp.Body)
 		_, body = admin.get(resp.Header.Get("Location"))
 		testkit.Contains(t, body, "账号已停用。", "已停用", `action="`+page+`/enable"`)
-		if st, _ := grid.get("/"); st != http.StatusSeeOther {
+		if st, _ := grid.get("/queue"); st != http.StatusSeeOther {
 			t.Fatalf("a disabled user's session still works: %d", st)
 		}
 		resp = admin.submit(page+"/enable", nil)
@@ -110,7 +110,7 @@ func TestChangeOwnPassword(t *testing.T) {
 		st, body := b.get(resp.Header.Get("Location"))
 		wantStatus(t, "after change", st, http.StatusOK, body)
 		testkit.Contains(t, body, "密码已修改。")
-		if st, _ := other.get("/"); st != http.StatusSeeOther {
+		if st, _ := other.get("/inbox"); st != http.StatusSeeOther {
 			t.Fatalf("another session survived the change: %d", st)
 		}
 		s.browser(t).signIn("member", fresh)

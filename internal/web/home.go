@@ -25,6 +25,17 @@ type homeGrant struct {
 	Demands, Intake, Dashboard            bool
 }
 
+// root is the site's front door: signed-in users get their home page;
+// residents (who need no account) learn how to report and track a demand,
+// and staff find the way to sign in.
+func (s *server) root(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if rq.P != nil {
+		return s.home(w, r, rq)
+	}
+	s.render(w, rq, http.StatusOK, "welcome.html", rq.view(r, "welcome", "welcome.title", nil))
+	return nil
+}
+
 // home is the dashboard: one card per grant with that role's work, plus the
 // coverage figures for roles that read them. Members and residents get a
 // simple page; their own capabilities (demands, activities) come later.

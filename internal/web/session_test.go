@@ -46,9 +46,18 @@ func TestLoginLogout(t *testing.T) {
 
 		resp = b.submit("/logout", nil)
 		wantStatus(t, "logout", resp.StatusCode, http.StatusSeeOther, resp.Body)
-		if st, _ := b.get("/"); st != http.StatusSeeOther {
-			t.Fatalf("home after logout = %d, want a redirect to login", st)
+		if st, _ := b.get("/account/password"); st != http.StatusSeeOther {
+			t.Fatalf("a staff page after logout = %d, want a redirect to login", st)
 		}
+		// The front door signed out shows residents how to report, and staff the way in.
+		st, body = b.get("/")
+		wantStatus(t, "front door signed out", st, http.StatusOK, body)
+		testkit.Contains(t, body, `id="welcome-report" href="/report"`, `href="/login"`, "我要反映问题")
+		if strings.Contains(body, "community_staff") || strings.Contains(body, "东湖居民区") {
+			t.Error("the front door signed out shows the signed-out user's home")
+		}
+		_, body = b.get("/login")
+		testkit.Contains(t, body, `id="login-residents"`, `href="/report"`)
 		if n := s.count(t, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?", "community_staff"); n != 1 {
 			// The fixture itself opened one session; ours must be gone.
 			t.Fatalf("%d sessions left, want only the fixture's", n)

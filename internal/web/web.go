@@ -113,7 +113,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /logout", s.post(formLimit, s.logout))
 	mux.HandleFunc("POST /lang", s.public(s.setLang))
 
-	mux.HandleFunc("GET /{$}", s.page(s.home))
+	mux.HandleFunc("GET /{$}", s.public(s.root)) // staff: their home; everyone else: how to report and track
 	mux.HandleFunc("GET /areas", s.page(s.areaRoots))
 	mux.HandleFunc("GET /areas/{code}", s.page(s.areaPage))
 
