@@ -198,9 +198,9 @@ func TestUnitWrites(t *testing.T) {
 		if audit.Total != 3 || audit.Items[0].Actor != "street_staff" || audit.Items[2].Action != "create" || audit.Items[0].After["area"] != testkit.ResA2 {
 			t.Errorf("audit: %s", res.body)
 		}
-		// The unit's create and update, plus the community worker's token creation.
+		// The unit's create and update, the community worker's token creation and sign-in.
 		res = e.as(auth.Auditor, "GET", "/audit?actor=community_staff&from=2026-11-30&to=2026-11-30", nil)
-		if l := decodeJSON[listBody[map[string]any]](t, res); l.Total != 3 {
+		if l := decodeJSON[listBody[map[string]any]](t, res); l.Total != 4 {
 			t.Errorf("audit by actor and day: %s", res.body)
 		}
 		res = e.as(auth.Auditor, "GET", "/audit?actor=community_staff&from=2026-12-01", nil)

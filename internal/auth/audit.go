@@ -62,11 +62,14 @@ type AuditEntry struct {
 	ID        int64     `json:"id"`
 	At        time.Time `json:"at"`
 	ActorName string    `json:"actor"`
-	Action    string    `json:"action"`
-	Entity    string    `json:"entity"`
-	EntityID  string    `json:"entity_id"`
-	Before    string    `json:"before"`
-	After     string    `json:"after"`
+	// ActorDisplay is the actor's display name today, for pages; empty for
+	// the system, anonymous residents and accounts without one.
+	ActorDisplay string `json:"-"`
+	Action       string `json:"action"`
+	Entity       string `json:"entity"`
+	EntityID     string `json:"entity_id"`
+	Before       string `json:"before"`
+	After        string `json:"after"`
 }
 
 // AuditFilter narrows the audit log. Nil fields do not filter.
@@ -112,8 +115,9 @@ func ListAudit(ctx context.Context, d *db.DB, p *Principal, f AuditFilter) ([]Au
 		return nil, 0, errs.Wrap(err, "count audit")
 	}
 	limit, offset := Paging(f.Page, f.PerPage)
-	rows, err := d.Query(ctx, `SELECT id, at, actor_name, action, entity, entity_id, before, after FROM audit_log
-		WHERE `+w+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	rows, err := d.Query(ctx, `SELECT l.id, l.at, l.actor_name, COALESCE(u.display_name, ''), l.action, l.entity, l.entity_id, l.before, l.after
+		FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
+		WHERE `+w+` ORDER BY l.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list audit")
 	}
@@ -121,7 +125,7 @@ func ListAudit(ctx context.Context, d *db.DB, p *Principal, f AuditFilter) ([]Au
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorName, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDisplay, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
 			return nil, 0, errs.Wrap(err, "scan audit")
 		}
 		out = append(out, e)

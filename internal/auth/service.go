@@ -8,6 +8,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -246,6 +247,16 @@ func (s *Service) RemoveGrant(ctx context.Context, p *Principal, grantID int64) 
 		} else if err != nil {
 			return err
 		}
+		if p != nil && userID == p.UserID && g.Role.Can(UserAdmin) {
+			// Nobody locks themselves out: another admin grant must remain.
+			others, err := grantsOf(ctx, tx, userID)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(others, func(o Grant) bool { return o.ID != grantID && o.Role.Can(UserAdmin) }) {
+				return errs.New(errs.ECONFLICT, "you cannot remove your own last administrator grant; ask another administrator")
+			}
+		}
 		if _, err := tx.Exec(ctx, "DELETE FROM grants WHERE id = ?", grantID); err != nil {
 			return errs.Wrap(err, "delete grant")
 		}
@@ -401,27 +412,66 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (tok
 	if err != nil {
 		return "", nil, err
 	}
+	now := s.clock.Now()
 	if !ok {
 		s.account.Fail(key)
 		s.ip.Fail(ip)
+		// The audit log keeps failed sign-ins (throttled above, so bounded):
+		// under the account's widest area when it exists, else the tree's root.
+		if err := s.db.InTx(ctx, func(tx *db.Tx) error { return recordSignIn(ctx, tx, now, id, username, ip, false) }); err != nil {
+			return "", nil, err
+		}
 		return "", nil, errs.New(errs.EUNAUTHORIZED, "wrong username or password")
 	}
 	s.account.Reset(key)
 	token = randomToken("")
-	now := s.clock.Now()
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", id, now); err != nil {
 			return errs.Wrap(err, "prune sessions")
 		}
 		_, err := tx.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
 			hashToken(token), id, randomToken(""), now, now.Add(SessionTTL))
-		return errs.Wrap(err, "insert session")
+		if err != nil {
+			return errs.Wrap(err, "insert session")
+		}
+		return recordSignIn(ctx, tx, now, id, username, ip, true)
 	})
 	if err != nil {
 		return "", nil, err
 	}
 	p, err = s.principal(ctx, id)
 	return token, p, err
+}
+
+// recordSignIn writes the audit row of a sign-in (login) or a failed one
+// (login_failed) by username from ip; id is the account's, 0 when there is
+// none. The typed username is kept as given, cut to 64 characters.
+func recordSignIn(ctx context.Context, tx *db.Tx, now time.Time, id int64, username, ip string, ok bool) error {
+	path := ""
+	if id != 0 {
+		var err error
+		if path, err = ownerPath(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	if path == "" {
+		if err := tx.QueryRow(ctx, "SELECT COALESCE(min(path), '/') FROM areas WHERE parent_code IS NULL").Scan(&path); err != nil {
+			return errs.Wrap(err, "root area")
+		}
+	}
+	if r := []rune(username); len(r) > 64 {
+		username = string(r[:64])
+	}
+	action := "login"
+	if !ok {
+		action = "login_failed"
+	}
+	actor := &Principal{Username: username} // a failed attempt is anyone's, not the account's
+	if ok {
+		actor.UserID = id
+	}
+	return Record(ctx, tx, now, actor, Change{Action: action, Entity: "session", EntityID: strconv.FormatInt(id, 10), AreaPath: path,
+		After: map[string]string{"ip": ip}})
 }
 
 // checkLogin reports whether password is the enabled account username's.

@@ -11,8 +11,8 @@ import (
 
 // auditActions and auditEntities are suggestions for the filter inputs.
 var (
-	auditActions  = []string{"create", "update", "delete", "import", "grant", "revoke", "login"}
-	auditEntities = []string{"unit", "user", "token", "area", "party_org"}
+	auditActions  = []string{"create", "update", "delete", "import", "grant", "revoke", "login", "login_failed", "retry", "cancel"}
+	auditEntities = []string{"unit", "user", "token", "area", "party_org", "demand", "session", "job"}
 )
 
 // auditPage is the data of audit.html.
