@@ -179,6 +179,9 @@ func matrixRows() map[string]matrixRow {
 		},
 			"200 200 200 403 200 403 403 200",
 			"200 403 403 403 403 403 403 200"},
+		"GET /units/import-template": {"the template (in and out alike)", fixed("/units/import-template", nil),
+			"200 200 200 403 403 403 403 403",
+			"200 200 200 403 403 403 403 403"},
 		"POST /units/import": {"a file with a unit in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			csv := "name,kind,area,has_party_org,platform_covered\n" + m.unique("导入", r, out) + ",shop," + pick(out, testkit.ResA1, testkit.ResB1) + ",否,否\n"
 			return "/units/import?filename=units.csv", csv

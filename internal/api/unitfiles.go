@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -162,4 +163,20 @@ func cleanName(s string) string {
 		return ""
 	}
 	return s
+}
+
+// importTemplate serves GET /units/import-template: the XLSX a worker fills
+// for POST /units/import, with one example row in their own area.
+func (s *server) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	var buf bytes.Buffer
+	if err := s.Org.WriteImportTemplate(r.Context(), p, &buf); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", xlsxType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "单位导入模板.xlsx"}))
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(buf.Bytes())
+	return err
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"mime"
 	"net/http"
 
 	"gongzhi/internal/auth"
@@ -104,5 +106,19 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 		s.renderImport(w, r, rq, status, page)
 		return nil
 	}
+	return err
+}
+
+// importTemplate downloads the unit import template (org.WriteImportTemplate).
+func (s *server) importTemplate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	var buf bytes.Buffer
+	if err := s.Org.WriteImportTemplate(r.Context(), rq.P, &buf); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "单位导入模板.xlsx"}))
+	h.Set("Cache-Control", "no-store")
+	_, err := w.Write(buf.Bytes())
 	return err
 }

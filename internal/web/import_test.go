@@ -88,3 +88,21 @@ func TestImportTooLarge(t *testing.T) {
 		}
 	})
 }
+
+// TestImportTemplateDownload: the import page offers the template, which
+// downloads as XLSX for staff who may import and not for others.
+func TestImportTemplateDownload(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newSite(t, d)
+		staff := s.login(t, auth.CommunityStaff)
+		_, page := staff.get("/import")
+		testkit.Contains(t, page, `id="import-template" href="/import/template.xlsx"`)
+		resp := staff.do(http.MethodGet, "/import/template.xlsx", nil, "")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") || !strings.HasPrefix(resp.Body, "PK") {
+			t.Fatalf("template: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if st, _ := s.login(t, auth.Resident).get("/import/template.xlsx"); st != http.StatusForbidden {
+			t.Errorf("a resident downloads the template: %d", st)
+		}
+	})
+}

@@ -146,6 +146,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /org/pick/party-orgs", s.page(s.pickPartyOrgs)) // JSON for picker.js
 
 	mux.HandleFunc("GET /import", s.page(s.importForm))
+	mux.HandleFunc("GET /import/template.xlsx", s.page(s.importTemplate))
 	mux.HandleFunc("POST /import", s.page(s.importUpload)) // parses its own multipart body, checks CSRF itself
 
 	mux.HandleFunc("GET /admin/users", s.page(s.userList))
