@@ -25,14 +25,17 @@ func (c *CLI) benchMixed(ctx context.Context, args []string) int {
 		fs.DurationVar(&duration, "duration", duration, "how long the mixed load runs")
 		fs.BoolVar(&ceiling, "ceiling", ceiling, "also measure the HTTP ceiling (GET /healthz) for as long")
 		fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the mixed load (server and clients) to this file")
-		fs.StringVar(&mixName, "mix", mixName, "mixed (issue 7's district admin) or intake (hotline intake alone)")
+		fs.StringVar(&mixName, "mix", mixName, "mixed (issue 7's district admin), or one of its requests alone: demand-list, demand-search, one-demand, rates, breakdown, coverage, units, intake")
 	})
 	if code != 0 || len(rest) > 0 {
 		return c.usageCode(code, "bench mixed takes no arguments")
 	}
-	mix := map[string][]loadtest.Request{"mixed": loadtest.Mixed(), "intake": loadtest.IntakeOnly()}[mixName]
+	mix := loadtest.Mixed()
+	if mixName != "mixed" {
+		mix = loadtest.Only(mixName)
+	}
 	if mix == nil {
-		fmt.Fprintln(c.Stderr, "gongzhi bench mixed: --mix must be mixed or intake")
+		fmt.Fprintf(c.Stderr, "gongzhi bench mixed: unknown --mix %q\n", mixName)
 		return exitUsage
 	}
 	if clients < 1 || duration < time.Second {

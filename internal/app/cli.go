@@ -38,7 +38,7 @@ Usage:
   gongzhi token create --username U [--label L]
   gongzhi import units FILE
   gongzhi export units [--area CODE] [--kind KIND] [--out FILE.xlsx|FILE.csv]
-  gongzhi bench mixed [--clients 200] [--duration 60s] [--mix mixed|intake] [--ceiling=false] [--cpuprofile F]
+  gongzhi bench mixed [--clients 200] [--duration 60s] [--mix mixed|intake|demand-search|…] [--ceiling=false] [--cpuprofile F]
   gongzhi version
 
 Every command takes --data DIR and --db DSN (env GONGZHI_DATA, GONGZHI_DB).

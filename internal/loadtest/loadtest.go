@@ -106,11 +106,13 @@ func Mixed() []Request {
 	}
 }
 
-// IntakeOnly is hotline intake alone through HTTP: the end-to-end figure
-// beside BenchmarkIntake64's service-level one.
-func IntakeOnly() []Request {
+// Only is one request of the mixed load alone (its name with dashes for
+// spaces: "intake", "demand-search"), to see what each costs; nil when
+// there is none of that name. Intake alone is the end-to-end figure beside
+// BenchmarkIntake64's service-level one.
+func Only(name string) []Request {
 	for _, r := range Mixed() {
-		if r.Name == "intake" {
+		if strings.ReplaceAll(r.Name, " ", "-") == name {
 			return []Request{r}
 		}
 	}
