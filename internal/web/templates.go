@@ -90,6 +90,7 @@ func (s *server) staticFuncs() template.FuncMap {
 		"add":      func(a, b int) int { return a + b },
 		"sub":      func(a, b int) int { return a - b },
 		"itoa":     strconv.Itoa,
+		"tel":      telNumber,
 		"unitsURL": unitsURL,
 		"indent":   func(level string) string { return strings.Repeat("\u3000", levelDepth[level]) },
 		"dtlocal":  dtLocal,
@@ -156,3 +157,18 @@ func unitsURL(area, group, covered string) string {
 
 // levelDepth indents area options by their level in the tree.
 var levelDepth = map[string]int{"district": 0, "street": 1, "residential": 2, "lane": 3, "grid": 3}
+
+// telNumber is a phone as a tel: link dials it, or "" when the phone is
+// masked (or empty) and must not be dialled from the page.
+func telNumber(phone string) string {
+	if phone == "" || strings.Contains(phone, "*") {
+		return ""
+	}
+	var b strings.Builder
+	for i, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,39 @@
+package web_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/testkit"
+)
+
+// TestDemandPageDialsAndConfirms: staff who see the caller's phone get a
+// tel: link to dial it, those who see it masked get none; actions that
+// cannot be undone ask first.
+func TestDemandPageDialsAndConfirms(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newDemandSite(t, d)
+		id, _ := s.fileAsResident(t, "noise", testkit.ResA1, "楼下烧烤店油烟很大")
+		page := fmt.Sprintf("/demands/%d", id)
+		_, staff := s.login(t, auth.CommunityStaff).get(page)
+		testkit.Contains(t, staff, `href="tel:13912345678"`)
+		_, auditor := s.login(t, auth.Auditor).get(page)
+		if strings.Contains(auditor, "tel:") || !strings.Contains(auditor, "139****5678") {
+			t.Error("the auditor gets a tel: link or the phone unmasked")
+		}
+		forms := regexp.MustCompile(`<form [^>]*data-action="(close|return|mark_unreasonable|merge|dispatch)"[^>]*>`).FindAllStringSubmatch(staff, -1)
+		if len(forms) < 2 {
+			t.Fatalf("%d action forms on the page", len(forms))
+		}
+		for _, f := range forms {
+			confirms := strings.Contains(f[0], "data-confirm=")
+			if confirms != (f[1] != "dispatch") {
+				t.Errorf("%s form: data-confirm %v", f[1], confirms)
+			}
+		}
+	})
+}
