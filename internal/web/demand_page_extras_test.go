@@ -37,3 +37,21 @@ func TestDemandPageDialsAndConfirms(t *testing.T) {
 		}
 	})
 }
+
+// TestNoStaffMenuForResidents: residents and members get no staff menu (no
+// area tree, organisation lists or API tokens); staff do.
+func TestNoStaffMenuForResidents(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newSite(t, d)
+		for _, r := range []auth.Role{auth.Resident, auth.Member} {
+			_, home := s.login(t, r).get("/")
+			for _, link := range []string{`href="/tokens"`, `href="/areas"`, `href="/org/party-orgs"`} {
+				if strings.Contains(home, link) {
+					t.Errorf("%s sees %s", r, link)
+				}
+			}
+		}
+		_, staff := s.login(t, auth.GridWorker).get("/")
+		testkit.Contains(t, staff, `href="/tokens"`, `href="/areas"`)
+	})
+}

@@ -38,13 +38,20 @@ type nav struct {
 	// AreaDemands: Demands on a whole area, which the area's figures and
 	// visiting campaigns need; a unit liaison reads only its unit's demands.
 	AreaDemands bool
+	// Staff: some staff work (units, demands, figures, users, the audit
+	// log). Residents and members get no staff menu: no area tree with its
+	// codes, no organisation lists, no API tokens (the pages stay theirs to
+	// open by link where their role allows).
+	Staff bool
 }
 
 // navFor asks Authorize which top-bar entries p may use.
 func navFor(p *auth.Principal) nav {
 	can := func(perm auth.Perm) bool { return auth.AuthorizeAny(p, perm) == nil }
+	staff := can(auth.UnitRead) || can(auth.DemandRead) || can(auth.CoverageRead) || can(auth.UserRead) || can(auth.AuditRead)
 	return nav{
-		Areas: can(auth.AreaRead), Org: can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
+		Staff: staff,
+		Areas: staff && can(auth.AreaRead), Org: staff && can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
 		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead), Jobs: can(auth.JobsAdmin),
 		Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake), Dispatch: can(auth.DemandDispatch),
 		DemandAdmin: can(auth.DemandAdmin), AreaDemands: len(auth.Scope(p, auth.DemandRead)) > 0,
