@@ -362,7 +362,7 @@ func routeTable() []route {
 		{Route{Method: "GET", Path: "/demands", Op: Op{ID: "listDemands", Tag: "demands",
 			Summary: "Demands in the caller's scope, searched and filtered in SQL. Reporters are never listed.",
 			Params: []Param{
-				{Name: "q", Desc: "Chinese full-text search: finds two-character words (噪音) on character bigrams."},
+				{Name: "q", Desc: "A demand's number (1024 or #1024); or, for staff who take in, dispatch or handle demands, a caller's phone (full, or its last 4+ digits; spaces, dashes and +86 are fine) or exact name, which lists that caller's demands; otherwise words: Chinese full-text search finds two-character words (噪音) on character bigrams."},
 				{Name: "status", Desc: "A status, or open (anything not closed or merged).", Schema: `{"type":"string","enum":["received","dispatched","returned","signed","in_progress","resolved","closed","merged","open"]}`},
 				{Name: "area", Desc: "Only this area's subtree (unknown: 400; outside scope: 403)."},
 				{Name: "category", Desc: "This category or its children (unknown: 400)."},

@@ -56,7 +56,9 @@ func compressible(ct string) bool {
 	return false
 }
 
-var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression); return w }}
+// BestSpeed: answers are made per request, and level 6 cost a tenth of the
+// server's CPU under load for a few percent smaller pages.
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 
 // gzipWriter decides at the first WriteHeader or Write whether to compress,
 // from the status and the headers the handler set.

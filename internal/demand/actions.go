@@ -41,23 +41,6 @@ func (s *Service) Act(ctx context.Context, p *auth.Principal, id int64, in Actio
 	return out, err
 }
 
-// canSee hides demands outside the caller's scope: not found, not forbidden.
-// A unit liaison's scope is the demands dispatched to its unit (auth.AuthorizeUnit).
-func (s *Service) canSee(ctx context.Context, q db.Querier, p *auth.Principal, d *Demand) error {
-	if auth.AuthorizeUnit(p, auth.DemandRead, d.AreaPath, d.LeadUnit) == nil {
-		return nil
-	}
-	for _, body := range append([]string{d.Lead, d.Owner}, d.CoBodies...) {
-		if body == "" {
-			continue
-		}
-		if _, path, err := levelOf(ctx, q, body); err == nil && auth.Authorize(p, auth.DemandHandle, path) == nil {
-			return nil
-		}
-	}
-	return errs.New(errs.ENOTFOUND, "demand not found")
-}
-
 // mayAct decides who may take which action: dispatching-level actions belong
 // to the owner's staff, handling actions to the lead body's staff (and to
 // the liaison of the lead unit, when a unit leads).

@@ -55,17 +55,13 @@ func (s *Service) similarTo(ctx context.Context, p *auth.Principal, id int64, ca
 	if err != nil {
 		return nil, err
 	}
-	scopes := auth.Scope(p, auth.DemandRead)
+	visible, err := s.visibleIn(ctx, p, streetOf(path))
+	if err != nil {
+		return nil, err
+	}
 	keys := appendKeys(nil, strings.Fields(text))
 	sq := &simQuery{keys: keys, sketch: querySketchOf(keys), exclude: id, street: streetOf(path), res: residentialOf(path),
-		category: category, related: related, parent: parent, at: at, visible: func(path string) bool {
-			for _, sc := range scopes {
-				if strings.HasPrefix(path, sc) {
-					return true
-				}
-			}
-			return false
-		}}
+		category: category, related: related, parent: parent, at: at, visible: visible}
 	if err := s.sim.fresh(ctx, s.db, s.clock.Now()); err != nil {
 		return nil, err
 	}

@@ -89,6 +89,21 @@ func (q *listQuery) add(tags []string, cond string, args ...any) {
 	}
 }
 
+// openSQL is "still open" (Status.Open) as the statuses it keeps rather
+// than NOT IN the two it drops: then the demands_status index counts the
+// open demands, and PostgreSQL does not walk the table until enough open
+// ones turn up (300 ms at a million demands, when the walk started far
+// from the newest rows).
+var openSQL = func() string {
+	var in []string
+	for _, st := range Statuses {
+		if st.Open() {
+			in = append(in, "'"+string(st)+"'")
+		}
+	}
+	return "d.status IN (" + strings.Join(in, ", ") + ")"
+}()
+
 // pathTag is the token of an area subtree: every demand carries one for its
 // area and one for each ancestor (hex, so any area code makes a token).
 func pathTag(path string) string { return "p" + hex.EncodeToString([]byte(path)) }
@@ -97,15 +112,44 @@ func statusTag(st string) string { return "s" + strings.ReplaceAll(st, "_", "") 
 
 func hexTag(kind, v string) string { return kind + hex.EncodeToString([]byte(v)) }
 
-// List returns a page of the demands in p's scope that match f. A search
-// (Q) walks the full-text index newest first and counts with it.
+// List returns a page of the demands p sees (visibility) that match f. A
+// search (Q) first asks whether Q is a demand's number or, for staff who
+// talk to callers, a caller's phone or name (callerDemands): the list is
+// then those demands; when none of them is visible to p or matches the
+// other filters, Q is words, and the search walks the full-text index
+// newest first and counts with it.
 func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) (*DemandList, error) {
 	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
 		return nil, err
 	}
+	ids, err := s.callerDemands(ctx, p, f.Q)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return s.list(ctx, p, f, nil)
+	}
+	byCaller := f
+	byCaller.Q = ""
+	res, err := s.list(ctx, p, byCaller, ids)
+	if err != nil || res.Total > 0 {
+		return res, err
+	}
+	return s.list(ctx, p, f, nil)
+}
+
+// list is List for a filter, narrowed to ids when they are not nil.
+func (s *Service) list(ctx context.Context, p *auth.Principal, f ListFilter, ids []int64) (*DemandList, error) {
 	q, err := s.listQuery(ctx, p, f)
 	if err != nil {
 		return nil, err
+	}
+	if ids != nil {
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		q.add(nil, "d.id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", args...)
 	}
 	order := "d.id DESC" // ids follow receipt: newest first
 	switch {
@@ -200,32 +244,23 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) (*D
 	return out, coBodiesOf(ctx, s.db, out.Items)
 }
 
-// listQuery turns a filter into conditions, checking every value.
+// listQuery turns a filter into conditions, checking every value. The
+// first is the caller's visibility, the rule Get and Act ask too.
 func (s *Service) listQuery(ctx context.Context, p *auth.Principal, f ListFilter) (*listQuery, error) {
 	q := &listQuery{}
-	units := auth.ScopeUnits(p, auth.DemandRead)
-	if len(units) > 0 {
-		// A unit liaison's scope is its units' demands (auth.AuthorizeUnit);
-		// the index has no unit tokens, so the condition is SQL alone
-		// (served by the index demands_lead_unit), and the count uses it.
-		scope, sargs := auth.ScopeUnitSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path", "d.lead_unit_id")
-		q.add(nil, scope, sargs...)
-		return s.filters(ctx, p, f, q)
+	v, err := visibilityOf(ctx, s.db, p)
+	if err != nil {
+		return nil, err
 	}
-	scope, sargs := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "d.area_path")
-	scopeTags := []string{} // none: every demand is in scope, or an area filter narrows it
-	if f.Area == "" {       // an area filter is inside the scope (checked below) and narrower
-		all, err := s.coversAll(ctx, auth.Scope(p, auth.DemandRead))
-		if err != nil {
-			return nil, err
-		}
-		if !all {
-			for _, path := range auth.Scope(p, auth.DemandRead) {
-				scopeTags = append(scopeTags, pathTag(path))
-			}
+	cond, args, tags := v.sql(s.db.Dialect)
+	if tags != nil && f.Area != "" {
+		// An area filter the caller reads all of is narrower than its
+		// visibility (filters checks it), so its token alone serves.
+		if _, path, err := levelOf(ctx, s.db, f.Area); err == nil && auth.Authorize(p, auth.DemandRead, path) == nil {
+			tags = []string{}
 		}
 	}
-	q.add(scopeTags, scope, sargs...)
+	q.add(tags, cond, args...)
 	return s.filters(ctx, p, f, q)
 }
 
@@ -233,7 +268,7 @@ func (s *Service) listQuery(ctx context.Context, p *auth.Principal, f ListFilter
 func (s *Service) filters(ctx context.Context, p *auth.Principal, f ListFilter, q *listQuery) (*listQuery, error) {
 	switch {
 	case f.Status == "open":
-		q.add([]string{"sopen"}, "d.status NOT IN ('closed','merged')")
+		q.add([]string{"sopen"}, openSQL)
 	case f.Status != "":
 		ok := false
 		for _, st := range Statuses {
@@ -321,7 +356,7 @@ func (s *Service) filters(ctx context.Context, p *auth.Principal, f ListFilter, 
 			q.add(nil, "1=0")
 			return q, nil
 		}
-		q.add([]string{"sopen"}, "d.status NOT IN ('closed','merged')")
+		q.add([]string{"sopen"}, openSQL)
 		q.add(nil, "("+strings.Join(conds, " OR ")+")", cargs...)
 	}
 	return q, nil
@@ -335,32 +370,6 @@ func inScope(p *auth.Principal, path string) error {
 		return nil
 	}
 	return auth.Authorize(p, auth.DemandRead, path)
-}
-
-// coversAll reports whether scope paths include every top-level area, so
-// every demand is in scope and the index needs no area tokens.
-func (s *Service) coversAll(ctx context.Context, scope []string) (bool, error) {
-	in := map[string]bool{}
-	for _, p := range scope {
-		if p == "/" {
-			return true, nil
-		}
-		in[p] = true
-	}
-	rows, err := s.db.Query(ctx, "SELECT path FROM areas WHERE parent_code IS NULL")
-	if err != nil {
-		return false, errs.Wrap(err, "top areas")
-	}
-	defer rows.Close()
-	all := true
-	for rows.Next() {
-		var path string
-		if err := rows.Scan(&path); err != nil {
-			return false, errs.Wrap(err, "top areas")
-		}
-		all = all && in[path]
-	}
-	return all, errs.Wrap(rows.Err(), "top areas")
 }
 
 // categoryAndChildren is a category filter: the category and its
@@ -452,7 +461,7 @@ func ScopeTokens(path string) string {
 
 // RefillSearchIndex rebuilds SQLite's contentless search index from the
 // demands table, for a bulk load that dropped its triggers. The tokens are
-// those of migration 00008's triggers.
+// those of migration 00018's triggers.
 func RefillSearchIndex(ctx context.Context, q db.Querier) error {
 	if q.D() != db.SQLite {
 		return nil // PostgreSQL's search vector is a generated column
@@ -464,7 +473,7 @@ func RefillSearchIndex(ctx context.Context, q db.Querier) error {
 		SELECT d.id, d.search_text, a.scope_tokens || ' s' || replace(d.status, '_', '') ||
 			CASE WHEN d.status IN ('closed', 'merged') THEN ' sdone' ELSE ' sopen' END ||
 			CASE WHEN d.overdue THEN ' otrue' ELSE ' ofalse' END ||
-			' c' || lower(hex(d.category_code)) || ' h' || d.channel
+			' c' || lower(hex(d.category_code)) || ' h' || d.channel || ' ' || d.reach_tokens
 		FROM demands d JOIN areas a ON a.code = d.area_code`)
 	return errs.Wrap(err, "fill search index")
 }

@@ -303,10 +303,10 @@ type simQuery struct {
 	exclude     int64  // the demand itself
 	street, res string // street and residential area paths of the new demand
 	category    string
-	related     map[string]bool // categories whose demands elsewhere in the street are candidates
-	parent      string          // the category's parent
-	at          time.Time       // when the new demand came in
-	visible     func(path string) bool
+	related     map[string]bool                  // categories whose demands elsewhere in the street are candidates
+	parent      string                           // the category's parent
+	at          time.Time                        // when the new demand came in
+	visible     func(id int64, path string) bool // the caller's visibility
 }
 
 // candidates returns the open demands of the residential area and those of
@@ -321,7 +321,7 @@ func (x *simIndex) candidates(sq *simQuery) []Similar {
 	since := sq.at.Add(-SimilarWindow)
 	var top topScores
 	try := func(e *simEntry) {
-		if e.id == sq.exclude || e.created.Before(since) || !sq.visible(e.path) {
+		if e.id == sq.exclude || e.created.Before(since) || !sq.visible(e.id, e.path) {
 			return
 		}
 		f := contextFactor(Candidate{SameArea: strings.HasPrefix(e.path, sq.res), NearArea: true, SameCategory: e.category == sq.category,
