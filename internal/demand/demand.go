@@ -134,6 +134,7 @@ type Service struct {
 	sim    *simIndex
 	batch  intakeBatch
 	jobs   *jobs.Queue // runs only the demand timers, for RunDue
+	probes probeCache  // how common recent searches' words are (list.go)
 }
 
 // NewService returns the demand service.
