@@ -67,11 +67,11 @@ func TestCompression(t *testing.T) {
 			t.Errorf("%s: encoding %q, %d bytes for %d", c.path, res.Header.Get("Content-Encoding"), len(b), len(c.want))
 		}
 	}
-	res, b := get("GET", "/page", "gzip")
+	res, _ := get("GET", "/page", "gzip")
 	if res.Header.Get("ETag") != `W/"v1"` {
 		t.Errorf("a compressed answer keeps a strong ETag: %q", res.Header.Get("ETag"))
 	}
-	res, b = get("GET", "/json", "gzip")
+	res, b := get("GET", "/json", "gzip")
 	if res.StatusCode != http.StatusCreated || res.Header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gunzip(b), `{"id":2}]}`) {
 		t.Errorf("json: %d %q", res.StatusCode, res.Header.Get("Content-Encoding"))
 	}

@@ -163,6 +163,7 @@ func (s *Service) CreateArea(ctx context.Context, p *auth.Principal, in NewArea)
 		}
 		return auth.Record(ctx, tx, s.clock.Now(), p, auth.Change{Action: "create", Entity: "area", EntityID: a.Code, AreaPath: a.Path, After: a})
 	})
+	s.areasChanged()
 	return a, err
 }
 

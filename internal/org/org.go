@@ -106,6 +106,7 @@ type Service struct {
 	clock   clock.Clock
 	imports importGate // limits and slots of ImportUnits (importlimits.go)
 	counts  countCache // unit counts behind coverage (coverage.go)
+	labels  labelCache // area names with their parents (labels.go)
 }
 
 // NewService returns the org service.

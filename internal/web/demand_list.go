@@ -1,6 +1,8 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"net/http"
 	"strings"
 
@@ -15,11 +17,15 @@ type demandRow struct {
 }
 
 // rowsOf adds the clocks to a page of demands.
-func (s *server) rowsOf(rq *request, ds []demand.Demand) []demandRow {
+func (s *server) rowsOf(ctx context.Context, rq *request, ds []demand.Demand) []demandRow {
 	now := s.Clock.Now()
+	labels, err := s.Org.AreaLabels(ctx)
 	out := make([]demandRow, len(ds))
 	for i, d := range ds {
 		d.InLang(rq.Lang)
+		if err == nil { // the area with its parents, not one 第3网格 of hundreds
+			d.AreaName = cmp.Or(labels.Label(d.Area, rq.Lang), d.AreaName)
+		}
 		out[i] = demandRow{Demand: d, Clock: rq.clockOf(now, &d)}
 	}
 	return out
@@ -39,7 +45,7 @@ func (s *server) queue(w http.ResponseWriter, r *http.Request, rq *request) erro
 	if err != nil {
 		return err
 	}
-	v := rq.view(r, "demands", "queue.title", queuePage{Rows: s.rowsOf(rq, res.Items), Pager: demandPager(r, f.Page, res)})
+	v := rq.view(r, "demands", "queue.title", queuePage{Rows: s.rowsOf(r.Context(), rq, res.Items), Pager: demandPager(r, f.Page, res)})
 	v.Tab = "queue"
 	s.render(w, rq, http.StatusOK, "demand_queue.html", v)
 	return nil
@@ -84,7 +90,7 @@ func (s *server) demandSearch(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	page := searchPage{Query: q, Rows: s.rowsOf(rq, res.Items), Pager: demandPager(r, f.Page, res),
+	page := searchPage{Query: q, Rows: s.rowsOf(r.Context(), rq, res.Items), Pager: demandPager(r, f.Page, res),
 		Statuses: demand.Statuses, Channels: demand.Channels}
 	if page.Areas, err = s.areaOptions(ctx, p, false); err != nil {
 		return err

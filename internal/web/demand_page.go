@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strconv"
@@ -101,6 +102,7 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	v.CanAttach = len(d.Attachments) < demand.MaxAttachments && s.Demand.CanAttach(ctx, p, d)
 	v.Limits = fileLimits
 	d.InLang(rq.Lang)
+	d.AreaName = cmp.Or(s.areaName(ctx, rq.Lang, d.Area), d.AreaName)
 	v.OwnerName = s.areaName(ctx, rq.Lang, d.Owner)
 	v.LeadName = s.areaName(ctx, rq.Lang, d.Lead)
 	for _, c := range d.CoBodies {
@@ -155,11 +157,11 @@ func (s *server) areaName(ctx context.Context, lang, code string) string {
 	if code == "" {
 		return ""
 	}
-	a, err := s.Org.Area(ctx, auth.SystemPrincipal(), code)
+	labels, err := s.Org.AreaLabels(ctx)
 	if err != nil {
 		return code
 	}
-	return a.NameIn(lang)
+	return cmp.Or(labels.Label(code, lang), code)
 }
 
 // mayTry decides which forms to show: the state machine must allow the

@@ -55,3 +55,18 @@ func TestNoStaffMenuForResidents(t *testing.T) {
 		testkit.Contains(t, staff, `href="/tokens"`, `href="/areas"`)
 	})
 }
+
+// TestAreasNamedWithParents: lists and the demand page name a demand's area
+// with its parents, not as one 第1网格 among hundreds.
+func TestAreasNamedWithParents(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newDemandSite(t, d)
+		id, _ := s.fileAsResident(t, "noise", testkit.GridA1, "网格里夜间施工")
+		staff := s.login(t, auth.CommunityStaff)
+		const label = "湖南路街道 / 东湖居民区 / 第1网格"
+		_, list := staff.get("/demands")
+		_, page := staff.get(fmt.Sprintf("/demands/%d", id))
+		testkit.Contains(t, list, label)
+		testkit.Contains(t, page, label)
+	})
+}
