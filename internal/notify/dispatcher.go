@@ -145,10 +145,11 @@ func (x *Dispatcher) sendWebhook(ctx context.Context, _ *db.Tx, j jobs.Job) erro
 	err := x.db.QueryRow(ctx, `SELECT d.id, d.event, d.payload, d.status, w.url, w.secret, w.active
 		FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`, a.ID).
 		Scan(&c.id, &c.event, &c.payload, &status, &c.url, &c.secret, &active)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && (status != "pending" || !active) {
-		return nil
-	} else if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return errs.Wrap(err, "delivery")
+	}
+	if err != nil || !active || !x.sendable(ctx, "webhook_deliveries", c.id, status, j) {
+		return nil
 	}
 	return x.record(ctx, "webhook_deliveries", c.id, j.Attempts, x.post(ctx, c))
 }
@@ -161,10 +162,11 @@ func (x *Dispatcher) sendEmail(ctx context.Context, _ *db.Tx, j jobs.Job) error 
 	}
 	var to, subject, body, status string
 	err := x.db.QueryRow(ctx, "SELECT recipient, subject, body, status FROM email_outbox WHERE id = ?", a.ID).Scan(&to, &subject, &body, &status)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && status != "pending" {
-		return nil
-	} else if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return errs.Wrap(err, "e-mail")
+	}
+	if err != nil || !x.sendable(ctx, "email_outbox", a.ID, status, j) {
+		return nil
 	}
 	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
@@ -173,6 +175,25 @@ func (x *Dispatcher) sendEmail(ctx context.Context, _ *db.Tx, j jobs.Job) error 
 		o = outcome{errMsg: errText(err)}
 	}
 	return x.record(ctx, "email_outbox", a.ID, j.Attempts, o)
+}
+
+// sendable reports whether the row in status is to be sent by job j: a
+// pending row is; a failed one is when an operator ran its dead job again
+// from the jobs page (a first attempt of a job whose row already failed),
+// and the row is then pending again with fresh attempts.
+func (x *Dispatcher) sendable(ctx context.Context, table string, id int64, status string, j jobs.Job) bool {
+	switch {
+	case status == "pending":
+		return true
+	case status == "failed" && j.Attempts == 1:
+		r, err := x.db.Exec(ctx, "UPDATE "+table+" SET status = 'pending', attempts = 0 WHERE id = ? AND status = 'failed'", id)
+		if err != nil {
+			return false
+		}
+		n, _ := r.RowsAffected()
+		return n == 1
+	}
+	return false
 }
 
 type claimedHook struct {

@@ -14,6 +14,7 @@ import (
 
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/testkit"
 )
@@ -376,5 +377,43 @@ func TestRunLoop(t *testing.T) {
 		}
 		cancel()
 		<-done
+	})
+}
+
+// TestDeadDeliveryRunAgainFromJobsPage: a delivery that used all its
+// attempts is failed and its job dead; running the job again from the
+// operator's jobs page sends it, with fresh attempts.
+func TestDeadDeliveryRunAgainFromJobsPage(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d, notify.Options{Targets: loopbackOK})
+		ctx := context.Background()
+		r := newReceiver(t)
+		hook := e.hook(t, r)
+		x := e.dispatcher(r)
+		r.answer(503)
+		e.enqueue(t, "demand.overdue", map[string]int{"id": 1})
+		runDue(t, x)
+		for _, w := range []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 12 * time.Hour} {
+			e.clock.Advance(w)
+			runDue(t, x)
+		}
+		if dl := e.deliveries(t, hook)[0]; dl.Status != "failed" {
+			t.Fatalf("after every attempt: %+v", dl)
+		}
+		var jobID int64
+		if err := d.QueryRow(ctx, "SELECT id FROM jobs WHERE kind = ? AND state = 'dead'", notify.JobWebhook).Scan(&jobID); err != nil {
+			t.Fatalf("dead job: %v", err)
+		}
+		q := jobs.New(d, e.clock, nil)
+		if err := q.RetryAs(ctx, e.admin, jobID); err != nil {
+			t.Fatal(err)
+		}
+		r.answer(200)
+		if n := runDue(t, x); n != 1 {
+			t.Fatalf("sent %d after running the dead job again", n)
+		}
+		if dl := e.deliveries(t, hook)[0]; dl.Status != "delivered" || dl.Attempts != 1 {
+			t.Errorf("after the retry: %+v", dl)
+		}
 	})
 }
