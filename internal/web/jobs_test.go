@@ -44,6 +44,19 @@ func TestJobsPage(t *testing.T) {
 		}
 		resp := street.submit(retry[0][1], nil)
 		wantStatus(t, "street staff retry", resp.StatusCode, http.StatusForbidden, resp.Body)
+		// A district admin of one street is not offered the district's jobs either.
+		if _, err := s.F.Auth.CreateUser(ctx, s.F.Users[auth.DistrictAdmin], auth.NewUser{Username: "street.admin", Password: testkit.Password,
+			Role: string(auth.DistrictAdmin), Area: testkit.StreetA}); err != nil {
+			t.Fatal(err)
+		}
+		sa := s.browser(t)
+		sa.signIn("street.admin", testkit.Password)
+		if _, home := sa.get("/"); strings.Contains(home, `href="/admin/jobs"`) {
+			t.Error("a street's district admin is offered the jobs page")
+		}
+		if st, _ := sa.get("/admin/jobs"); st != http.StatusForbidden {
+			t.Errorf("a street's district admin opens the jobs page: %d", st)
+		}
 
 		resp = admin.submit(retry[0][1], nil)
 		wantStatus(t, "retry", resp.StatusCode, http.StatusSeeOther, resp.Body)

@@ -52,7 +52,7 @@ func navFor(p *auth.Principal) nav {
 	return nav{
 		Staff: staff,
 		Areas: staff && can(auth.AreaRead), Org: staff && can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
-		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead), Jobs: can(auth.JobsAdmin),
+		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead), Jobs: rootJobs(p),
 		Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake), Dispatch: can(auth.DemandDispatch),
 		DemandAdmin: can(auth.DemandAdmin), AreaDemands: len(auth.Scope(p, auth.DemandRead)) > 0,
 	}
@@ -159,4 +159,19 @@ func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 func redirect(w http.ResponseWriter, r *http.Request, path string) error {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 	return nil
+}
+
+// rootJobs reports whether p holds JobsAdmin on a root of the area tree (a
+// path of one segment), which the jobs page asks: jobs serve the whole
+// district, so a district admin of one street is not offered the page.
+func rootJobs(p *auth.Principal) bool {
+	if p == nil {
+		return false
+	}
+	for _, g := range p.Grants {
+		if g.Holds(auth.JobsAdmin) && strings.Count(g.AreaPath, "/") == 2 {
+			return true
+		}
+	}
+	return p.System
 }
