@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/org"
@@ -87,7 +88,7 @@ func (c *CLI) Run(ctx context.Context, args []string) int {
 	case "bench mixed":
 		return c.benchMixed(ctx, rest)
 	case "version", "--version", "-v":
-		fmt.Fprintln(c.Stdout, "gongzhi", Version)
+		fmt.Fprintf(c.Stdout, "gongzhi %s (schema %d)\n", Version, db.SchemaVersion())
 		return exitOK
 	case "help", "--help", "-h":
 		fmt.Fprint(c.Stdout, usage)

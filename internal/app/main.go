@@ -85,7 +85,8 @@ func (m *Main) Open(ctx context.Context) error {
 // Handler returns the whole HTTP surface: pages, API, health and metrics.
 func (m *Main) Handler() (http.Handler, error) {
 	m.registry = prometheus.NewRegistry()
-	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newDBCollector(m.DB, m.Clock))
 	proxies, err := m.Config.Proxies()
 	if err != nil {
 		return nil, err

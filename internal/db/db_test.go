@@ -76,3 +76,20 @@ func TestErrorsAndTx(t *testing.T) {
 		}
 	})
 }
+
+// TestSchemaVersion: the version `gongzhi version` prints is the one a
+// migrated database records.
+func TestSchemaVersion(t *testing.T) {
+	for _, e := range testkit.Engines() {
+		t.Run(e.String(), func(t *testing.T) {
+			d := testkit.NewDB(t, e)
+			var v int64
+			if err := d.QueryRow(context.Background(), "SELECT max(version_id) FROM goose_db_version").Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			if v != db.SchemaVersion() || v < 18 {
+				t.Fatalf("database at %d, binary says %d", v, db.SchemaVersion())
+			}
+		})
+	}
+}

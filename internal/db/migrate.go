@@ -5,6 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"strconv"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 )
@@ -66,4 +68,18 @@ func (d *DB) provider() (*goose.Provider, error) {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// SchemaVersion is the newest migration this binary carries: the schema a
+// database has once the binary has started on it (`gongzhi version`).
+func SchemaVersion() int64 {
+	names, _ := MigrationNames(SQLite) // both folders hold the same names (a test checks)
+	var v int64
+	for _, n := range names {
+		num, _, _ := strings.Cut(n, "_")
+		if x, err := strconv.ParseInt(num, 10, 64); err == nil && x > v {
+			v = x
+		}
+	}
+	return v
 }
