@@ -290,6 +290,7 @@ func (a *a11y) signedOut() {
 		a.check(what)
 	}
 	page("/", "/ (front door)")
+	page("/track", "/track (look-up by number)")
 	page("/login", "/login")
 	if resp := value(t, a.ctx, chromedp.NavigateResponse(a.base+"/no-such-page")); resp.Status != 404 {
 		t.Fatalf("/no-such-page answers %d", resp.Status)
@@ -323,7 +324,7 @@ func (a *a11y) signedOut() {
 	}
 	a.lang("zh-CN")
 	a.onPhone(func() { // residents file and track on their phones
-		for _, p := range []string{"/", "/report", track} {
+		for _, p := range []string{"/", "/report", "/track", track} {
 			page(p, "phone "+p)
 		}
 	})

@@ -91,6 +91,58 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 	if err != nil {
 		return nil, errs.New(errs.ENOTFOUND, "no demand has this tracking link")
 	}
+	return s.tracked(ctx, demandID, original, mine, rated)
+}
+
+// TrackByNumber is Track for a resident without the link: the number they
+// were given and the last four digits of the phone they reported with. It
+// answers what the tracking page shows but not the files or the rating,
+// which stay with the link. A wrong number and wrong digits read the same;
+// callers throttle attempts (ten thousand endings per number).
+func (s *Service) TrackByNumber(ctx context.Context, number int64, last4 string) (*Tracked, error) {
+	if len(last4) != 4 || strings.Trim(last4, "0123456789") != "" {
+		return nil, errs.Invalid("phone_last4", "give the last four digits of the phone number you reported with")
+	}
+	rows, err := s.db.Query(ctx, "SELECT demand_id, original_id, phone, satisfaction, rated_at FROM demand_reporters WHERE original_id = ? ORDER BY id", number)
+	if err != nil {
+		return nil, errs.Wrap(err, "reporters")
+	}
+	found := false
+	var demandID, original int64
+	var mine string
+	var rated *time.Time
+	for rows.Next() && !found {
+		var phone string
+		if err := rows.Scan(&demandID, &original, &phone, &mine, &rated); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "reporters")
+		}
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, phone)
+		found = len(digits) >= 4 && digits[len(digits)-4:] == last4
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "reporters")
+	}
+	if !found {
+		return nil, errs.New(errs.ENOTFOUND, "no demand with this number was reported from a phone ending in these digits")
+	}
+	t, err := s.tracked(ctx, demandID, original, mine, rated)
+	if err != nil {
+		return nil, err
+	}
+	t.CanRate, t.Attachments = false, nil
+	return t, nil
+}
+
+// tracked is the public view of demandID for the reporter whose report was
+// original, with their own rating.
+func (s *Service) tracked(ctx context.Context, demandID, original int64, mine string, rated *time.Time) (*Tracked, error) {
 	d, err := load(ctx, s.db, demandID, false)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
@@ -176,6 +178,7 @@ type trackPage struct {
 	Solved        string
 	Satisfactions []string
 	Files         attachmentList // the files filed with the report, served under the link
+	ByNumber      bool           // found by number and phone digits: no link, so no files or rating
 }
 
 // publicEvent is one step of the timeline as a resident sees it.
@@ -241,4 +244,74 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, rq *request) error
 		return s.showTrack(w, r, rq, statusOf[code], page)
 	}
 	return err
+}
+
+// Look-ups by number and the phone's last four digits are few for a
+// resident and many for someone guessing (ten thousand endings a number):
+// a handful per address, and per number whoever asks.
+const (
+	lookupWindow    = 15 * time.Minute
+	lookupPerIP     = 10
+	lookupPerDemand = 5
+)
+
+// trackLookupPage is the data of track_lookup.html.
+type trackLookupPage struct {
+	Number, Last4 string
+	Error         string
+}
+
+// trackLookupForm asks a resident without the link for the demand's number
+// and the last four digits of their phone.
+func (s *server) trackLookupForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	v := rq.view(r, "report", "lookup.title", trackLookupPage{Number: r.URL.Query().Get("number")})
+	v.NoIndex = true
+	s.render(w, rq, http.StatusOK, "track_lookup.html", v)
+	return nil
+}
+
+// trackLookup shows the tracking page's contents (without files and the
+// rating, which need the link) for a number and the phone's last digits.
+func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, rq *request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, rateBodyLimit)
+	if err := r.ParseForm(); err != nil {
+		return tooLargeOr(err)
+	}
+	if rq.P != nil && !rq.csrfOK(r) {
+		return errCSRF()
+	}
+	page := trackLookupPage{Number: strings.TrimPrefix(strings.TrimSpace(r.PostFormValue("number")), "#"), Last4: strings.TrimSpace(r.PostFormValue("last4"))}
+	again := func(status int, msg string) error {
+		page.Error = msg
+		v := rq.view(r, "report", "lookup.title", page)
+		v.NoIndex = true
+		s.render(w, rq, status, "track_lookup.html", v)
+		return nil
+	}
+	ip := "ip " + clientIP(r, s.TrustedProxies)
+	number, err := strconv.ParseInt(page.Number, 10, 64)
+	if err != nil || number <= 0 {
+		return again(http.StatusUnprocessableEntity, rq.T("lookup.bad_number"))
+	}
+	key := "demand " + page.Number
+	if s.lookups.Blocked(ip, lookupPerIP) || s.lookups.Blocked(key, lookupPerDemand) {
+		return again(http.StatusTooManyRequests, rq.T("lookup.too_many"))
+	}
+	t, err := s.Demand.TrackByNumber(r.Context(), number, page.Last4)
+	switch errs.Code(err) {
+	case "":
+	case errs.EINVALID:
+		return again(http.StatusUnprocessableEntity, rq.T("lookup.bad_last4"))
+	case errs.ENOTFOUND:
+		s.lookups.Fail(ip)
+		s.lookups.Fail(key)
+		return again(http.StatusNotFound, rq.T("lookup.not_found"))
+	default:
+		return err
+	}
+	t.InLang(rq.Lang)
+	v := rq.view(r, "report", "track.title", trackPage{T: t, Events: rq.publicEvents(t.Events), ByNumber: true})
+	v.NoIndex = true
+	s.render(w, rq, http.StatusOK, "track.html", v)
+	return nil
 }

@@ -61,6 +61,7 @@ type server struct {
 	cats    catalogs
 	assets  *assets
 	reports *auth.Throttle // residents' filings per client address (/report)
+	lookups *auth.Throttle // tracking look-ups by number per address and per number (/track)
 }
 
 // Residents file without an account, so /report is limited per client
@@ -87,7 +88,7 @@ func New(d Deps) (http.Handler, error) {
 	if d.MaxUploadBytes <= 0 {
 		d.MaxUploadBytes = DefaultMaxUpload
 	}
-	s := &server{Deps: d, reports: auth.NewThrottle(d.Clock, reportWindow)}
+	s := &server{Deps: d, reports: auth.NewThrottle(d.Clock, reportWindow), lookups: auth.NewThrottle(d.Clock, lookupWindow)}
 	var err error
 	if s.cats, err = loadCatalogs(); err != nil {
 		return nil, err
@@ -212,6 +213,8 @@ func (s *server) routes() http.Handler {
 	// Residents: no account, no login; the tracking token is the key.
 	mux.HandleFunc("GET /report", s.public(s.reportForm))
 	mux.HandleFunc("POST /report", s.public(s.report))
+	mux.HandleFunc("GET /track", s.public(s.trackLookupForm))
+	mux.HandleFunc("POST /track", s.public(s.trackLookup))
 	mux.HandleFunc("GET /t/{token}", s.public(s.track))
 	mux.HandleFunc("POST /t/{token}/rate", s.public(s.rate))
 	mux.HandleFunc("GET /t/{token}/attachments/{aid}", s.public(s.trackFile)) // the link's token is the credential
