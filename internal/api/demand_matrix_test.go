@@ -188,6 +188,11 @@ func demandMatrixRows() map[string]matrixRow {
 		}, "201 201 201 403 403 403 403 403", "201 403 403 403 403 403 403 403"},
 
 		// Public: the link's token decides, not the caller's roles or scope.
+		"POST /track/lookup": {"the ResA1 demand with its phone's digits vs a number nobody was given", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			m.serial++ // distinct numbers: five wrong tries on one number are refused (TestTrackLookupAPI)
+			number := pick(out, m.dm.in.Demand.ID, int64(900_000+m.serial))
+			return "/track/lookup", map[string]any{"number": number, "phone_last4": reporterPhone[len(reporterPhone)-4:]}
+		}, everyone, "404 404 404 404 404 404 404 404"},
 		"GET /track/{token}": {"the link of a ResA1 vs a ResB1 demand", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/track/" + pick(out, m.dm.in, m.dm.out).Token, nil
 		}, everyone, everyone},

@@ -566,6 +566,10 @@ func namedSchemas() []schemaDef {
 			"my_rating":   {Enum: []string{"", "satisfied", "basic", "dissatisfied"}},
 			"attachments": {Desc: "Only the files filed with this link's own report: not those staff added later, nor other reporters' after a merge."},
 		}},
+		{Name: "TrackLookupInput", Type: typeOf[lookupBody](), In: true, Required: []string{"number", "phone_last4"}, Example: `{"number":1024,"phone_last4":"5678"}`, Props: map[string]prop{
+			"number":      {Desc: "The demand's number, as given after reporting."},
+			"phone_last4": {Desc: "The last four digits of the phone the demand was reported with.", More: `{"pattern":"^[0-9]{4}$"}`},
+		}},
 		{Name: "RateInput", Type: typeOf[rateBody](), In: true, Required: []string{"satisfaction", "solved"}, Example: `{"satisfaction":"satisfied","solved":true}`, Props: map[string]prop{
 			"satisfaction": {Desc: "满意, 基本满意, 不满意.", Enum: []string{"satisfied", "basic", "dissatisfied"}},
 			"solved":       {Desc: "Was the problem solved?"},

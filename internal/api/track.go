@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -117,6 +118,53 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, _ *auth.Principal)
 		return errs.Invalid("solved", "solved is required: true or false")
 	}
 	t, err := s.Demand.Rate(r.Context(), r.PathValue("token"), in.Satisfaction, *in.Solved)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, trackedOf(t, readerLang(r, nil)))
+	return nil
+}
+
+// Look-ups by number are few for a resident and many for someone guessing
+// the phone's last digits: five wrong tries a number and ten an address in
+// 15 minutes, as on the /track page.
+const (
+	lookupWindow    = 15 * time.Minute
+	lookupPerIP     = 10
+	lookupPerDemand = 5
+)
+
+// lookupBody is the body of POST /track/lookup.
+type lookupBody struct {
+	Number     int64  `json:"number"`
+	PhoneLast4 string `json:"phone_last4"`
+}
+
+// trackLookup serves POST /track/lookup: a demand by its number and the
+// last four digits of the reporter's phone, for residents without the link.
+// No files and no rating: those stay with the link.
+func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	var in lookupBody
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Number <= 0 {
+		return errs.Invalid("number", "number is required: the demand's number")
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip, key := "ip "+host, "demand "+strconv.FormatInt(in.Number, 10)
+	if s.lookups.Blocked(ip, lookupPerIP) || s.lookups.Blocked(key, lookupPerDemand) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(lookupWindow.Seconds())))
+		return errs.New(errs.ETOOMANY, "too many look-ups; try again in 15 minutes")
+	}
+	t, err := s.Demand.TrackByNumber(r.Context(), in.Number, in.PhoneLast4)
+	if errs.Code(err) == errs.ENOTFOUND {
+		s.lookups.Fail(ip)
+		s.lookups.Fail(key)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestPublicRoutes(t *testing.T) {
 			public = append(public, rt.Method+" "+rt.Path)
 		}
 	}
-	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}"}
+	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/lookup", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}"}
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}
@@ -83,5 +84,33 @@ func TestTracking(t *testing.T) {
 
 		wantError(t, e.do("", "GET", "/track/nosuchtoken", nil), 404, "ENOTFOUND", "")
 		wantError(t, e.do("", "POST", "/track/nosuchtoken/rate", map[string]any{"satisfaction": "satisfied", "solved": true}), 404, "ENOTFOUND", "")
+	})
+}
+
+// TestTrackLookupAPI: a demand is found by its number and the phone's last
+// four digits without files or rating; wrong digits are 404 and the sixth
+// wrong try on a number is 429 whatever the digits.
+func TestTrackLookupAPI(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.seedCategories()
+		f := e.fileDirect(testkit.ResA1, "noise", "夜里楼下烧烤店油烟大")
+		body := func(last4 string) map[string]any {
+			return map[string]any{"number": f.Demand.ID, "phone_last4": last4}
+		}
+		res := e.do("", "POST", "/track/lookup", body(reporterPhone[len(reporterPhone)-4:]))
+		got := decodeJSON[struct {
+			ID          int64 `json:"id"`
+			CanRate     bool  `json:"can_rate"`
+			Attachments []any `json:"attachments"`
+		}](t, res)
+		if res.status != 200 || got.ID != f.Demand.ID || got.CanRate || len(got.Attachments) != 0 || strings.Contains(string(res.body), reporterPhone) {
+			t.Fatalf("lookup: %d %s", res.status, res.body)
+		}
+		wantError(t, e.do("", "POST", "/track/lookup", body("12a4")), 400, "EINVALID", "phone_last4")
+		for i := range 5 {
+			wantError(t, e.do("", "POST", "/track/lookup", body(fmt.Sprintf("%04d", i))), 404, "ENOTFOUND", "")
+		}
+		wantError(t, e.do("", "POST", "/track/lookup", body(reporterPhone[len(reporterPhone)-4:])), 429, "ETOOMANY", "")
 	})
 }
