@@ -45,7 +45,6 @@ const Prefix = "/api/v1"
 // server is the API's handlers sharing the deps.
 type server struct {
 	Deps
-	lookups *auth.Throttle // tracking look-ups by number, per address and per number
 }
 
 // New returns the handler for /api/v1/. It expects the full request path
@@ -60,7 +59,7 @@ func New(d Deps) http.Handler {
 	if d.Jobs == nil {
 		d.Jobs = jobs.New(d.DB, d.Clock, d.Logger)
 	}
-	s := &server{Deps: d, lookups: auth.NewThrottle(d.Clock, lookupWindow)}
+	s := &server{Deps: d}
 	mux := http.NewServeMux()
 	// paths knows every route path regardless of method, so a request that
 	// no route takes can be told apart: a known path is 405, else 404.

@@ -125,15 +125,6 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, _ *auth.Principal)
 	return nil
 }
 
-// Look-ups by number are few for a resident and many for someone guessing
-// the phone's last digits: five wrong tries a number and ten an address in
-// 15 minutes, as on the /track page.
-const (
-	lookupWindow    = 15 * time.Minute
-	lookupPerIP     = 10
-	lookupPerDemand = 5
-)
-
 // lookupBody is the body of POST /track/lookup.
 type lookupBody struct {
 	Number     int64  `json:"number"`
@@ -155,15 +146,9 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	ip, key := "ip "+host, "demand "+strconv.FormatInt(in.Number, 10)
-	if s.lookups.Blocked(ip, lookupPerIP) || s.lookups.Blocked(key, lookupPerDemand) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(lookupWindow.Seconds())))
-		return errs.New(errs.ETOOMANY, "too many look-ups; try again in 15 minutes")
-	}
-	t, err := s.Demand.TrackByNumber(r.Context(), in.Number, in.PhoneLast4)
-	if errs.Code(err) == errs.ENOTFOUND {
-		s.lookups.Fail(ip)
-		s.lookups.Fail(key)
+	t, err := s.Demand.TrackByNumber(r.Context(), in.Number, in.PhoneLast4, host)
+	if errs.Code(err) == errs.ETOOMANY {
+		w.Header().Set("Retry-After", strconv.Itoa(int(demand.LookupWindow.Seconds())))
 	}
 	if err != nil {
 		return err

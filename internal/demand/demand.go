@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/jobs"
@@ -135,11 +136,13 @@ type Service struct {
 	batch  intakeBatch
 	jobs   *jobs.Queue // runs only the demand timers, for RunDue
 	probes probeCache  // how common recent searches' words are (list.go)
+	// lookups counts wrong tracking look-ups by number (TrackByNumber).
+	lookups *auth.Throttle
 }
 
 // NewService returns the demand service.
 func NewService(d *db.DB, c clock.Clock, n Notifier) *Service {
-	s := &Service{db: d, clock: c, notify: n, sim: &simIndex{}}
+	s := &Service{db: d, clock: c, notify: n, sim: &simIndex{}, lookups: auth.NewThrottle(c, LookupWindow)}
 	s.jobs = jobs.New(d, c, nil)
 	s.jobs.Workers = 1 // in the order they fall due, as a person would read them
 	s.RegisterJobs(s.jobs)

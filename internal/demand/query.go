@@ -2,6 +2,7 @@ package demand
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,14 +95,27 @@ func (s *Service) Track(ctx context.Context, token string) (*Tracked, error) {
 	return s.tracked(ctx, demandID, original, mine, rated)
 }
 
+// Look-ups by number are few for a resident and many for someone guessing
+// (ten thousand endings a number): five wrong tries a number, whoever asks,
+// and ten an address, within LookupWindow.
+const (
+	LookupWindow    = 15 * time.Minute
+	lookupPerIP     = 10
+	lookupPerDemand = 5
+)
+
 // TrackByNumber is Track for a resident without the link: the number they
-// were given and the last four digits of the phone they reported with. It
-// answers what the tracking page shows but not the files or the rating,
-// which stay with the link. A wrong number and wrong digits read the same;
-// callers throttle attempts (ten thousand endings per number).
-func (s *Service) TrackByNumber(ctx context.Context, number int64, last4 string) (*Tracked, error) {
+// were given and the last four digits of the phone they reported with,
+// asked from address from. It answers what the tracking page shows but not
+// the files or the rating, which stay with the link. A wrong number and
+// wrong digits read the same; too many wrong tries are ETOOMANY.
+func (s *Service) TrackByNumber(ctx context.Context, number int64, last4, from string) (*Tracked, error) {
 	if len(last4) != 4 || strings.Trim(last4, "0123456789") != "" {
 		return nil, errs.Invalid("phone_last4", "give the last four digits of the phone number you reported with")
+	}
+	ip, key := "ip "+from, "demand "+strconv.FormatInt(number, 10)
+	if s.lookups.Blocked(ip, lookupPerIP) || s.lookups.Blocked(key, lookupPerDemand) {
+		return nil, errs.New(errs.ETOOMANY, "too many look-ups; try again in 15 minutes")
 	}
 	rows, err := s.db.Query(ctx, "SELECT demand_id, original_id, phone, satisfaction, rated_at FROM demand_reporters WHERE original_id = ? ORDER BY id", number)
 	if err != nil {
@@ -130,6 +144,8 @@ func (s *Service) TrackByNumber(ctx context.Context, number int64, last4 string)
 		return nil, errs.Wrap(err, "reporters")
 	}
 	if !found {
+		s.lookups.Fail(ip)
+		s.lookups.Fail(key)
 		return nil, errs.New(errs.ENOTFOUND, "no demand with this number was reported from a phone ending in these digits")
 	}
 	t, err := s.tracked(ctx, demandID, original, mine, rated)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
@@ -246,15 +245,6 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, rq *request) error
 	return err
 }
 
-// Look-ups by number and the phone's last four digits are few for a
-// resident and many for someone guessing (ten thousand endings a number):
-// a handful per address, and per number whoever asks.
-const (
-	lookupWindow    = 15 * time.Minute
-	lookupPerIP     = 10
-	lookupPerDemand = 5
-)
-
 // trackLookupPage is the data of track_lookup.html.
 type trackLookupPage struct {
 	Number, Last4 string
@@ -288,23 +278,18 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, rq *request
 		s.render(w, rq, status, "track_lookup.html", v)
 		return nil
 	}
-	ip := "ip " + clientIP(r, s.TrustedProxies)
 	number, err := strconv.ParseInt(page.Number, 10, 64)
 	if err != nil || number <= 0 {
 		return again(http.StatusUnprocessableEntity, rq.T("lookup.bad_number"))
 	}
-	key := "demand " + page.Number
-	if s.lookups.Blocked(ip, lookupPerIP) || s.lookups.Blocked(key, lookupPerDemand) {
-		return again(http.StatusTooManyRequests, rq.T("lookup.too_many"))
-	}
-	t, err := s.Demand.TrackByNumber(r.Context(), number, page.Last4)
+	t, err := s.Demand.TrackByNumber(r.Context(), number, page.Last4, clientIP(r, s.TrustedProxies))
 	switch errs.Code(err) {
 	case "":
 	case errs.EINVALID:
 		return again(http.StatusUnprocessableEntity, rq.T("lookup.bad_last4"))
+	case errs.ETOOMANY:
+		return again(http.StatusTooManyRequests, rq.T("lookup.too_many"))
 	case errs.ENOTFOUND:
-		s.lookups.Fail(ip)
-		s.lookups.Fail(key)
 		return again(http.StatusNotFound, rq.T("lookup.not_found"))
 	default:
 		return err

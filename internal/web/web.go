@@ -61,7 +61,6 @@ type server struct {
 	cats    catalogs
 	assets  *assets
 	reports *auth.Throttle // residents' filings per client address (/report)
-	lookups *auth.Throttle // tracking look-ups by number per address and per number (/track)
 }
 
 // Residents file without an account, so /report is limited per client
@@ -88,7 +87,7 @@ func New(d Deps) (http.Handler, error) {
 	if d.MaxUploadBytes <= 0 {
 		d.MaxUploadBytes = DefaultMaxUpload
 	}
-	s := &server{Deps: d, reports: auth.NewThrottle(d.Clock, reportWindow), lookups: auth.NewThrottle(d.Clock, lookupWindow)}
+	s := &server{Deps: d, reports: auth.NewThrottle(d.Clock, reportWindow)}
 	var err error
 	if s.cats, err = loadCatalogs(); err != nil {
 		return nil, err
