@@ -9,33 +9,20 @@ package api
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
 
 	"gongzhi/internal/auth"
-	"gongzhi/internal/clock"
-	"gongzhi/internal/db"
-	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
-	"gongzhi/internal/jobs"
-	"gongzhi/internal/notify"
-	"gongzhi/internal/org"
+	"gongzhi/internal/platform"
 )
 
-// Deps is what the API needs from the app.
+// Deps is what the API needs from the app: the platform's services. A new
+// capability's service arrives as a field of platform.Services, so New
+// never changes.
 type Deps struct {
-	DB     *db.DB
-	Auth   *auth.Service
-	Org    *org.Service
-	Demand *demand.Service // the demand loop (民情诉求), visits, categories, calendar
-	Notify *notify.Service // the staff inbox and webhooks
-	// Jobs is the server's job queue, for the operator endpoints; nil: a
-	// queue on DB that only lists and changes jobs.
-	Jobs   *jobs.Queue
-	Clock  clock.Clock
-	Logger *slog.Logger
+	platform.Services
 }
 
 // Prefix is where the app mounts the API; route paths are relative to it,
@@ -50,15 +37,7 @@ type server struct {
 // New returns the handler for /api/v1/. It expects the full request path
 // (the app mounts it with mux.Handle("/api/v1/", h), without StripPrefix).
 func New(d Deps) http.Handler {
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
-	}
-	if d.Clock == nil {
-		d.Clock = clock.Real{}
-	}
-	if d.Jobs == nil {
-		d.Jobs = jobs.New(d.DB, d.Clock, d.Logger)
-	}
+	d.Services = d.Services.WithDefaults()
 	s := &server{Deps: d}
 	mux := http.NewServeMux()
 	// paths knows every route path regardless of method, so a request that

@@ -21,6 +21,7 @@ import (
 	"gongzhi/internal/demand"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
+	"gongzhi/internal/platform"
 	"gongzhi/internal/testkit"
 )
 
@@ -51,8 +52,8 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	// tests do not depend on the network.
 	notes := notify.NewService(d, c, notify.Options{Targets: notify.Targets{Resolver: publicResolver{}}})
 	demands := demand.NewService(d, c, notes)
-	h := api.New(api.Deps{DB: d, Auth: f.Auth, Org: orgs, Demand: demands, Notify: notes, Clock: c,
-		Logger: slog.New(slog.NewTextHandler(logw, nil))})
+	h := api.New(api.Deps{Services: platform.Services{DB: d, Auth: f.Auth, Org: orgs, Demand: demands, Notify: notes, Clock: c,
+		Logger: slog.New(slog.NewTextHandler(logw, nil))}})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", h)
 	srv := httptest.NewServer(mux)

@@ -13,6 +13,7 @@ import (
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/notify"
+	"gongzhi/internal/platform"
 	"gongzhi/internal/testkit"
 )
 
@@ -132,8 +133,8 @@ func TestWebhooks(t *testing.T) {
 func (e *env) withTargets(targets notify.Targets) *env {
 	e.t.Helper()
 	notes := notify.NewService(e.db, e.clock, notify.Options{Targets: targets})
-	h := api.New(api.Deps{DB: e.db, Auth: e.f.Auth, Org: e.org, Demand: demand.NewService(e.db, e.clock, notes), Notify: notes,
-		Clock: e.clock, Logger: slog.New(slog.DiscardHandler)})
+	h := api.New(api.Deps{Services: platform.Services{DB: e.db, Auth: e.f.Auth, Org: e.org, Demand: demand.NewService(e.db, e.clock, notes), Notify: notes,
+		Clock: e.clock, Logger: slog.New(slog.DiscardHandler)}})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", h)
 	srv := httptest.NewServer(mux)

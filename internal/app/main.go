@@ -74,11 +74,10 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.DB = d
 	m.Auth = auth.NewService(d, m.Clock, m.Hasher)
-	m.Org = org.NewService(d, m.Clock)
-	m.Notify = notify.NewService(d, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled(), Targets: m.Config.WebhookTargets()})
-	m.Demand = demand.NewService(d, m.Clock, m.Notify)
 	m.Jobs = jobs.New(d, m.Clock, m.Logger)
-	m.Demand.RegisterJobs(m.Jobs)
+	for _, c := range capabilities() {
+		c.open(m)
+	}
 	return nil
 }
 
@@ -91,13 +90,13 @@ func (m *Main) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.New(web.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Jobs: m.Jobs, Clock: m.Clock, Logger: m.Logger,
+	pages, err := web.New(web.Deps{Services: m.services(),
 		SecureCookies: m.Config.SecureCookies, TrustedProxies: proxies})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Deps{DB: m.DB, Auth: m.Auth, Org: m.Org, Demand: m.Demand, Notify: m.Notify, Jobs: m.Jobs, Clock: m.Clock, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Deps{Services: m.services()}))
 	var district string // the jurisdiction Open311 serves: the root of the area tree
 	if err := m.DB.QueryRow(context.Background(), "SELECT code FROM areas WHERE parent_code IS NULL ORDER BY code LIMIT 1").Scan(&district); err != nil {
 		district = ""
@@ -158,7 +157,11 @@ func (m *Main) startWorkers() error {
 		}
 		mailer = sm
 	}
-	notify.NewDispatcher(m.DB, m.Clock, m.Config.WebhookTargets(), mailer, m.Logger).Register(m.Jobs)
+	for _, c := range capabilities() {
+		if c.serve != nil {
+			c.serve(m, mailer)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stopWorkers, m.workers = cancel, make(chan struct{}, 2)
 	go func() {

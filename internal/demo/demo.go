@@ -65,10 +65,12 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 		if n > 0 {
 			return errs.New(errs.ECONFLICT, "database is not empty")
 		}
-		if err := b.write(ctx, tx); err != nil {
-			return err
+		for _, step := range b.steps() {
+			if err := step(ctx, tx); err != nil {
+				return err
+			}
 		}
-		return b.writeDemands(ctx, tx) // demands.go: categories, calendar, outlines and a year of demands
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -77,6 +79,16 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 		return nil, errs.Wrap(err, "analyze")
 	}
 	return b.createUsers(ctx, as)
+}
+
+// steps are the capabilities' parts of the demo district, in the order they
+// are written (each may use the rows of those before it). A capability adds
+// its part as a method in its own file and one line here.
+func (b *builder) steps() []func(context.Context, *db.Tx) error {
+	return []func(context.Context, *db.Tx) error{
+		b.write,        // demo.go: the area tree, party organisations, units, the association, service points
+		b.writeDemands, // demands.go: categories, calendar, outlines and a year of demands
+	}
 }
 
 // area is a node of the tree as inserted.

@@ -27,37 +27,6 @@ type view struct {
 	Data    any
 }
 
-// nav says which top-bar entries the user may use; Authorize decides, not us.
-type nav struct {
-	Areas, Org, Units, Coverage, Import, Users, Audit bool
-	// Jobs: the operator page of background jobs (district admins).
-	Jobs bool
-	// The demand loop: Demands reads them, Intake files them, Dispatch routes
-	// them (and runs visiting campaigns), DemandAdmin edits categories.
-	Demands, Intake, Dispatch, DemandAdmin bool
-	// AreaDemands: Demands on a whole area, which the area's figures and
-	// visiting campaigns need; a unit liaison reads only its unit's demands.
-	AreaDemands bool
-	// Staff: some staff work (units, demands, figures, users, the audit
-	// log). Residents and members get no staff menu: no area tree with its
-	// codes, no organisation lists, no API tokens (the pages stay theirs to
-	// open by link where their role allows).
-	Staff bool
-}
-
-// navFor asks Authorize which top-bar entries p may use.
-func navFor(p *auth.Principal) nav {
-	can := func(perm auth.Perm) bool { return auth.AuthorizeAny(p, perm) == nil }
-	staff := can(auth.UnitRead) || can(auth.DemandRead) || can(auth.CoverageRead) || can(auth.UserRead) || can(auth.AuditRead)
-	return nav{
-		Staff: staff,
-		Areas: staff && can(auth.AreaRead), Org: staff && can(auth.OrgRead), Units: can(auth.UnitRead), Coverage: can(auth.CoverageRead),
-		Import: can(auth.UnitWrite), Users: can(auth.UserRead), Audit: can(auth.AuditRead), Jobs: rootJobs(p),
-		Demands: can(auth.DemandRead), Intake: can(auth.DemandIntake), Dispatch: can(auth.DemandDispatch),
-		DemandAdmin: can(auth.DemandAdmin), AreaDemands: len(auth.Scope(p, auth.DemandRead)) > 0,
-	}
-}
-
 // view starts the data of a page in section, titled by a catalog key.
 func (rq *request) view(r *http.Request, section, titleKey string, data any) *view {
 	v := &view{Lang: rq.Lang, Title: rq.T(titleKey), Section: section, P: rq.P, CSRF: rq.CSRF, Path: "/", Data: data}
@@ -65,8 +34,8 @@ func (rq *request) view(r *http.Request, section, titleKey string, data any) *vi
 		v.Path = r.URL.RequestURI() // after a post, the page to return to is unknown
 	}
 	if rq.P != nil {
-		v.Nav = navFor(rq.P)
-		v.Staff = v.Nav.Demands
+		v.Nav = rq.nav(rq.P)
+		v.Staff = auth.AuthorizeAny(rq.P, auth.DemandRead) == nil
 		if v.Staff && rq.unread != nil {
 			v.Unread = rq.unread()
 		}

@@ -27,6 +27,8 @@ type request struct {
 	// unread counts the user's unread notices for the top-bar badge; it
 	// runs only when a page is drawn for signed-in staff.
 	unread func() int
+	// nav answers the sections' top-bar and flag tests for a user.
+	nav func(*auth.Principal) nav
 }
 
 // T translates key in the request's language.
@@ -47,7 +49,7 @@ func errCSRF() error { return errs.New(errs.EFORBIDDEN, "missing or wrong CSRF t
 
 // resolve reads the session cookie (if any) and the language.
 func (s *server) resolve(r *http.Request) *request {
-	rq := &request{}
+	rq := &request{nav: s.navFor}
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		p, csrf, err := s.Auth.Session(r.Context(), c.Value)
 		if err == nil {

@@ -18,6 +18,7 @@ import (
 	"gongzhi/internal/demand"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
+	"gongzhi/internal/platform"
 	"gongzhi/internal/testkit"
 	"gongzhi/internal/web"
 )
@@ -39,9 +40,9 @@ func newSite(t *testing.T, d *db.DB, tweak ...func(*web.Deps)) *site {
 	f := testkit.NewFixture(t, d)
 	clk := testkit.Clock()
 	nt := notify.NewService(d, clk, notify.Options{})
-	deps := web.Deps{DB: d, Auth: f.Auth, Org: org.NewService(d, clk), Clock: clk,
+	deps := web.Deps{Services: platform.Services{DB: d, Auth: f.Auth, Org: org.NewService(d, clk), Clock: clk,
 		Demand: demand.NewService(d, clk, nt), Notify: nt,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
 	for _, fn := range tweak {
 		fn(&deps)
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ import (
 var templateFS embed.FS
 
 // layoutFiles are parsed into every page: the base layout and shared pieces.
-var layoutFiles = []string{"templates/base.html", "templates/parts.html", "templates/demand_parts.html"}
+// A section's own pieces (section.parts) go into its pages only.
+var layoutFiles = []string{"templates/base.html", "templates/parts.html"}
 
 // templates holds one parsed set per page. They are never executed
 // themselves: html/template refuses to Clone a set after it ran, and each
@@ -28,35 +30,50 @@ type templates struct {
 	pages map[string]*template.Template
 }
 
-// loadTemplates parses every page with the layout, once, at startup.
-func loadTemplates(funcs template.FuncMap) (*templates, error) {
+// loadTemplates parses every page with the layout and its section's parts,
+// once, at startup. A part no section claims, or a page two sections claim,
+// is a wiring mistake and stops the server from starting.
+func loadTemplates(funcs template.FuncMap, secs []section) (*templates, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
+	partsOf := map[string][]string{} // page → its section's part files
+	isPart := map[string]bool{}
+	for _, sec := range secs {
+		for _, p := range sec.parts {
+			isPart["templates/"+p] = true
+		}
+		for _, pg := range sec.pages {
+			if _, dup := partsOf[pg]; dup {
+				return nil, fmt.Errorf("web: page %s is claimed by two sections", pg)
+			}
+			parts := []string{}
+			for _, p := range sec.parts {
+				parts = append(parts, "templates/"+p)
+			}
+			partsOf[pg] = parts
+		}
+	}
 	ts := &templates{pages: map[string]*template.Template{}}
 	for _, name := range names {
 		base := path.Base(name)
-		if isLayout(name) {
+		if slices.Contains(layoutFiles, name) || isPart[name] {
 			continue
 		}
-		files := append(append([]string{}, layoutFiles...), name)
+		files := slices.Concat(layoutFiles, partsOf[base], []string{name})
 		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", base, err)
 		}
 		ts.pages[base] = t
 	}
-	return ts, nil
-}
-
-func isLayout(name string) bool {
-	for _, l := range layoutFiles {
-		if l == name {
-			return true
+	for pg := range partsOf {
+		if ts.pages[pg] == nil {
+			return nil, fmt.Errorf("web: section page %s has no template", pg)
 		}
 	}
-	return false
+	return ts, nil
 }
 
 // clone returns a private copy of page with t bound to the catalog.

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"gongzhi/internal/demand"
+	"gongzhi/internal/notify"
+	"gongzhi/internal/org"
+	"gongzhi/internal/platform"
+)
+
+// capability is one capability's wiring in the server: open builds its
+// service on the shared parts (m.DB, m.Clock, m.Jobs, the services before
+// it) and registers the jobs it runs; serve, if set, finishes what needs the
+// serving configuration (the mailer for e-mail). Its pages and endpoints are
+// sections of web and api (routes_<name>.go there) and its demo data a step
+// of internal/demo. A new capability adds its service to platform.Services,
+// to services below and one entry here: web.New and api.New do not change.
+type capability struct {
+	name  string
+	open  func(m *Main)
+	serve func(m *Main, mailer notify.Mailer)
+}
+
+// capabilities are the server's capabilities, in the order they are built:
+// each may use those before it.
+func capabilities() []capability {
+	return []capability{
+		{name: "org", open: func(m *Main) { m.Org = org.NewService(m.DB, m.Clock) }},
+		{name: "notify",
+			open: func(m *Main) {
+				m.Notify = notify.NewService(m.DB, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled(), Targets: m.Config.WebhookTargets()})
+			},
+			serve: func(m *Main, mailer notify.Mailer) {
+				notify.NewDispatcher(m.DB, m.Clock, m.Config.WebhookTargets(), mailer, m.Logger).Register(m.Jobs)
+			}},
+		{name: "demand", open: func(m *Main) {
+			m.Demand = demand.NewService(m.DB, m.Clock, m.Notify)
+			m.Demand.RegisterJobs(m.Jobs)
+		}},
+	}
+}
+
+// services is what the web pages and the API are built on.
+func (m *Main) services() platform.Services {
+	return platform.Services{DB: m.DB, Auth: m.Auth, Clock: m.Clock, Logger: m.Logger, Jobs: m.Jobs,
+		Org: m.Org, Notify: m.Notify, Demand: m.Demand}
+}

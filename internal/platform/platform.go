@@ -1,0 +1,47 @@
+// Package platform is the set of services every surface (pages, JSON API)
+// is built on. The app builds it once; web.Deps and api.Deps embed it, so a
+// new capability adds its service here and in app's capability list, and
+// neither surface's constructor changes.
+package platform
+
+import (
+	"log/slog"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
+	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
+	"gongzhi/internal/jobs"
+	"gongzhi/internal/notify"
+	"gongzhi/internal/org"
+)
+
+// Services are the shared parts and the capabilities' services.
+type Services struct {
+	DB     *db.DB
+	Auth   *auth.Service
+	Clock  clock.Clock
+	Logger *slog.Logger
+	// Jobs is the server's one job queue; nil: a queue on DB that only lists
+	// and changes jobs (tests, tools).
+	Jobs *jobs.Queue
+
+	Org    *org.Service    // areas, units, party organisations, coverage
+	Notify *notify.Service // the staff inbox, webhooks and e-mail
+	Demand *demand.Service // the demand loop (民情诉求), visits, categories, calendar
+}
+
+// WithDefaults fills what tests and tools may leave out: a real clock, a
+// discarding logger and a queue that only lists and changes jobs.
+func (s Services) WithDefaults() Services {
+	if s.Clock == nil {
+		s.Clock = clock.Real{}
+	}
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	if s.Jobs == nil && s.DB != nil {
+		s.Jobs = jobs.New(s.DB, s.Clock, s.Logger)
+	}
+	return s
+}
