@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"sort"
+	"strings"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
@@ -79,12 +80,13 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 		}
 		return out, errs.Wrap(rows.Err(), "breakdown")
 	}
-	catArgs, byCat := args[:3], " AND r.category_code <> ''"
+	byCat, catArgs := "area_path = ? AND category_code <> ''", []any{path}
 	if f.Category != "" {
-		catArgs, byCat = args, cat
+		byCat, catArgs = "area_path = ? AND category_code = ?", []any{path, f.Category}
 	}
-	if b.ByCategory, err = read(`SELECT r.category_code, c.name, c.name_en, `+sums+` FROM demand_rollups r JOIN demand_categories c ON c.code = r.category_code
-		WHERE r.area_path = ? AND r.day >= ? AND r.day <= ?`+byCat+` GROUP BY r.category_code, c.name, c.name_en`, catArgs...); err != nil {
+	src, srcArgs := rollupRows(byCat, catArgs, f.From, f.To)
+	if b.ByCategory, err = read(`SELECT r.category_code, c.name, c.name_en, `+sums+` FROM `+src+` r JOIN demand_categories c ON c.code = r.category_code
+		GROUP BY r.category_code, c.name, c.name_en`, srcArgs...); err != nil {
 		return b, err
 	}
 	sort.SliceStable(b.ByCategory, func(i, j int) bool { return b.ByCategory[i].Received > b.ByCategory[j].Received })
@@ -96,7 +98,7 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 		// Child areas have their own rollup rows. Summing them by area_path
 		// walks the rollup index in order; joining from areas instead made
 		// the database sort every row of every child (5× slower).
-		if b.ByArea, err = s.childFigures(ctx, f, path, sums, cat, read); err != nil {
+		if b.ByArea, err = s.childFigures(ctx, f, path, sums, read); err != nil {
 			return b, err
 		}
 	} else {
@@ -107,7 +109,7 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 
 // childFigures is the breakdown by the child areas of the area at path, in
 // path order, with zero figures for a child without demands.
-func (s *Service) childFigures(ctx context.Context, f StatsFilter, path, sums, cat string, read func(string, ...any) ([]Figure, error)) ([]Figure, error) {
+func (s *Service) childFigures(ctx context.Context, f StatsFilter, path, sums string, read func(string, ...any) ([]Figure, error)) ([]Figure, error) {
 	cond, arg := s.db.Dialect.Subtree("path", path)
 	rows, err := s.db.Query(ctx, "SELECT code, name, name_en, path FROM areas WHERE parent_code = ? AND "+cond+" ORDER BY path", f.Area, arg)
 	if err != nil {
@@ -133,10 +135,12 @@ func (s *Service) childFigures(ctx context.Context, f StatsFilter, path, sums, c
 	if len(out) == 0 {
 		return []Figure{}, nil
 	}
-	args := []any{f.Area, arg, f.From, f.To, f.Category}
-	sumsOf, err := read(`SELECT r.area_path, '', '', `+sums+` FROM demand_rollups r
-		WHERE r.area_path IN (SELECT path FROM areas WHERE parent_code = ? AND `+cond+`) AND r.day >= ? AND r.day <= ?`+cat+`
-		GROUP BY r.area_path`, args...)
+	in := make([]any, 0, len(paths)+1)
+	for _, p := range paths {
+		in = append(in, p)
+	}
+	src, args := rollupRows("area_path IN (?"+strings.Repeat(", ?", len(paths)-1)+") AND category_code = ?", append(in, f.Category), f.From, f.To)
+	sumsOf, err := read(`SELECT r.area_path, '', '', `+sums+` FROM `+src+` r GROUP BY r.area_path`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -90,17 +90,76 @@ func rollup(ctx context.Context, tx *db.Tx, before, after *Demand) error {
 				delta.Solved, delta.Satisfied, delta.Overdue, delta.Open)
 		}
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO demand_rollups (area_path, category_code, day, received, response_base, responded, rated, solved, satisfied, overdue, open)
+	// The same rows go into the monthly rollups, the day cut to its month
+	// (the third of each row's eleven values).
+	for _, t := range []struct{ table, period string }{{"demand_rollups", "day"}, {"demand_rollups_monthly", "month"}} {
+		_, err := tx.Exec(ctx, `INSERT INTO `+t.table+` (area_path, category_code, `+t.period+`, received, response_base, responded, rated, solved, satisfied, overdue, open)
 		VALUES `+strings.Join(rows, ", ")+`
-		ON CONFLICT (area_path, day, category_code) DO UPDATE SET
-		received = demand_rollups.received + excluded.received, response_base = demand_rollups.response_base + excluded.response_base,
-		responded = demand_rollups.responded + excluded.responded, rated = demand_rollups.rated + excluded.rated,
-		solved = demand_rollups.solved + excluded.solved, satisfied = demand_rollups.satisfied + excluded.satisfied,
-		overdue = demand_rollups.overdue + excluded.overdue, open = demand_rollups.open + excluded.open`, args...)
-	if err != nil {
-		return errs.Wrap(err, "rollup")
+		ON CONFLICT (area_path, `+t.period+`, category_code) DO UPDATE SET
+		received = `+t.table+`.received + excluded.received, response_base = `+t.table+`.response_base + excluded.response_base,
+		responded = `+t.table+`.responded + excluded.responded, rated = `+t.table+`.rated + excluded.rated,
+		solved = `+t.table+`.solved + excluded.solved, satisfied = `+t.table+`.satisfied + excluded.satisfied,
+		overdue = `+t.table+`.overdue + excluded.overdue, open = `+t.table+`.open + excluded.open`, args...)
+		if err != nil {
+			return errs.Wrap(err, "rollup")
+		}
+		for i := 2; i < len(args); i += 11 {
+			args[i] = args[i].(string)[:7]
+		}
 	}
 	return nil
+}
+
+// rollupSpans splits the inclusive day range [from, to] (YYYY-MM-DD) into
+// the runs of days read from the daily rollups (the partial months at
+// either end, at most two) and the whole months between them (YYYY-MM,
+// inclusive; nil when none) read from the monthly rollups.
+func rollupSpans(from, to string) (days [][2]string, months *[2]string) {
+	f, err1 := time.Parse(time.DateOnly, from)
+	t, err2 := time.Parse(time.DateOnly, to)
+	if err1 != nil || err2 != nil || t.Before(f) {
+		return [][2]string{{from, to}}, nil
+	}
+	firstFull := f
+	if f.Day() != 1 {
+		firstFull = time.Date(f.Year(), f.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	lastFull := t // the last day of the last whole month
+	if next := t.AddDate(0, 0, 1); next.Day() != 1 {
+		lastFull = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	}
+	if lastFull.Before(firstFull) {
+		return [][2]string{{from, to}}, nil
+	}
+	if f.Before(firstFull) {
+		days = append(days, [2]string{from, firstFull.AddDate(0, 0, -1).Format(time.DateOnly)})
+	}
+	if lastFull.Before(t) {
+		days = append(days, [2]string{lastFull.AddDate(0, 0, 1).Format(time.DateOnly), to})
+	}
+	return days, &[2]string{firstFull.Format("2006-01"), lastFull.Format("2006-01")}
+}
+
+// rollupCounts are the count columns of both rollup tables.
+const rollupCounts = "received, response_base, responded, rated, solved, satisfied, overdue, open"
+
+// rollupRows is a FROM source (use it with an alias) of the rollup rows of
+// [from, to] that match cond, a condition on area_path and category_code
+// with condArgs: whole months from the monthly rollups, the rest from the
+// daily ones. Its columns are area_path, category_code and the counts.
+func rollupRows(cond string, condArgs []any, from, to string) (string, []any) {
+	days, months := rollupSpans(from, to)
+	var parts []string
+	var args []any
+	for _, d := range days {
+		parts = append(parts, "SELECT area_path, category_code, "+rollupCounts+" FROM demand_rollups WHERE "+cond+" AND day >= ? AND day <= ?")
+		args = append(append(args, condArgs...), d[0], d[1])
+	}
+	if months != nil {
+		parts = append(parts, "SELECT area_path, category_code, "+rollupCounts+" FROM demand_rollups_monthly WHERE "+cond+" AND month >= ? AND month <= ?")
+		args = append(append(args, condArgs...), months[0], months[1])
+	}
+	return "(" + strings.Join(parts, " UNION ALL ") + ")", args
 }
 
 // AllCategories is the category_code of the rollup rows that hold every
@@ -179,9 +238,10 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (
 	if err != nil {
 		return st, err
 	}
+	src, args := rollupRows("area_path = ? AND category_code = ?", []any{path, f.Category}, f.From, f.To)
 	row := s.db.QueryRow(ctx, `SELECT COALESCE(sum(received),0), COALESCE(sum(response_base),0), COALESCE(sum(responded),0),
 		COALESCE(sum(rated),0), COALESCE(sum(solved),0), COALESCE(sum(satisfied),0), COALESCE(sum(overdue),0), COALESCE(sum(open),0)
-		FROM demand_rollups WHERE area_path = ? AND day >= ? AND day <= ? AND category_code = ?`, path, f.From, f.To, f.Category)
+		FROM `+src+` r`, args...)
 	if err := row.Scan(&st.Received, &st.ResponseBase, &st.Responded, &st.Rated, &st.Solved, &st.Satisfied, &st.Overdue, &st.Open); err != nil {
 		return st, errs.Wrap(err, "stats")
 	}

@@ -1473,6 +1473,12 @@ func (b *builder) writeDemands(ctx context.Context, tx *db.Tx) error {
 		FROM demand_rollups WHERE category_code <> '' GROUP BY area_path, day`); err != nil {
 		return errs.Wrap(err, "rollup totals")
 	}
+	// And by month, as demand.rollup keeps them.
+	if _, err := tx.Exec(ctx, `INSERT INTO demand_rollups_monthly (area_path, category_code, month, received, response_base, responded, rated, solved, satisfied, overdue, open)
+		SELECT area_path, category_code, substr(day, 1, 7), sum(received), sum(response_base), sum(responded), sum(rated), sum(solved), sum(satisfied), sum(overdue), sum(open)
+		FROM demand_rollups GROUP BY area_path, category_code, substr(day, 1, 7)`); err != nil {
+		return errs.Wrap(err, "rollup months")
+	}
 	if err := db.ResetIDs(ctx, tx, "demands", "demand_reporters", "demand_events", "jobs", "demand_routes"); err != nil {
 		return errs.Wrap(err, "sequences")
 	}
