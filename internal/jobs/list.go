@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"gongzhi/internal/db"
@@ -25,21 +24,11 @@ type Filter struct {
 // List returns jobs matching f, newest first, and how many match in all,
 // for the operator page.
 func (q *Queue) List(ctx context.Context, f Filter) ([]Job, int, error) {
-	var where []string
-	var args []any
+	var w db.Where
 	for _, c := range []struct{ col, v string }{{"kind", f.Kind}, {"key", f.Key}, {"state", f.State}} {
 		if c.v != "" {
-			where = append(where, c.col+" = ?")
-			args = append(args, c.v)
+			w.And(c.col+" = ?", c.v)
 		}
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := q.db.QueryRow(ctx, "SELECT count(*) FROM jobs"+cond, args...).Scan(&total); err != nil {
-		return nil, 0, errs.Wrap(err, "count jobs")
 	}
 	per := f.PerPage
 	if per <= 0 {
@@ -47,28 +36,21 @@ func (q *Queue) List(ctx context.Context, f Filter) ([]Job, int, error) {
 	}
 	per = min(per, 500)
 	page := max(f.Page, 1)
-	rows, err := q.db.Query(ctx, `SELECT id, kind, key, args, state, run_at, attempts, last_error, claimed_by, created_at, updated_at, done_at
-		FROM jobs`+cond+" ORDER BY id DESC LIMIT ? OFFSET ?", append(args, per, (page-1)*per)...)
-	if err != nil {
-		return nil, 0, errs.Wrap(err, "list jobs")
-	}
-	defer rows.Close()
-	var out []Job
-	for rows.Next() {
-		var j Job
-		var raw string
-		var done sql.NullTime
-		if err := rows.Scan(&j.ID, &j.Kind, &j.Key, &raw, &j.State, &j.RunAt, &j.Attempts, &j.LastError, &j.ClaimedBy,
-			&j.CreatedAt, &j.UpdatedAt, &done); err != nil {
-			return nil, 0, errs.Wrap(err, "list jobs")
-		}
-		j.Args = json.RawMessage(raw)
-		if done.Valid {
-			j.DoneAt = &done.Time
-		}
-		out = append(out, j)
-	}
-	return out, total, errs.Wrap(rows.Err(), "list jobs")
+	l, err := db.List(ctx, q.db, db.Page{From: "jobs", Where: w, Order: "id DESC", Limit: per, Offset: (page - 1) * per,
+		Cols: "id, kind, key, args, state, run_at, attempts, last_error, claimed_by, created_at, updated_at, done_at"},
+		func(r db.Scanner) (Job, error) {
+			var j Job
+			var raw string
+			var done sql.NullTime
+			err := r.Scan(&j.ID, &j.Kind, &j.Key, &raw, &j.State, &j.RunAt, &j.Attempts, &j.LastError, &j.ClaimedBy,
+				&j.CreatedAt, &j.UpdatedAt, &done)
+			j.Args = json.RawMessage(raw)
+			if done.Valid {
+				j.DoneAt = &done.Time
+			}
+			return j, err
+		})
+	return l.Items, l.Total, errs.Wrap(err, "list jobs")
 }
 
 // Prune deletes jobs that finished (done, dead, cancelled) before t and
@@ -91,20 +73,13 @@ type Tally struct {
 
 // Tallies counts jobs by kind and state, for the operator page's summary.
 func (q *Queue) Tallies(ctx context.Context) ([]Tally, error) {
-	rows, err := q.db.Query(ctx, "SELECT kind, state, count(*) FROM jobs GROUP BY kind, state ORDER BY kind, state")
-	if err != nil {
-		return nil, errs.Wrap(err, "tally jobs")
-	}
-	defer rows.Close()
-	var out []Tally
-	for rows.Next() {
-		var t Tally
-		if err := rows.Scan(&t.Kind, &t.State, &t.Count); err != nil {
-			return nil, errs.Wrap(err, "tally jobs")
-		}
-		out = append(out, t)
-	}
-	return out, errs.Wrap(rows.Err(), "tally jobs")
+	out, err := db.All(ctx, q.db, "SELECT kind, state, count(*) FROM jobs GROUP BY kind, state ORDER BY kind, state", nil,
+		func(r db.Scanner) (Tally, error) {
+			var t Tally
+			err := r.Scan(&t.Kind, &t.State, &t.Count)
+			return t, err
+		})
+	return out, errs.Wrap(err, "tally jobs")
 }
 
 // Retry makes a dead or cancelled job pending again, due now with its

@@ -135,27 +135,19 @@ func (q *Queue) claim(ctx context.Context, kinds []string, n int) ([]Job, error)
 	}
 	var out []Job
 	err = q.db.InTx(ctx, func(tx *db.Tx) error {
-		out = out[:0]
 		sel := "SELECT id, kind, key, args, run_at, attempts, created_at" + due + tx.D().SkipLocked("jobs")
-		rows, err := tx.Query(ctx, sel, args...)
+		var err error
+		out, err = db.All(ctx, tx, sel, args, func(r db.Scanner) (Job, error) {
+			var j Job
+			var raw string
+			err := r.Scan(&j.ID, &j.Kind, &j.Key, &raw, &j.RunAt, &j.Attempts, &j.CreatedAt)
+			j.Args, j.State, j.ClaimedBy, j.UpdatedAt = json.RawMessage(raw), Running, q.id, now
+			j.Attempts++
+			return j, err
+		})
 		if err != nil {
 			return errs.Wrap(err, "claim jobs")
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var j Job
-			var raw string
-			if err := rows.Scan(&j.ID, &j.Kind, &j.Key, &raw, &j.RunAt, &j.Attempts, &j.CreatedAt); err != nil {
-				return errs.Wrap(err, "claim jobs")
-			}
-			j.Args, j.State, j.ClaimedBy, j.UpdatedAt = json.RawMessage(raw), Running, q.id, now
-			j.Attempts++
-			out = append(out, j)
-		}
-		if err := rows.Err(); err != nil {
-			return errs.Wrap(err, "claim jobs")
-		}
-		rows.Close()
 		for _, j := range out {
 			lease := DefaultLease
 			if k := q.spec(j.Kind); k != nil {
