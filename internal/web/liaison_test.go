@@ -77,7 +77,7 @@ func TestLiaisonGrantForms(t *testing.T) {
 		s := newSite(t, d)
 		admin := s.login(t, auth.DistrictAdmin)
 		_, body := admin.get("/admin/users/new")
-		testkit.Contains(t, body, `name="unit_id"`, `data-picker="/org/pick/units"`, `data-picker-area="n-area"`)
+		testkit.Contains(t, body, `name="unit_id"`, `data-picker="/org/pick/units"`, `data-picker-area="n-area-value"`, `data-picker="/org/pick/areas"`)
 		user := url.Values{"username": {"li.lian"}, "password": {"一二三四五六七八"}, "role": {"unit_liaison"}, "area": {testkit.ResA1}}
 		bare := url.Values{"username": {"li.bare"}, "password": {"一二三四五六七八"}, "role": {"unit_liaison"}, "area": {testkit.ResA1}}
 		resp := admin.submit("/admin/users", bare)
@@ -89,7 +89,7 @@ func TestLiaisonGrantForms(t *testing.T) {
 		wantStatus(t, "liaison with unit", resp.StatusCode, http.StatusSeeOther, resp.Body)
 		page := resp.Header.Get("Location")
 		_, body = admin.get(page)
-		testkit.Contains(t, body, testkit.UnitInA1, `data-picker-area="g-area"`)
+		testkit.Contains(t, body, testkit.UnitInA1, `data-picker-area="g-area-value"`, `id="g-area-value" name="area"`)
 		resp = admin.submit(page+"/grants", url.Values{"role": {"unit_liaison"}, "area": {testkit.ResB1}, "unit_id": {fmt.Sprint(s.F.Units[testkit.UnitInA1])}})
 		wantStatus(t, "a unit outside the area", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
 		testkit.Contains(t, resp.Body, "不在授权区域内")

@@ -55,7 +55,7 @@ func TestOrgPartyOrgsAndPartTimeMembers(t *testing.T) {
 		st, body := b.get("/org/party-orgs/new?area=" + testkit.ResA1)
 		wantStatus(t, "new form", st, http.StatusOK, body)
 		testkit.Contains(t, body, `<label for="po-name">`, `name="csrf"`, `<option value="`+testkit.ResA1+`" selected>`, "居民区党组织",
-			`<label for="po-unit">`, `<input type="hidden" name="unit_id" value="" data-picker-value>`, `name="unit_id_q"`,
+			`<label for="po-unit">`, `<input type="hidden" id="po-unit-value" name="unit_id" value="" data-picker-value>`, `name="unit_id_q"`,
 			`list="po-unit-list" data-picker="/org/pick/units"`, `data-picker-area="po-area"`, `data-picker="/org/pick/party-orgs"`, "/static/picker.")
 
 		ok := url.Values{"name": {"东湖居民区党总支"}, "kind": {"residential_party_org"}, "area": {testkit.ResA1}, "members": {"86"}}

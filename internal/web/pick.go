@@ -186,3 +186,96 @@ func pickSource(path, area, kind string) string {
 	}
 	return path + "?" + strings.Join(q, "&")
 }
+
+// areaPick is one area of the area picker: its code and its name with parents.
+type areaPick struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// pickAreas serves GET /org/pick/areas?q=: up to pickLimit areas in the
+// user's scope whose name with parents holds every word of q (湖南 第3网格),
+// or whose code starts with q. A district has about 2,000 areas, too many
+// for a <select> on a phone.
+func (s *server) pickAreas(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := auth.AuthorizeAny(rq.P, auth.AreaRead); err != nil {
+		return err
+	}
+	q, _, _, err := pickQuery(r)
+	if err != nil {
+		return err
+	}
+	areas, err := s.Org.Areas(r.Context(), rq.P, org.AreaFilter{})
+	if err != nil {
+		return err
+	}
+	labels, err := s.Org.AreaLabels(r.Context())
+	if err != nil {
+		return err
+	}
+	words := strings.Fields(q)
+	out := []areaPick{}
+	for _, a := range areas {
+		label := labels.Label(a.Code, rq.Lang)
+		if label == "" {
+			label = a.NameIn(rq.Lang)
+		}
+		if !matchesWords(label, a.Code, words) {
+			continue
+		}
+		out = append(out, areaPick{a.Code, label})
+		if len(out) == pickLimit {
+			break
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(b)
+	return nil
+}
+
+// matchesWords: every word is in the label, or the one word starts the code.
+func matchesWords(label, code string, words []string) bool {
+	if len(words) == 1 && strings.HasPrefix(code, words[0]) {
+		return true
+	}
+	for _, w := range words {
+		if !strings.Contains(label, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// pickCode reads an area picker field: the code chosen from the list, or one
+// typed into its text box (how a user without JavaScript chooses: codes are
+// digits). Text with no code means a suggestion was not chosen.
+func (fr *formReader) pickCode(name string) (code, text string) {
+	code, text = fr.get(name), fr.get(name+"_q")
+	if text != "" && strings.Trim(text, "0123456789") == "" {
+		code = text
+	}
+	if code == "" && text != "" {
+		fr.bad[name] = fr.rq.T("form.choose_listed")
+	}
+	return code, text
+}
+
+// areaPicker is the searchable area field of a form.
+func (s *server) areaPicker(ctx context.Context, rq *request, id, code, text, err string) picker {
+	if code != "" {
+		if l, e := s.Org.AreaLabels(ctx); e == nil {
+			if label := l.Label(code, rq.Lang); label != "" {
+				text = label
+			}
+		}
+	}
+	return picker{ID: id, Name: "area", Source: "/org/pick/areas", Label: "user.area", Hint: "user.area_hint",
+		Value: code, Text: text, Required: true, Error: err}
+}

@@ -42,6 +42,7 @@ func orgSection() section {
 				{"POST /org/service-points", s.post(formLimit, s.servicePointCreate)},
 				{"GET /org/pick/units", s.page(s.pickUnits)},          // JSON for picker.js
 				{"GET /org/pick/party-orgs", s.page(s.pickPartyOrgs)}, // JSON for picker.js
+				{"GET /org/pick/areas", s.page(s.pickAreas)},          // JSON for picker.js
 				{"GET /import", s.page(s.importForm)},
 				{"GET /import/template.xlsx", s.page(s.importTemplate)},
 				{"POST /import", s.page(s.importUpload)}, // parses its own multipart body, checks CSRF itself

@@ -51,8 +51,9 @@ type userForm struct {
 	UnitID, UnitText                         string // a unit liaison's unit, as its picker held it
 	Errors                                   map[string]string
 	General                                  []string
+	AreaText                                 string // the area picker's text, kept after an error
 	Roles                                    []auth.Role
-	Areas                                    []areaOption
+	AreaPick                                 picker
 	Unit                                     picker
 }
 
@@ -64,12 +65,9 @@ func (s *server) grantUnitPicker(ctx context.Context, rq *request, id, areaField
 }
 
 func (s *server) showUserForm(ctx context.Context, w http.ResponseWriter, r *http.Request, rq *request, status int, f userForm) error {
-	areas, err := s.areaOptions(ctx, rq.P, true)
-	if err != nil {
-		return err
-	}
-	f.Areas, f.Roles = areas, auth.Roles
-	f.Unit = s.grantUnitPicker(ctx, rq, "n-unit", "n-area", f.UnitID, f.UnitText, f.Errors["unit_id"])
+	f.Roles = auth.Roles
+	f.AreaPick = s.areaPicker(ctx, rq, "n-area", f.Area, f.AreaText, f.Errors["area"])
+	f.Unit = s.grantUnitPicker(ctx, rq, "n-unit", "n-area-value", f.UnitID, f.UnitText, f.Errors["unit_id"])
 	v := rq.view(r, "users", "user.new.title", f)
 	v.Scripts = []string{"picker.js"}
 	s.render(w, rq, status, "user_new.html", v)
@@ -89,8 +87,9 @@ func (s *server) userCreate(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := userForm{Username: v("username"), DisplayName: v("display_name"), Phone: v("phone"), Role: v("role"), Area: v("area")}
+	f := userForm{Username: v("username"), DisplayName: v("display_name"), Phone: v("phone"), Role: v("role")}
 	fr := newFormReader(r, rq)
+	f.Area, f.AreaText = fr.pickCode("area")
 	var unit *int64
 	f.UnitID, f.UnitText, unit = fr.pick("unit_id")
 	if len(fr.bad) > 0 {
@@ -114,9 +113,10 @@ type userView struct {
 	Grants        []grantRow
 	CanGrant      bool
 	Roles         []auth.Role
-	Areas         []areaOption
 	Role          string // the add-grant form's values, kept after an error
 	Area          string
+	AreaText      string
+	AreaPick      picker // the add-grant form's area
 	UnitID        string
 	UnitText      string
 	Unit          picker // the add-grant form's unit, for a unit liaison
@@ -182,11 +182,9 @@ func (s *server) showUser(w http.ResponseWriter, r *http.Request, rq *request, s
 		page.Done = d
 	}
 	if page.CanGrant = all; page.CanGrant {
-		if page.Areas, err = s.areaOptions(ctx, rq.P, true); err != nil {
-			return err
-		}
 		page.Roles = auth.Roles
-		page.Unit = s.grantUnitPicker(ctx, rq, "g-unit", "g-area", page.UnitID, page.UnitText, "")
+		page.AreaPick = s.areaPicker(ctx, rq, "g-area", page.Area, page.AreaText, "")
+		page.Unit = s.grantUnitPicker(ctx, rq, "g-unit", "g-area-value", page.UnitID, page.UnitText, "")
 	}
 	v := rq.view(r, "users", "user.title", page)
 	v.Title = u.Username
@@ -203,15 +201,18 @@ func (s *server) grantAdd(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	role, area := r.PostFormValue("role"), r.PostFormValue("area")
+	role := r.PostFormValue("role")
 	fr := newFormReader(r, rq)
+	area, areaText := fr.pickCode("area")
 	unitID, unitText, unit := fr.pick("unit_id")
-	if msg, bad := fr.bad["unit_id"]; bad {
-		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, UnitID: unitID, UnitText: unitText, Error: msg})
+	for _, f := range []string{"area", "unit_id"} {
+		if msg, bad := fr.bad[f]; bad {
+			return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, AreaText: areaText, UnitID: unitID, UnitText: unitText, Error: msg})
+		}
 	}
 	_, err = s.Auth.AddGrant(r.Context(), rq.P, id, role, area, unitOf(unit))
 	if errs.Code(err) == errs.EINVALID {
-		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, UnitID: unitID, UnitText: unitText, Error: rq.ErrMsg(err)})
+		return s.showUser(w, r, rq, http.StatusUnprocessableEntity, userView{Role: role, Area: area, AreaText: areaText, UnitID: unitID, UnitText: unitText, Error: rq.ErrMsg(err)})
 	} else if err != nil {
 		return err
 	}

@@ -23,6 +23,14 @@
 
     function say(msg) { if (status) status.textContent = msg || ""; }
 
+    // set changes the chosen id and tells pickers that search within it
+    // (data-picker-area naming this hidden input) to forget their list.
+    function set(id) {
+      if (hidden.value === id) return;
+      hidden.value = id;
+      hidden.dispatchEvent(new Event("change"));
+    }
+
     function fill(items) {
       byLabel = {};
       var opts = [];
@@ -36,7 +44,7 @@
       });
       list.replaceChildren.apply(list, opts);
       if (byLabel[input.value] !== undefined) { // the whole label was typed by hand
-        hidden.value = byLabel[input.value];
+        set(byLabel[input.value]);
         chosen = input.value;
       }
       if (!items.length) say(input.getAttribute("data-msg-none"));
@@ -62,12 +70,12 @@
       var v = input.value;
       if (chosen !== null && v === chosen) return;
       if (byLabel[v] !== undefined) { // a suggestion was chosen
-        hidden.value = byLabel[v];
+        set(byLabel[v]);
         chosen = v;
         say("");
         return;
       }
-      hidden.value = "";
+      set("");
       chosen = null;
       clearTimeout(timer);
       if (v.trim() === "" || /^\d+$/.test(v.trim())) { say(""); return; } // cleared, or a number typed
