@@ -259,6 +259,31 @@ func (d Dialect) SkipLocked(alias string) string {
 	return ""
 }
 
+// SingleWriter reports whether the engine runs one write transaction at a
+// time (SQLite): there, concurrent writes of the same kind are better
+// grouped into one commit (intake's group commit); PostgreSQL runs them
+// side by side, each in its own transaction.
+func (d Dialect) SingleWriter() bool { return d != Postgres }
+
+// Digits is an expression of expr's text without the separators people type
+// in phone numbers (-, space, +, parentheses; PostgreSQL drops every
+// non-digit). An index on it must spell it the same way: SQLite matches an
+// expression index only when the query's expression is the same text.
+func (d Dialect) Digits(expr string) string {
+	if d == Postgres {
+		return "regexp_replace(" + expr + ", '[^0-9]', '', 'g')"
+	}
+	return "replace(replace(replace(replace(replace(" + expr + ", '-', ''), ' ', ''), '+', ''), '(', ''), ')', '')"
+}
+
+// Right is an expression of the last n characters of expr.
+func (d Dialect) Right(expr string, n int) string {
+	if d == Postgres {
+		return "right(" + expr + ", " + strconv.Itoa(n) + ")"
+	}
+	return "substr(" + expr + ", -" + strconv.Itoa(n) + ")"
+}
+
 // ResetIDs moves each table's id generator past its largest id after rows
 // were written with their ids (a bulk load or a restore). SQLite's rowids
 // follow the largest id by themselves.

@@ -20,19 +20,9 @@ const MaxCallerDemands = 500
 // "138-0013-8000", "+86 13800138000"); phoneTail is the key's last four
 // digits, the expression migration 00018 indexes (SQLite matches an index
 // on an expression only when the query spells it the same way).
-func phoneKey(d db.Dialect) string {
-	if d == db.Postgres {
-		return "regexp_replace(phone, '[^0-9]', '', 'g')"
-	}
-	return "replace(replace(replace(replace(replace(phone, '-', ''), ' ', ''), '+', ''), '(', ''), ')', '')"
-}
+func phoneKey(d db.Dialect) string { return d.Digits("phone") }
 
-func phoneTail(d db.Dialect) string {
-	if d == db.Postgres {
-		return "right(" + phoneKey(d) + ", 4)"
-	}
-	return "substr(" + phoneKey(d) + ", -4)"
-}
+func phoneTail(d db.Dialect) string { return d.Right(phoneKey(d), 4) }
 
 // mayFindCallers reports whether p's search may match callers' phones and
 // names: staff who take in, dispatch or handle demands — those who talk

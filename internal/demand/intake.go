@@ -64,10 +64,10 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 	}
 	// SQLite has one writer: concurrent intakes share a commit. PostgreSQL
 	// runs transactions side by side, so each intake takes its own.
-	if s.db.Dialect == db.Postgres {
-		err = s.db.InTx(ctx, func(tx *db.Tx) error { return s.insert(ctx, tx, p, pd) })
-	} else {
+	if s.db.Dialect.SingleWriter() {
 		err = s.submit(p, pd)
+	} else {
+		err = s.db.InTx(ctx, func(tx *db.Tx) error { return s.insert(ctx, tx, p, pd) })
 	}
 	if err != nil {
 		return Filed{}, err

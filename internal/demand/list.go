@@ -2,7 +2,6 @@ package demand
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/search"
 )
 
 // ListFilter narrows a demand list. Zero values do not filter.
@@ -151,13 +151,9 @@ var openSQL = func() string {
 	return "d.status IN (" + strings.Join(in, ", ") + ")"
 }()
 
-// pathTag is the token of an area subtree: every demand carries one for its
-// area and one for each ancestor (hex, so any area code makes a token).
-func pathTag(path string) string { return "p" + hex.EncodeToString([]byte(path)) }
-
+// statusTag is the token of a status (the only filter token not in hex:
+// the migrations' SQL builds it from the status name).
 func statusTag(st string) string { return "s" + strings.ReplaceAll(st, "_", "") }
-
-func hexTag(kind, v string) string { return kind + hex.EncodeToString([]byte(v)) }
 
 // List returns a page of the demands p sees (visibility) that match f. A
 // search (Q) first asks whether Q is a demand's number or, for staff who
@@ -223,7 +219,7 @@ func (s *Service) list(ctx context.Context, p *auth.Principal, f ListFilter, ids
 	// PostgreSQL's btree indexes plain lists, better).
 	var match string
 	if len(terms) > 0 || !pg && !q.inexact && q.tagged() {
-		match = s.matchExpr(terms, q.tags)
+		match = search.Expr(s.db.Dialect, "search_text", "search_tags", terms, q.tags)
 		q.args = append([]any{match}, q.args...)
 		if pg {
 			q.where = append([]string{"d.search_tsv @@ to_tsquery('simple', ?)"}, q.where...)
@@ -343,7 +339,7 @@ func (s *Service) filters(ctx context.Context, p *auth.Principal, f ListFilter, 
 			return nil, err
 		}
 		cond, arg := s.db.Dialect.Subtree("d.area_path", path)
-		q.add([]string{pathTag(path)}, cond, arg)
+		q.add([]string{search.PathTag(path)}, cond, arg)
 	}
 	if f.Category != "" {
 		codes, err := s.categoryAndChildren(ctx, f.Category)
@@ -352,7 +348,7 @@ func (s *Service) filters(ctx context.Context, p *auth.Principal, f ListFilter, 
 		}
 		tags, args := make([]string, len(codes)), make([]any, len(codes))
 		for i, c := range codes {
-			tags[i], args[i] = hexTag("c", c), c
+			tags[i], args[i] = search.Tag("c", c), c
 		}
 		q.add(tags, "d.category_code IN (?"+strings.Repeat(", ?", len(codes)-1)+")", args...)
 	}
@@ -449,50 +445,6 @@ func (s *Service) categoryAndChildren(ctx context.Context, code string) ([]strin
 	return out, errs.Wrap(rows.Err(), "categories")
 }
 
-// matchExpr is the index query for search terms and the filters' tokens:
-// FTS5 syntax on SQLite, a tsquery on PostgreSQL.
-func (s *Service) matchExpr(terms []string, tags [][]string) string {
-	pg := s.db.Dialect == db.Postgres
-	and, or := " AND ", " OR "
-	if pg {
-		and, or = " & ", " | "
-	}
-	var parts []string
-	if len(terms) > 0 {
-		words := make([]string, len(terms))
-		for i, t := range terms {
-			if pg {
-				words[i] = "'" + strings.ReplaceAll(t, "'", "''") + "'"
-			} else {
-				words[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-			}
-		}
-		parts = append(parts, column(pg, "search_text", "("+strings.Join(words, and)+")"))
-	}
-	for _, group := range tags {
-		if len(group) == 0 {
-			continue
-		}
-		alts := make([]string, len(group))
-		for i, t := range group { // tokens are ASCII letters and digits
-			if alts[i] = t; pg {
-				alts[i] = "'" + t + "'"
-			}
-		}
-		parts = append(parts, column(pg, "search_tags", "("+strings.Join(alts, or)+")"))
-	}
-	return strings.Join(parts, and)
-}
-
-// column limits an FTS5 expression to one column; PostgreSQL's vector has
-// text and tokens in one.
-func column(pg bool, col, expr string) string {
-	if pg {
-		return expr
-	}
-	return col + " : " + expr
-}
-
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
@@ -502,17 +454,8 @@ func isASCII(s string) bool {
 	return true
 }
 
-// ScopeTokens are the index tokens of an area path: one for the area and one
-// for each ancestor. The migrations build the same in SQL; a test compares.
-func ScopeTokens(path string) string {
-	var out []string
-	for i := 1; i < len(path); i++ {
-		if path[i] == '/' {
-			out = append(out, pathTag(path[:i+1]))
-		}
-	}
-	return strings.Join(out, " ")
-}
+// ScopeTokens are the index tokens of an area path (search.ScopeTokens).
+func ScopeTokens(path string) string { return search.ScopeTokens(path) }
 
 // RefillSearchIndex rebuilds SQLite's contentless search index from the
 // demands table, for a bulk load that dropped its triggers. The tokens are

@@ -7,6 +7,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/search"
 )
 
 // visibility is the one rule of which demands a caller sees (可见范围): what
@@ -80,10 +81,7 @@ func (v visibility) reachSQL(d db.Dialect) (string, any) {
 	for i, path := range v.bodies {
 		reach[i] = reachTag(path)
 	}
-	if d == db.Postgres {
-		return "d.search_tsv @@ to_tsquery('simple', ?)", "'" + strings.Join(reach, "' | '") + "'"
-	}
-	return "d.id IN (SELECT rowid FROM demands_fts WHERE demands_fts MATCH ?)", "search_tags : (" + strings.Join(reach, " OR ") + ")"
+	return search.Match(d, "d.id", "demands_fts", "d.search_tsv"), search.Expr(d, "search_text", "search_tags", nil, [][]string{reach})
 }
 
 // sql is the rule as a condition on demands d, with its arguments, and as
@@ -105,7 +103,7 @@ func (v visibility) sql(d db.Dialect) (cond string, args []any, tags []string) {
 		conds, args = append(conds, c), append(args, a...)
 	}
 	for _, path := range v.areas {
-		tags = append(tags, pathTag(path))
+		tags = append(tags, search.PathTag(path))
 	}
 	for _, path := range v.bodies {
 		tags = append(tags, reachTag(path))
@@ -178,7 +176,7 @@ func (s *Service) visibleIn(ctx context.Context, p *auth.Principal, path string)
 
 // reachTag is the token of the demands with a body inside an area subtree,
 // lying outside that body's area (migration 00018).
-func reachTag(path string) string { return "r" + pathTag(path)[1:] }
+func reachTag(path string) string { return "r" + search.PathTag(path)[1:] }
 
 // canSee hides demands the caller may not see: not found, not forbidden.
 // It asks the database the list's own question about this one demand, so
