@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -62,9 +63,10 @@ func Delete(ctx context.Context, tx *db.Tx, kind string, ref int64) error {
 }
 
 // Query is a search of one kind: the words typed, filter groups (a record
-// matches when it holds a token of every group) and the caller's areas (a
-// record within any of them; nil means everywhere — pass what auth.Scope
-// gives for the capability's read permission).
+// matches when it holds a token of every group) and the caller's areas:
+// pass auth.Scope of the capability's read permission. A record within any
+// of them matches; "/" (the system principal) is everywhere, and no areas
+// match nothing — a caller without a grant finds nothing.
 type Query struct {
 	Kind  string
 	Q     string
@@ -88,13 +90,10 @@ func (q Query) where(d db.Dialect) (string, []any) {
 		indexed = append(indexed, t)
 	}
 	groups := append([][]string{{kindTag(q.Kind)}}, q.Tags...)
-	if q.Scope != nil {
-		scope := make([]string, len(q.Scope))
-		for i, p := range q.Scope {
-			scope[i] = PathTag(p)
-		}
-		if len(scope) == 0 {
-			scope = []string{"pnone"} // no areas: nothing matches
+	if !slices.Contains(q.Scope, "/") {
+		scope := []string{"pnone"} // no areas: a token no record holds
+		for _, p := range q.Scope {
+			scope = append(scope, PathTag(p))
 		}
 		groups = append(groups, scope)
 	}

@@ -59,6 +59,9 @@ func TestIndex(t *testing.T) {
 		)
 		find := func(q search.Query) []int64 {
 			t.Helper()
+			if q.Scope == nil { // the cases below that test scope set it
+				q.Scope = []string{"/"}
+			}
 			l, err := search.Find(ctx, d, q, 50, 0, 1000)
 			if err != nil {
 				t.Fatal(err)
@@ -79,6 +82,7 @@ func TestIndex(t *testing.T) {
 			{search.Query{Kind: "need", Scope: []string{"/d/a/"}}, []int64{2, 1}},
 			{search.Query{Kind: "need", Scope: []string{"/d/a/g1/", "/d/b/"}}, []int64{3, 2}},
 			{search.Query{Kind: "need", Scope: []string{}}, []int64{}},
+			{search.Query{Kind: "need", Q: "停车", Scope: []string{"/d/"}}, []int64{3, 1}},
 			{search.Query{Kind: "need", Tags: [][]string{{open}}}, []int64{2, 1}},
 			{search.Query{Kind: "need", Tags: [][]string{{open, done}}}, []int64{3, 2, 1}},
 			{search.Query{Kind: "need", Q: "餐"}, []int64{2}}, // a lone character, found inside the pairs
@@ -97,7 +101,11 @@ func TestIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		cond, args := search.Cond(d.Dialect, "n.id", search.Query{Kind: "need", Q: "停车"})
+		cond, args := search.Cond(d.Dialect, "n.id", search.Query{Kind: "need", Q: "停车", Scope: []string{"/"}})
+		// No grant (auth.Scope gives nil): nothing, not everything.
+		if l, err := search.Find(ctx, d, search.Query{Kind: "need", Q: "停车"}, 50, 0, 0); err != nil || l.Total != 0 || len(l.Items) != 0 {
+			t.Fatalf("no scope found %+v, %v", l, err)
+		}
 		titles, err := db.Strings(ctx, d, "SELECT n.title FROM probe_needs n WHERE "+cond+" ORDER BY n.id", args...)
 		if err != nil || !slices.Equal(titles, []string{"需求1", "需求3"}) {
 			t.Fatalf("Cond: %v %v", titles, err)
