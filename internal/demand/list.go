@@ -24,6 +24,10 @@ type ListFilter struct {
 	Overdue  *bool
 	From, To string // received day range, YYYY-MM-DD in Asia/Shanghai
 	Mine     bool   // open demands my areas own or handle, due soonest first
+	// Queue is the to-do list: "todo", the open demands whose next step is
+	// mine (MyStep), approvals above my own bodies' included; "others", my
+	// demands (Mine) that wait on someone else. Both due soonest first.
+	Queue string
 	Sort     string // newest (default), oldest, due
 	Page     int
 	PerPage  int
@@ -196,7 +200,7 @@ func (s *Service) list(ctx context.Context, p *auth.Principal, f ListFilter, ids
 	}
 	order := "d.id DESC" // ids follow receipt: newest first
 	switch {
-	case f.Mine || f.Sort == "due":
+	case f.Mine || f.Queue != "" || f.Sort == "due":
 		order = "d.overdue DESC, CASE WHEN d.contacted_at IS NULL THEN d.contact_due ELSE d.resolve_due END, d.id"
 	case f.Sort == "oldest":
 		order = "d.id"
@@ -259,7 +263,7 @@ func (s *Service) list(ctx context.Context, p *auth.Principal, f ListFilter, ids
 		// The page walks back from the newest when it expects to read at
 		// most 5,000 rows for it (each with its search vector); rarer
 		// matches come faster through the index and a sort of what it finds.
-		if !f.Mine && f.Sort != "due" && m > 0 && (offset+limit)*probeRows/m <= 5_000 {
+		if !f.Mine && f.Queue == "" && f.Sort != "due" && m > 0 && (offset+limit)*probeRows/m <= 5_000 {
 			w = walkIDs(w)
 		}
 	case match != "" && !q.inexact && !pg:
@@ -409,6 +413,22 @@ func (s *Service) filters(ctx context.Context, p *auth.Principal, f ListFilter, 
 		}
 		q.add([]string{"sopen"}, openSQL)
 		q.add(nil, "("+strings.Join(conds, " OR ")+")", cargs...)
+	}
+	switch f.Queue {
+	case "":
+	case "todo", "others":
+		if f.Queue == "others" && !f.Mine {
+			return nil, errs.Invalid("queue", "queue=others lists my demands that wait on others: ask for mine too")
+		}
+		cond, args := todoSQL(s.db.Dialect, p)
+		if f.Queue == "others" {
+			cond = "NOT " + cond
+		} else {
+			q.add([]string{"sopen"}, openSQL)
+		}
+		q.add(nil, cond, args...)
+	default:
+		return nil, errs.Invalid("queue", "queue must be todo or others")
 	}
 	return q, nil
 }
