@@ -275,8 +275,11 @@ func TestMatrixUnitLiaison(t *testing.T) {
 			})
 		}
 		t.Run("lists, search and queue", func(t *testing.T) {
+			if res := e.as(liaison, "GET", "/demands?queue=later", nil); res.status != 400 || !strings.Contains(res.String(), "queue must be todo or others") {
+				t.Errorf("queue=later: %d %s", res.status, res.body)
+			}
 			for _, q := range []string{"", "?q=" + url.QueryEscape("施工噪音"), "?q=" + url.QueryEscape("施工噪音") + "&status=dispatched",
-				"?mine=true", "?status=dispatched", "?sort=due", "?area=" + testkit.ResA1, "?area=" + testkit.ResB1} {
+				"?mine=true", "?queue=todo", "?status=dispatched", "?sort=due", "?area=" + testkit.ResA1, "?area=" + testkit.ResB1} {
 				res := e.as(liaison, "GET", "/demands"+q, nil)
 				l := decodeJSON[listBody[demandBody]](t, res)
 				var got []int64

@@ -81,6 +81,7 @@ func (s *server) listDemands(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return err
 	}
 	f.Mine = mine != nil && *mine
+	f.Queue = q.Get("queue")
 	if err := s.knownCategory(r, "category", f.Category); err != nil {
 		return err
 	}

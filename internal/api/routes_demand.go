@@ -69,6 +69,7 @@ func demandRoutes() []route {
 				{Name: "to", Desc: "Received on or before this day.", Schema: `{"type":"string","format":"date"}`},
 				{Name: "sort", Desc: "newest (default), oldest, or due (overdue first, then nearest deadline).", Schema: `{"type":"string","enum":["newest","oldest","due"]}`},
 				{Name: "mine", Desc: "true: the open demands the caller's areas own or handle, due soonest first.", Schema: `{"type":"boolean"}`},
+				{Name: "queue", Desc: "The to-do list, due soonest first. todo: the open demands whose next step is the caller's (their own bodies' dispatching, signing, contacting, resolving, callbacks and extension approvals; as a second person, approving what others marked unreasonable). others (with mine=true): the caller's demands waiting on someone else.", Schema: `{"type":"string","enum":["todo","others"]}`},
 				{Ref: "page"},
 				{Ref: "per_page"},
 			},

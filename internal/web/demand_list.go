@@ -13,7 +13,8 @@ import (
 // demandRow is one demand in a list, with its running clock.
 type demandRow struct {
 	demand.Demand
-	Clock clockInfo
+	Clock    clockInfo
+	NextStep string // on the to-do list: the step the demand waits for, named
 }
 
 // rowsOf adds the clocks to a page of demands.
@@ -33,21 +34,58 @@ func (s *server) rowsOf(ctx context.Context, rq *request, ds []demand.Demand) []
 
 // queuePage is the data of demand_queue.html.
 type queuePage struct {
-	Rows  []demandRow
-	Pager pager
+	Tab        string // todo: the next step is mine; others: mine, waiting on someone else
+	Query      searchQuery
+	Rows       []demandRow
+	Pager      pager
+	Areas      []areaOption
+	Categories []demand.Category
+	Statuses   []demand.Status
 }
 
-// queue is "my queue" (我的待办): open demands the user's areas own, lead or
-// help with, overdue first, then due soonest.
+// queue is the to-do list (我的待办): the demands whose next step is the
+// user's, each with that step named, apart from the user's demands that
+// wait on someone else; overdue first, then due soonest. It filters like
+// the search page.
 func (s *server) queue(w http.ResponseWriter, r *http.Request, rq *request) error {
-	f := demand.ListFilter{Mine: true, Page: pageParam(r), PerPage: perPage}
-	res, err := s.Demand.List(r.Context(), rq.P, f)
+	ctx := r.Context()
+	v := r.URL.Query()
+	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
+	page := queuePage{Tab: get("tab"), Query: searchQuery{Status: get("status"), Area: get("area"), Category: get("category"), Overdue: get("overdue")},
+		Statuses: demand.Statuses}
+	f := demand.ListFilter{Queue: "todo", Status: page.Query.Status, Area: page.Query.Area, Category: page.Query.Category,
+		Page: pageParam(r), PerPage: perPage}
+	if page.Tab == "others" {
+		f.Mine, f.Queue = true, "others"
+	} else {
+		page.Tab = "todo"
+	}
+	switch page.Query.Overdue {
+	case "true", "false":
+		b := page.Query.Overdue == "true"
+		f.Overdue = &b
+	default:
+		page.Query.Overdue = ""
+	}
+	res, err := s.Demand.List(ctx, rq.P, f)
 	if err != nil {
 		return err
 	}
-	v := rq.view(r, "demands", "queue.title", queuePage{Rows: s.rowsOf(r.Context(), rq, res.Items), Pager: demandPager(r, f.Page, res)})
-	v.Tab = "queue"
-	s.render(w, rq, http.StatusOK, "demand_queue.html", v)
+	page.Rows, page.Pager = s.rowsOf(ctx, rq, res.Items), demandPager(r, f.Page, res)
+	for i := range page.Rows {
+		if step := page.Rows[i].Next(); step.Action != "" {
+			page.Rows[i].NextStep = rq.T("demand.action." + string(step.Action))
+		}
+	}
+	if page.Areas, err = s.areaOptions(ctx, rq.P, false); err != nil {
+		return err
+	}
+	if page.Categories, err = s.Demand.Categories(ctx, false); err != nil {
+		return err
+	}
+	view := rq.view(r, "demands", "queue.title", page)
+	view.Tab = "queue"
+	s.render(w, rq, http.StatusOK, "demand_queue.html", view)
 	return nil
 }
 

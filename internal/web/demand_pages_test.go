@@ -318,9 +318,24 @@ func TestQueue(t *testing.T) {
 		b := s.login(t, auth.CommunityStaff)
 		st, body := b.get("/queue")
 		wantStatus(t, "queue", st, http.StatusOK, body)
-		testkit.Contains(t, body, fmt.Sprintf(`data-demand="%d"`, id), "还剩 2 小时")
+		testkit.Contains(t, body, fmt.Sprintf(`data-demand="%d"`, id), "还剩 2 小时", "下一步：派单", `aria-current="page">需要我办理`)
+		// Dispatched to the grid, it leaves the residential area's to-do list
+		// for "being handled by others", and the grid worker's list names signing.
+		resp := b.submit(fmt.Sprintf("/demands/%d/actions", id), url.Values{"action": {"dispatch"}, "lead": {testkit.GridA1}})
+		wantStatus(t, "dispatch", resp.StatusCode, http.StatusSeeOther, resp.Body)
+		if _, body = b.get("/queue"); strings.Contains(body, fmt.Sprintf(`data-demand="%d"`, id)) {
+			t.Error("a demand waiting on the grid is on the residential area's to-do list")
+		}
+		_, body = b.get("/queue?tab=others")
+		testkit.Contains(t, body, fmt.Sprintf(`data-demand="%d"`, id), `aria-current="page">他人办理中`)
+		grid := s.login(t, auth.GridWorker)
+		_, body = grid.get("/queue")
+		testkit.Contains(t, body, fmt.Sprintf(`data-demand="%d"`, id), "下一步：签收")
+		if _, body = grid.get("/queue?category=sanitation"); strings.Contains(body, fmt.Sprintf(`data-demand="%d"`, id)) {
+			t.Error("the category filter kept a noise demand")
+		}
 		s.Clock.Advance(5 * time.Hour)
-		_, body = b.get("/queue")
+		_, body = grid.get("/queue")
 		testkit.Contains(t, body, `<span class="badge late">超时</span>`, "已超时 3 小时", `class="is-late"`)
 		// The street staff above see it only when their street owns or handles it.
 		_, body = s.login(t, auth.StreetStaff).get("/queue")
