@@ -253,6 +253,7 @@ func TestMatrixUnitLiaison(t *testing.T) {
 			demand.ActCallback: {"satisfaction": "satisfied", "solved": yes}, demand.ActReopen: {"reason": "未处理"},
 			demand.ActClose: {"note": "关闭"}, demand.ActMarkUnreasonable: {"reason": "诉求不合理"},
 			demand.ActApproveUnreasonable: {"approve": yes}, demand.ActNote: {"note": "备注"}, demand.ActMerge: {"target": mineIDs[0]},
+			demand.ActUrge: {"note": "请尽快"}, demand.ActRecall: {"lead": testkit.ResA2, "reason": "派错"},
 		}
 		for name, id := range hidden {
 			t.Run(name, func(t *testing.T) {

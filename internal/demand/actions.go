@@ -73,6 +73,8 @@ func (s *Service) mayAct(ctx context.Context, q db.Querier, p *auth.Principal, d
 			return errs.New(errs.EFORBIDDEN, "a second person must approve what you marked")
 		}
 		return auth.Authorize(p, auth.DemandApprove, d.AreaPath)
+	case ActUrge, ActRecall: // the supervising levels: street and up, as for approvals
+		return auth.Authorize(p, auth.DemandApprove, d.AreaPath)
 	case ActNote: // anyone who works on it; auditors only read
 		for _, area := range append([]string{d.Lead}, d.CoBodies...) {
 			if area != "" && at(area, auth.DemandHandle) == nil {
@@ -105,8 +107,27 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 	notice := func(kind notify.Kind, area string, code string) {
 		tell = append(tell, func() error { return s.tell(ctx, tx, d, kind, area, false, noticeTitle(code, d), short(d.Description)) })
 	}
+	oldLead := d.Lead
 	switch in.Action {
-	case ActDispatch:
+	case ActRecall:
+		if in.Lead == "" {
+			return nil, errs.Invalid("lead", "lead is required: the area code of the body that will handle it instead")
+		}
+		if in.Lead == d.Lead && sameUnit(in.LeadUnit, d.LeadUnit) {
+			return nil, errs.Invalid("lead", "the demand is already with %s: name another body", in.Lead)
+		}
+		note = in.Reason
+		notice(notify.KindInfo, oldLead, "notice.recalled")
+	case ActUrge:
+		// Whoever's step it is: the lead while it is handled, else the owner.
+		to := d.Owner
+		if step := d.Next(); step.By == StepLead {
+			to = d.Lead
+		}
+		notice(notify.KindEscalation, to, "notice.urged")
+	}
+	switch in.Action {
+	case ActDispatch, ActRecall:
 		if in.Lead == "" && in.LeadUnit == nil {
 			chain, err := ancestorsOf(ctx, tx, d.AreaPath)
 			if err != nil {
@@ -263,4 +284,9 @@ func (s *Service) reopen(ctx context.Context, tx *db.Tx, d *Demand, now time.Tim
 	d.ResolveDue = l.Due(now, cal)
 	d.ResolvedAt, d.ClosedAt, d.Outcome, d.Resolution = nil, nil, "", ""
 	return scheduleDeadlines(ctx, tx, d, now, false)
+}
+
+// sameUnit reports whether two optional unit ids name the same unit (or none).
+func sameUnit(a, b *int64) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }

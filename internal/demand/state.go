@@ -48,11 +48,13 @@ const (
 	ActMarkUnreasonable    Action = "mark_unreasonable"    // 标记不合理诉求
 	ActApproveUnreasonable Action = "approve_unreasonable" // 审核不合理诉求 (a second person, street level and up)
 	ActNote                Action = "note"                 // 备注: an event on the timeline, no change
+	ActUrge                Action = "urge"                 // 催办: a supervising level presses whoever's step it is (logged, notified)
+	ActRecall              Action = "recall"               // 撤回改派: a supervising level takes it back from its lead and sends it to another body
 )
 
 // Actions lists every action.
 var Actions = []Action{ActDispatch, ActSign, ActReturn, ActContact, ActExtend, ActApproveExtension, ActResolve,
-	ActCallback, ActReopen, ActMerge, ActClose, ActMarkUnreasonable, ActApproveUnreasonable, ActNote}
+	ActCallback, ActReopen, ActMerge, ActClose, ActMarkUnreasonable, ActApproveUnreasonable, ActNote, ActUrge, ActRecall}
 
 // Outcomes of a resolution, as the handling body reports it.
 const (
@@ -75,10 +77,10 @@ const MaxRounds = 2
 // ActionInput is the body of an action. Which fields count depends on Action.
 type ActionInput struct {
 	Action       Action     `json:"action"`
-	Lead         string     `json:"lead,omitempty"`         // dispatch: area code of the lead body
-	LeadUnit     *int64     `json:"lead_unit,omitempty"`    // dispatch: a unit as the lead body
-	CoBodies     []string   `json:"co_bodies,omitempty"`    // dispatch: co-handling areas
-	Reason       string     `json:"reason,omitempty"`       // return, extend, mark_unreasonable
+	Lead         string     `json:"lead,omitempty"`         // dispatch, recall: area code of the lead body
+	LeadUnit     *int64     `json:"lead_unit,omitempty"`    // dispatch, recall: a unit as the lead body
+	CoBodies     []string   `json:"co_bodies,omitempty"`    // dispatch, recall: co-handling areas
+	Reason       string     `json:"reason,omitempty"`       // return, extend, mark_unreasonable, recall
 	Note         string     `json:"note,omitempty"`         // any action
 	NewDue       *time.Time `json:"new_due,omitempty"`      // extend
 	Approve      *bool      `json:"approve,omitempty"`      // approve_extension, approve_unreasonable
@@ -207,6 +209,16 @@ func Next(f Facts, in ActionInput) (Status, error) {
 		return f.Status, nil
 	case ActNote:
 		return f.Status, need("note", in.Note)
+	case ActUrge:
+		if NextStep(f).Action == "" {
+			return notNow()
+		}
+		return f.Status, need("note", in.Note)
+	case ActRecall:
+		if f.Status != Dispatched && f.Status != Signed && f.Status != InProgress {
+			return notNow()
+		}
+		return Dispatched, need("reason", in.Reason) // the new lead is checked when applied
 	}
 	return f.Status, errs.Invalid("action", "unknown action %q", in.Action)
 }

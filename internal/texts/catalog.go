@@ -47,4 +47,6 @@ var catalog = map[string]entry{
 	"notice.contact_due_soon":      {"即将超过联系时限 #{id}", "Contact deadline near: #{id}"},
 	"notice.resolve_due_soon":      {"即将超过办结时限 #{id}", "Resolve deadline near: #{id}"},
 	"notice.escalated":             {"督办：诉求已超时 #{id}", "Supervision: demand overdue: #{id}"},
+	"notice.urged":                 {"催办：请尽快办理 #{id}", "Urged: please act on #{id} now"},
+	"notice.recalled":              {"诉求已撤回改派他人 #{id}", "Taken back and sent to another body: #{id}"},
 }

@@ -16,7 +16,7 @@ import (
 // demand usually needs them. Merge lives in the similar-demands list.
 var pageActions = []demand.Action{demand.ActDispatch, demand.ActSign, demand.ActReturn, demand.ActContact, demand.ActExtend,
 	demand.ActApproveExtension, demand.ActResolve, demand.ActCallback, demand.ActReopen, demand.ActClose,
-	demand.ActMarkUnreasonable, demand.ActApproveUnreasonable, demand.ActNote}
+	demand.ActMarkUnreasonable, demand.ActApproveUnreasonable, demand.ActUrge, demand.ActRecall, demand.ActNote}
 
 // actionFields are the form fields an action's errors can name.
 var actionFields = []string{"lead", "co_bodies", "reason", "note", "new_due", "approve", "outcome", "resolution", "satisfaction", "solved", "target"}
@@ -29,6 +29,16 @@ type actionForm struct {
 	Errors  map[string]string
 	General []string
 	Failed  bool
+	Next    bool // the step the demand waits for: shown first, the rest folded
+}
+
+// actionCtx is what template "demand-action" draws one form from.
+type actionCtx struct {
+	actionForm
+	F    actionForm
+	D    *demand.Demand
+	CSRF string
+	Data any // the page's demandView
 }
 
 // demandView is the data of demand.html.
@@ -40,6 +50,9 @@ type demandView struct {
 	CoNames       []string
 	Forms         []actionForm
 	CanMerge      bool
+	HasNext       bool // a form is the demand's next step
+	MoreForms     bool // forms besides it
+	MoreFailed    bool // one of them failed: open the fold
 	Similar       []similarItem
 	LeadChoices   []areaChoice
 	Outcomes      []string
@@ -145,6 +158,7 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	if tweak != nil {
 		tweak(&v)
 	}
+	v.order(d.Next().Action)
 	page := rq.view(r, "demands", "demand.title", v)
 	page.Title = rq.T("demand.heading", d.ID)
 	page.Tab = "demand"
@@ -307,7 +321,7 @@ func (s *server) readAction(ctx context.Context, rq *request, r *http.Request, v
 		return nil
 	}
 	in.Approve, in.Solved = yes(r.PostFormValue("approve")), yes(v["solved"])
-	if in.Action == demand.ActDispatch {
+	if in.Action == demand.ActDispatch || in.Action == demand.ActRecall {
 		choices, err := s.areaChoices(ctx, rq.P)
 		if err != nil {
 			return in, nil, err
@@ -352,4 +366,22 @@ func (s *server) readAction(ctx context.Context, rq *request, r *http.Request, v
 		}
 	}
 	return in, bad, nil
+}
+
+// order puts the form of the demand's next step first and marks it, so
+// the page leads with what the demand waits for; the others follow folded.
+func (v *demandView) order(next demand.Action) {
+	for i, f := range v.Forms {
+		if f.Action == string(next) {
+			v.Forms[i].Next, v.HasNext = true, true
+			v.Forms[0], v.Forms[i] = v.Forms[i], v.Forms[0]
+			break
+		}
+	}
+	for _, f := range v.Forms {
+		if !f.Next {
+			v.MoreForms = true
+			v.MoreFailed = v.MoreFailed || f.Failed
+		}
+	}
 }

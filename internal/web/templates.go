@@ -14,6 +14,7 @@ import (
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
+	"gongzhi/internal/demand"
 )
 
 //go:embed templates/*.html
@@ -102,7 +103,10 @@ func (s *server) staticFuncs() template.FuncMap {
 			}
 			return showTime(*t)
 		},
-		"pct":      pct,
+		"pct": pct,
+		"actionCtx": func(v *view, d *demand.Demand, f actionForm) actionCtx {
+			return actionCtx{actionForm: f, F: f, D: d, CSRF: v.CSRF, Data: v.Data}
+		},
 		"mask":     auth.MaskPhone,
 		"add":      func(a, b int) int { return a + b },
 		"sub":      func(a, b int) int { return a - b },

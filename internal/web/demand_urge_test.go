@@ -1,0 +1,54 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
+	"gongzhi/internal/testkit"
+)
+
+// TestDemandPageLeadsWithNextStepAndSupervises: the demand page puts the
+// form of the step the demand waits for first and folds the rest; a street
+// supervisor urges an overdue demand and takes it back from the grid for the
+// residential area, from the page.
+func TestDemandPageLeadsWithNextStepAndSupervises(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newDemandSite(t, d)
+		id, _ := s.fileAsResident(t, "noise", testkit.ResA1, "夜间施工噪音")
+		path := fmt.Sprintf("/demands/%d", id)
+		community := s.login(t, auth.CommunityStaff)
+		_, body := community.get(path)
+		first := strings.Index(body, `data-action="`)
+		if first < 0 || !strings.HasPrefix(body[first:], `data-action="dispatch"`) {
+			t.Fatalf("the first action form is not dispatch")
+		}
+		testkit.Contains(t, body, `<details class="more-actions">`, "其他操作")
+		resp := community.submit(path+"/actions", url.Values{"action": {"dispatch"}, "lead": {testkit.GridA1}})
+		wantStatus(t, "dispatch", resp.StatusCode, http.StatusSeeOther, resp.Body)
+		s.Clock.Advance(5 * time.Hour)
+
+		street := s.login(t, auth.StreetStaff)
+		_, body = street.get(path)
+		testkit.Contains(t, body, `data-action="urge"`, `data-action="recall"`, "催办", "撤回改派")
+		if _, body = community.get(path); strings.Contains(body, `data-action="urge"`) {
+			t.Error("the residential area may urge its own demand")
+		}
+		resp = street.submit(path+"/actions", url.Values{"action": {"urge"}, "note": {"已超时，请今天联系居民"}})
+		wantStatus(t, "urge", resp.StatusCode, http.StatusSeeOther, resp.Body)
+		resp = street.submit(path+"/actions", url.Values{"action": {"recall"}, "lead": {testkit.ResA1}})
+		wantStatus(t, "recall without reason", resp.StatusCode, http.StatusBadRequest, resp.Body)
+		testkit.Contains(t, resp.Body, `id="act-recall"`, "field-error")
+		resp = street.submit(path+"/actions", url.Values{"action": {"recall"}, "lead": {testkit.ResA1}, "reason": {"网格无执法权"}})
+		wantStatus(t, "recall", resp.StatusCode, http.StatusSeeOther, resp.Body)
+		_, body = street.get(path)
+		testkit.Contains(t, body, "已超时，请今天联系居民", "网格无执法权", "东湖居民区")
+		_, body = community.get("/queue")
+		testkit.Contains(t, body, fmt.Sprintf(`data-demand="%d"`, id), "下一步：签收")
+	})
+}
