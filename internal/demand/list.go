@@ -27,10 +27,10 @@ type ListFilter struct {
 	// Queue is the to-do list: "todo", the open demands whose next step is
 	// mine (MyStep), approvals above my own bodies' included; "others", my
 	// demands (Mine) that wait on someone else. Both due soonest first.
-	Queue string
-	Sort     string // newest (default), oldest, due
-	Page     int
-	PerPage  int
+	Queue   string
+	Sort    string // newest (default), oldest, due
+	Page    int
+	PerPage int
 }
 
 // DemandList is one page of demands and how many match in all.

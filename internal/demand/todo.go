@@ -1,11 +1,15 @@
 package demand
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/errs"
 )
 
 // The queue is a to-do list: the demands whose next step is the caller's
@@ -144,4 +148,41 @@ func todoSQL(dl db.Dialect, p *auth.Principal) (string, []any) {
 		return "1=0", nil
 	}
 	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// TodoCounts are the figures a staff home page leads with: the demands whose
+// next step is the caller's, by what they wait for and by their clocks.
+type TodoCounts struct {
+	Total      int `json:"total"`
+	ToDispatch int `json:"to_dispatch"` // received or returned: dispatch them
+	ToSign     int `json:"to_sign"`     // dispatched to the caller's body
+	ToHandle   int `json:"to_handle"`   // signed or in progress: contact, resolve
+	ToCallback int `json:"to_callback"` // resolved: call the resident back
+	ToApprove  int `json:"to_approve"`  // extensions and unreasonable marks to decide
+	Overdue    int `json:"overdue"`     // past their deadline
+	DueToday   int `json:"due_today"`   // not overdue, due before the day ends (Asia/Shanghai)
+}
+
+// Todo counts the caller's to-do list (ListFilter{Queue: "todo"}) in one query.
+func (s *Service) Todo(ctx context.Context, p *auth.Principal) (TodoCounts, error) {
+	var c TodoCounts
+	q, err := s.listQuery(ctx, p, ListFilter{Queue: "todo"})
+	if err != nil {
+		return c, err
+	}
+	now := s.clock.Now()
+	y, m, dd := now.In(clock.Shanghai).Date()
+	endOfDay := time.Date(y, m, dd+1, 0, 0, 0, 0, clock.Shanghai).UTC()
+	count := func(cond string) string { return "COALESCE(sum(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
+	err = s.db.QueryRow(ctx, "SELECT count(*), "+
+		count("d.status IN ('received', 'returned') AND d.ext_due IS NULL AND d.unreasonable <> 'pending'")+", "+
+		count("d.status = 'dispatched' AND d.ext_due IS NULL AND d.unreasonable <> 'pending'")+", "+
+		count("d.status IN ('signed', 'in_progress') AND d.ext_due IS NULL AND d.unreasonable <> 'pending'")+", "+
+		count("d.status = 'resolved' AND d.unreasonable <> 'pending'")+", "+
+		count("(d.ext_due IS NOT NULL OR d.unreasonable = 'pending')")+", "+
+		count("d.overdue")+", "+
+		count("NOT d.overdue AND d.status <> 'resolved' AND (CASE WHEN d.contacted_at IS NULL THEN d.contact_due ELSE d.resolve_due END) < ?")+
+		" FROM demands d WHERE "+strings.Join(q.where, " AND "), append([]any{endOfDay}, q.args...)...).
+		Scan(&c.Total, &c.ToDispatch, &c.ToSign, &c.ToHandle, &c.ToCallback, &c.ToApprove, &c.Overdue, &c.DueToday)
+	return c, errs.Wrap(err, "to-do counts")
 }

@@ -160,3 +160,35 @@ func TestQueueTodoIsMyNextStep(t *testing.T) {
 		}
 	})
 }
+
+// TestTodoCounts: the home page's figures count the to-do list.
+func TestTodoCounts(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		community, grid := e.f.Users[auth.CommunityStaff], e.f.Users[auth.GridWorker]
+		file := func(text string) int64 { return e.file(t, nil, "sanitation", testkit.ResA1, text).Demand.ID }
+		file("楼道堆物")     // to dispatch; contact due in 2 hours: due today
+		a := file("路灯不亮") // to sign, by the grid
+		e.act(t, community, a, demand.ActionInput{Action: demand.ActDispatch, Lead: testkit.GridA1})
+		b := file("垃圾清运") // resolved: to call back
+		e.act(t, community, b, demand.ActionInput{Action: demand.ActDispatch, Lead: testkit.ResA1})
+		e.act(t, community, b, demand.ActionInput{Action: demand.ActSign})
+		e.act(t, community, b, demand.ActionInput{Action: demand.ActContact, Note: "已联系"})
+		e.act(t, community, b, demand.ActionInput{Action: demand.ActResolve, Outcome: "solved", Resolution: "已清运"})
+		c, err := e.s.Todo(e.ctx, community)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (demand.TodoCounts{Total: 2, ToDispatch: 1, ToCallback: 1, DueToday: 1}); c != want {
+			t.Errorf("community: %+v, want %+v", c, want)
+		}
+		if c, _ := e.s.Todo(e.ctx, grid); c.Total != 1 || c.ToSign != 1 {
+			t.Errorf("grid: %+v", c)
+		}
+		e.clock.Advance(3 * time.Hour) // the contact deadlines pass
+		e.s.RunDue(e.ctx)
+		if c, _ := e.s.Todo(e.ctx, community); c.Overdue != 1 || c.DueToday != 0 {
+			t.Errorf("community after 3 hours: %+v", c)
+		}
+	})
+}

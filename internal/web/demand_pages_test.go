@@ -319,6 +319,8 @@ func TestQueue(t *testing.T) {
 		st, body := b.get("/queue")
 		wantStatus(t, "queue", st, http.StatusOK, body)
 		testkit.Contains(t, body, fmt.Sprintf(`data-demand="%d"`, id), "还剩 2 小时", "下一步：派单", `aria-current="page">需要我办理`)
+		_, home := b.get("/")
+		testkit.Contains(t, home, "我的待办", `<span class="figure-label">待派单</span> <span class="figure-value">1</span>`)
 		// Dispatched to the grid, it leaves the residential area's to-do list
 		// for "being handled by others", and the grid worker's list names signing.
 		resp := b.submit(fmt.Sprintf("/demands/%d/actions", id), url.Values{"action": {"dispatch"}, "lead": {testkit.GridA1}})

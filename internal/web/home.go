@@ -4,15 +4,17 @@ import (
 	"net/http"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/demand"
 	"gongzhi/internal/org"
 )
 
 // homePage is the data of home.html: what each of the user's roles does, where.
 type homePage struct {
 	Grants   []homeGrant
-	Staff    bool          // has any working area beyond browsing (units, coverage, users, audit)
-	Coverage *org.Coverage // figures of the user's coverage area, when they may read them
-	Report   bool          // no staff work on demands: offer the residents' form
+	Staff    bool               // has any working area beyond browsing (units, coverage, users, audit)
+	Coverage *org.Coverage      // figures of the user's coverage area, when they may read them
+	Todo     *demand.TodoCounts // the user's to-do list in figures, when they work on demands
+	Report   bool               // no staff work on demands: offer the residents' form
 }
 
 // homeGrant is one role on one area with the links that role may follow there.
@@ -58,6 +60,13 @@ func (s *server) home(w http.ResponseWriter, r *http.Request, rq *request) error
 		page.Grants = append(page.Grants, hg)
 	}
 	page.Report = auth.AuthorizeAny(p, auth.DemandRead) != nil
+	if !page.Report {
+		todo, err := s.Demand.Todo(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		page.Todo = &todo
+	}
 	if code := homeArea(p, auth.CoverageRead); code != "" {
 		cov, _, err := s.Org.CoverageOf(r.Context(), p, code)
 		if err != nil {
