@@ -560,6 +560,7 @@ func namedSchemas() []schemaDef {
 		{Name: "Tracked", Type: typeOf[trackedJSON](), Desc: "What the resident sees through the private link: progress, no one's personal data (no reporter, no staff name, no notes).", Props: map[string]prop{
 			"status":      {Desc: "received 已受理, dispatched 已派单, returned 已退回, signed 已签收, in_progress 处理中, resolved 已办结, closed 已关闭, merged 已合并.", Enum: []string{"received", "dispatched", "returned", "signed", "in_progress", "resolved", "closed", "merged"}},
 			"description": {Desc: "Long digit runs (phone numbers) masked."},
+			"handler":     {Desc: "The body handling it (a street, residential area or grid) with its parents, in the reader's language; empty before dispatch."},
 			"outcome":     {Enum: []string{"", "solved", "partly", "not_solved"}},
 			"resolution":  {Desc: "What was done; digit runs masked."},
 			"can_rate":    {Desc: "The holder of this link may rate now."},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"strconv"
@@ -24,6 +25,7 @@ type trackedJSON struct {
 	CategoryName string         `json:"category_name"`
 	Status       demand.Status  `json:"status"`
 	AreaName     string         `json:"area_name"`
+	Handler      string         `json:"handler"` // the body handling it, with its parents; "" before dispatch
 	Description  string         `json:"description"`
 	CreatedAt    time.Time      `json:"created_at"`
 	ResolveDue   time.Time      `json:"resolve_due"`
@@ -59,12 +61,17 @@ type trackedEvent struct {
 }
 
 // trackedOf is t as the API shows it, worded in lang.
-func trackedOf(t *demand.Tracked, lang string) trackedJSON {
+func (s *server) trackedOf(ctx context.Context, t *demand.Tracked, lang string) trackedJSON {
 	demand.Localize(t.Events, lang)
 	out := trackedJSON{ID: t.ID, Category: t.Category, CategoryName: t.CategoryName, Status: t.Status, AreaName: t.AreaName,
 		Description: t.Description, CreatedAt: t.CreatedAt, ResolveDue: t.ResolveDue, Outcome: t.Outcome,
 		Resolution: t.Resolution, CanRate: t.CanRate, MyRating: t.MyRating, RatedAt: t.RatedAt, Events: []trackedEvent{},
 		Attachments: []trackedFile{}}
+	if t.LeadArea != "" {
+		if l, err := s.Org.AreaLabels(ctx); err == nil {
+			out.Handler = l.Label(t.LeadArea, lang)
+		}
+	}
 	for _, e := range t.Events {
 		out.Events = append(out.Events, trackedEvent{At: e.At, Actor: e.Actor, ActorKind: e.ActorKind, Action: e.Action, From: e.From, To: e.To})
 	}
@@ -96,7 +103,7 @@ func (s *server) track(w http.ResponseWriter, r *http.Request, _ *auth.Principal
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, trackedOf(t, readerLang(r, nil)))
+	writeJSON(w, http.StatusOK, s.trackedOf(r.Context(), t, readerLang(r, nil)))
 	return nil
 }
 
@@ -121,7 +128,7 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, _ *auth.Principal)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, trackedOf(t, readerLang(r, nil)))
+	writeJSON(w, http.StatusOK, s.trackedOf(r.Context(), t, readerLang(r, nil)))
 	return nil
 }
 
@@ -153,6 +160,6 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, trackedOf(t, readerLang(r, nil)))
+	writeJSON(w, http.StatusOK, s.trackedOf(r.Context(), t, readerLang(r, nil)))
 	return nil
 }

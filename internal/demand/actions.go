@@ -260,12 +260,38 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		AreaPath: d.AreaPath, Before: map[string]any{"status": before.Status}, After: map[string]any{"status": d.Status, "note": texts.Join(said.In(texts.ZH), note)}}); err != nil {
 		return nil, err
 	}
+	if s.notify != nil {
+		if codes, ok := doneNotices(in.Action, to); ok {
+			if err := s.notify.Done(ctx, tx, "demand", strconv.FormatInt(d.ID, 10), codes); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for _, f := range tell {
 		if err := f(); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+// doneNotices are the notices an action answers, by title: the step they
+// asked for is taken, so they leave everyone's unread list. A demand that
+// closes or merges answers all of its notices (nil).
+func doneNotices(a Action, to Status) ([]string, bool) {
+	if !to.Open() {
+		return nil, true
+	}
+	codes := map[Action][]string{
+		ActDispatch:         {"notice.new", "notice.returned"},
+		ActRecall:           {"notice.dispatched"},
+		ActSign:             {"notice.dispatched", "notice.reopened", "notice.callback_dissatisfied"},
+		ActContact:          {"notice.contact_due_soon"},
+		ActResolve:          {"notice.resolve_due_soon"},
+		ActApproveExtension: {"notice.extension_requested"},
+		ActCallback:         {"notice.resolved"},
+	}[a]
+	return codes, codes != nil
 }
 
 // reopen starts the second handling: back to the lead body with a fresh

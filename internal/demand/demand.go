@@ -125,6 +125,9 @@ type Event struct {
 type Notifier interface {
 	Notify(ctx context.Context, tx *db.Tx, n notify.Notice) error
 	Enqueue(ctx context.Context, tx *db.Tx, event string, payload any) error
+	// Done marks read the notices about a record whose titles are codes
+	// (nil: all), for everyone: the step they asked for was taken.
+	Done(ctx context.Context, tx *db.Tx, entity, entityID string, codes []string) error
 }
 
 // Service runs the demand capability.

@@ -76,6 +76,10 @@ type Tracked struct {
 	MyRating       string     `json:"my_rating"`
 	RatedAt        *time.Time `json:"rated_at"`
 	Events         []Event    `json:"events"`
+	// LeadArea is the code of the body handling it ("" before dispatch):
+	// the surfaces name it in the reader's language, so residents see who
+	// is working on their demand.
+	LeadArea string `json:"-"`
 	// Attachments are the files filed with the holder's own report; after a
 	// merge, other reporters' photos stay theirs.
 	Attachments []Attachment `json:"attachments"`
@@ -190,7 +194,8 @@ func (s *Service) tracked(ctx context.Context, demandID, original int64, mine st
 		CategoryNameEN: d.CategoryNameEN, AreaNameEN: d.AreaNameEN,
 		Description: auth.MaskText(d.Description), CreatedAt: d.CreatedAt, ResolveDue: d.ResolveDue,
 		Resolution: auth.MaskText(d.Resolution), Outcome: d.Outcome,
-		CanRate: d.Status == Resolved || d.Status == Closed && mine == "", MyRating: mine, RatedAt: rated, Events: ev, Attachments: files}, nil
+		CanRate: d.Status == Resolved || d.Status == Closed && mine == "", MyRating: mine, RatedAt: rated, Events: ev, Attachments: files,
+		LeadArea: d.Lead}, nil
 }
 
 // Rate records a resident's rating through the tracking link, with no account.

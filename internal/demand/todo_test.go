@@ -167,7 +167,7 @@ func TestTodoCounts(t *testing.T) {
 		e := newEnv(t, d)
 		community, grid := e.f.Users[auth.CommunityStaff], e.f.Users[auth.GridWorker]
 		file := func(text string) int64 { return e.file(t, nil, "sanitation", testkit.ResA1, text).Demand.ID }
-		file("楼道堆物")     // to dispatch; contact due in 2 hours: due today
+		file("楼道堆物")      // to dispatch; contact due in 2 hours: due today
 		a := file("路灯不亮") // to sign, by the grid
 		e.act(t, community, a, demand.ActionInput{Action: demand.ActDispatch, Lead: testkit.GridA1})
 		b := file("垃圾清运") // resolved: to call back

@@ -391,3 +391,21 @@ func (s *Service) MarkAllRead(ctx context.Context, p *auth.Principal) error {
 	_, err = s.db.Exec(ctx, "UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at IS NULL", s.clock.Now(), uid)
 	return errs.Wrap(err, "mark all read")
 }
+
+// Done marks read, for every recipient, the unread notices about one record
+// (entity and id) whose title is one of codes — all of them when codes is
+// nil — in tx: a notice asking for a step is done once someone took it.
+func (s *Service) Done(ctx context.Context, tx *db.Tx, entity, entityID string, codes []string) error {
+	q, args := "UPDATE inbox SET read_at = ? WHERE entity = ? AND entity_id = ? AND read_at IS NULL", []any{s.clock.Now(), entity, entityID}
+	if codes != nil {
+		if len(codes) == 0 {
+			return nil
+		}
+		q += " AND title_code IN (" + marks(len(codes)) + ")"
+		for _, c := range codes {
+			args = append(args, c)
+		}
+	}
+	_, err := tx.Exec(ctx, q, args...)
+	return errs.Wrap(err, "mark notices done")
+}

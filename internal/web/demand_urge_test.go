@@ -10,6 +10,7 @@ import (
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
+	"gongzhi/internal/demand"
 	"gongzhi/internal/testkit"
 )
 
@@ -50,5 +51,21 @@ func TestDemandPageLeadsWithNextStepAndSupervises(t *testing.T) {
 		testkit.Contains(t, body, "已超时，请今天联系居民", "网格无执法权", "东湖居民区")
 		_, body = community.get("/queue")
 		testkit.Contains(t, body, fmt.Sprintf(`data-demand="%d"`, id), "下一步：签收")
+	})
+}
+
+// TestTrackNamesHandler: once dispatched, the resident's tracking page names
+// the body handling the demand, in the reader's language.
+func TestTrackNamesHandler(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newDemandSite(t, d)
+		id, token := s.fileAsResident(t, "noise", testkit.ResA1, "楼上装修噪音")
+		r := s.browser(t)
+		if _, body := r.get("/t/" + token); strings.Contains(body, `id="handler"`) {
+			t.Error("a handler is named before dispatch")
+		}
+		s.act(t, auth.CommunityStaff, id, demand.ActionInput{Action: demand.ActDispatch, Lead: testkit.GridA1})
+		_, body := r.get("/t/" + token)
+		testkit.Contains(t, body, `<dd id="handler">湖南路街道 / 东湖居民区 / 第1网格</dd>`)
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -104,6 +105,8 @@ func (s *server) staticFuncs() template.FuncMap {
 			return showTime(*t)
 		},
 		"pct": pct,
+		// areaLabel names an area with its parents in lang ("" for none).
+		"areaLabel": func(lang, code string) string { return s.areaName(context.Background(), lang, code) },
 		"actionCtx": func(v *view, d *demand.Demand, f actionForm) actionCtx {
 			return actionCtx{actionForm: f, F: f, D: d, CSRF: v.CSRF, Data: v.Data}
 		},
