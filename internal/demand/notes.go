@@ -32,7 +32,8 @@ func actorOf(p *auth.Principal) actor {
 	if p == nil || p.UserID == 0 {
 		return actor{kind: ActorResident}
 	}
-	return actor{id: p.UserID, name: p.Name(), kind: ActorStaff}
+	// The timeline names people as colleagues know them, not by login.
+	return actor{id: p.UserID, name: cmp.Or(p.DisplayName, p.Name()), kind: ActorStaff}
 }
 
 // The system's sentences on the timeline, built here for the services and

@@ -111,3 +111,23 @@ func equalTail(got, want []string) bool {
 	}
 	return true
 }
+
+// TestTimelineNamesPeople: staff are named on the timeline as colleagues
+// know them (their display name), not by their login.
+func TestTimelineNamesPeople(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		named := *e.f.Users[auth.CommunityStaff]
+		named.DisplayName = "李书记"
+		f := e.file(t, nil, "noise", testkit.ResA1, "楼道噪音")
+		e.act(t, &named, f.Demand.ID, demand.ActionInput{Action: demand.ActDispatch, Lead: testkit.GridA1})
+		full, err := e.s.Get(e.ctx, e.f.Users[auth.StreetStaff], f.Demand.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := full.Events[len(full.Events)-1]
+		if last.Action != "dispatch" || last.Actor != "李书记" {
+			t.Fatalf("the dispatch is signed %q (%s), want 李书记", last.Actor, last.Action)
+		}
+	})
+}
