@@ -272,3 +272,49 @@ func (s *server) importCalendar(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	return s.saveDays(w, r, p, days)
 }
+
+// targetsInput is the body of PUT /demand-targets: every rate's target.
+type targetsInput struct {
+	Response     *float64 `json:"response"`
+	Resolution   *float64 `json:"resolution"`
+	Satisfaction *float64 `json:"satisfaction"`
+}
+
+// getTargets serves GET /demand-targets: the rates' targets dashboards compare against.
+func (s *server) getTargets(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	t, err := s.Demand.Targets(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// putTargets serves PUT /demand-targets (district demand admins).
+func (s *server) putTargets(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	var in targetsInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	var missing []errs.Detail
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"response", in.Response}, {"resolution", in.Resolution}, {"satisfaction", in.Satisfaction}} {
+		if f.v == nil {
+			missing = append(missing, errs.D(f.name, "%s is required: a share above 0 and at most 1", f.name))
+		}
+	}
+	if len(missing) > 0 {
+		if err := auth.AuthorizeAny(p, auth.DemandAdmin); err != nil {
+			return err
+		}
+		return errs.Fields(missing)
+	}
+	t, err := s.Demand.SaveTargets(r.Context(), p, demand.Targets{Response: *in.Response, Resolution: *in.Resolution, Satisfaction: *in.Satisfaction})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}

@@ -109,6 +109,10 @@ func demandMatrixRows() map[string]matrixRow {
 			e.saveCategory(demand.Category{Code: code, Name: code, ContactLimit: "2h", ResolveLimit: "5wd", Active: true})
 			return "/demand-routes", map[string]any{"category": code, "area": area(out), "body_area": area(out)}
 		}, "201 201 201 403 403 403 403 403", "201 403 403 403 403 403 403 403"},
+		"GET /demand-targets": {"the targets", fixed("/demand-targets", nil), everyone, everyone},
+		"PUT /demand-targets": {"90% vs 80% response", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/demand-targets", map[string]any{"response": pick(out, 0.9, 0.8), "resolution": 0.9, "satisfaction": 0.9}
+		}, adminOnly, adminOnly},
 		"GET /calendar": {"the calendar", fixed("/calendar", nil), everyone, everyone},
 		"PUT /calendar": {"2027 vs 2028", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/calendar", map[string]any{"days": []map[string]string{{"date": pick(out, "2027-01-01", "2028-01-01"), "kind": "holiday", "name": "元旦"}}}

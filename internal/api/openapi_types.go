@@ -310,6 +310,12 @@ func namedSchemas() []schemaDef {
 			"attributes":  {Desc: "Values of the category's attributes, by attribute code; required ones must be present."},
 			"media_url":   {Desc: "An http or https link to a photo (Open311's media_url); published in Open311 as given.", More: `{"maxLength":2000}`},
 		}},
+		{Name: "DemandTargets", Type: typeOf[demand.Targets](), Desc: "The district's targets for the three rates: a rate at or above its target is met, within 5 points below it near, else below.", Props: map[string]prop{
+			"response":     {Desc: "响应率 target, above 0 and at most 1.", More: `{"example":0.95}`},
+			"resolution":   {Desc: "解决率 target.", More: `{"example":0.9}`},
+			"satisfaction": {Desc: "满意率 target.", More: `{"example":0.9}`},
+		}},
+		{Name: "DemandTargetsInput", Type: typeOf[targetsInput](), In: true, Required: []string{"response", "resolution", "satisfaction"}, Desc: "Every rate's target, each above 0 and at most 1.", Props: map[string]prop{}},
 		{Name: "DemandAction", Type: typeOf[actionBody](), In: true, Required: []string{"action"}, Desc: "One step of the work order. Dispatch, approve_extension, merge, close, reopen and callback belong to the owner's staff (demand.dispatch); sign, return, contact, extend and resolve to the lead body's (demand.handle); approve_unreasonable to a second person at street level or above; urge (催办: presses whoever's step it is, with a note; nothing else changes) and recall (撤回改派: takes a dispatched, signed or in-progress demand from its lead and dispatches it to another body, with a reason) to the supervising levels (demand.approve: street and district).", Example: `{"action":"dispatch","lead":"310104001001","co_bodies":["31010400100101"],"note":"请尽快联系居民"}`, Props: map[string]prop{
 			"action":       {Desc: "The step to take.", Enum: []string{"dispatch", "sign", "return", "contact", "extend", "approve_extension", "resolve", "callback", "reopen", "merge", "close", "mark_unreasonable", "approve_unreasonable", "note", "urge", "recall"}},
 			"lead":         {Desc: "dispatch: area code of the lead body (default: the category's routing rule). recall: required, another body than the current lead."},
