@@ -75,6 +75,7 @@ var a11yPages = []a11yPage{
 	{path: "/admin/categories/new"},
 	{path: "/admin/routes"},
 	{path: "/admin/calendar"},
+	{path: "/admin/targets"},
 	{path: "/admin/jobs"},
 	{path: "/inbox"},
 }

@@ -308,3 +308,67 @@ func (s *server) calendarLoadNational(w http.ResponseWriter, r *http.Request, rq
 	}
 	return redirect(w, r, "/admin/calendar?year="+strconv.Itoa(year)+"&imported="+strconv.Itoa(len(days)))
 }
+
+// targetsPage is the data of admin_targets.html: the rates' targets in
+// percent as the form shows them.
+type targetsPage struct {
+	Response, Resolution, Satisfaction string
+	CanEdit                            bool
+	Saved                              bool
+	Errors                             map[string]string
+	General                            []string
+}
+
+func percentText(v float64) string { return strconv.FormatFloat(v*100, 'f', -1, 64) }
+
+// targetsForm shows the district's targets for the three rates; district
+// demand admins change them.
+func (s *server) targetsForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := auth.AuthorizeAny(rq.P, auth.DemandRead); err != nil {
+		return err
+	}
+	t, err := s.Demand.Targets(r.Context())
+	if err != nil {
+		return err
+	}
+	page := targetsPage{Response: percentText(t.Response), Resolution: percentText(t.Resolution), Satisfaction: percentText(t.Satisfaction),
+		Saved: r.URL.Query().Get("saved") != ""}
+	return s.showTargets(w, r, rq, http.StatusOK, page)
+}
+
+func (s *server) showTargets(w http.ResponseWriter, r *http.Request, rq *request, status int, page targetsPage) error {
+	page.CanEdit = auth.AuthorizeAny(rq.P, auth.DemandAdmin) == nil
+	v := rq.view(r, "demands", "config.targets.title", page)
+	v.Tab = "config"
+	s.render(w, rq, status, "admin_targets.html", v)
+	return nil
+}
+
+// targetsSave saves the targets typed in percent (95 for 95%).
+func (s *server) targetsSave(w http.ResponseWriter, r *http.Request, rq *request) error {
+	page := targetsPage{Response: strings.TrimSpace(r.PostFormValue("response")), Resolution: strings.TrimSpace(r.PostFormValue("resolution")),
+		Satisfaction: strings.TrimSpace(r.PostFormValue("satisfaction")), Errors: map[string]string{}}
+	var t demand.Targets
+	for _, f := range []struct {
+		name string
+		text string
+		to   *float64
+	}{{"response", page.Response, &t.Response}, {"resolution", page.Resolution, &t.Resolution}, {"satisfaction", page.Satisfaction, &t.Satisfaction}} {
+		v, err := strconv.ParseFloat(strings.TrimSuffix(f.text, "%"), 64)
+		if err != nil {
+			page.Errors[f.name] = rq.T("config.targets.number")
+			continue
+		}
+		*f.to = v / 100
+	}
+	if len(page.Errors) > 0 {
+		return s.showTargets(w, r, rq, http.StatusUnprocessableEntity, page)
+	}
+	if _, err := s.Demand.SaveTargets(r.Context(), rq.P, t); errs.Code(err) == errs.EINVALID {
+		page.Errors, page.General = rq.fieldErrors(err, "response", "resolution", "satisfaction")
+		return s.showTargets(w, r, rq, http.StatusUnprocessableEntity, page)
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/admin/targets?saved=1")
+}

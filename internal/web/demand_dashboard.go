@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"gongzhi/internal/auth"
@@ -25,6 +26,61 @@ type dashPage struct {
 	Chart        dashChart
 	ExportURL    string
 	MapURL       string // the grid map's GeoJSON, for static/grid_map.js
+	// Compare is each rate (response, resolution, satisfaction) against its
+	// target and against the period of the same length just before.
+	Compare map[string]rateCompare
+}
+
+// rateCompare is one rate against its target and the previous period.
+type rateCompare struct {
+	Standing  demand.Standing
+	Target    *float64
+	Prev      *float64
+	Delta     string // the change in percentage points, signed ("+2.1"); "" with no rate in either period
+	Direction string // up, down or same
+}
+
+// compareRates fills Compare: the previous period is as long as this one
+// and ends the day before it starts.
+func (s *server) compareRates(ctx context.Context, p *auth.Principal, f demand.StatsFilter, now demand.Stats) (map[string]rateCompare, error) {
+	targets, err := s.Demand.Targets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var prev demand.Stats
+	from, err1 := time.Parse(time.DateOnly, f.From)
+	to, err2 := time.Parse(time.DateOnly, f.To)
+	if err1 == nil && err2 == nil && !to.Before(from) {
+		days := int(to.Sub(from).Hours()/24) + 1
+		pf := f
+		pf.From, pf.To = from.AddDate(0, 0, -days).Format(time.DateOnly), from.AddDate(0, 0, -1).Format(time.DateOnly)
+		if prev, err = s.Demand.Stats(ctx, p, pf); err != nil {
+			return nil, err
+		}
+	}
+	out := map[string]rateCompare{}
+	for _, r := range []struct {
+		key       string
+		now, prev *float64
+		target    float64
+	}{{"response", now.ResponseRate, prev.ResponseRate, targets.Response}, {"resolution", now.ResolutionRate, prev.ResolutionRate, targets.Resolution},
+		{"satisfaction", now.SatisfactionRate, prev.SatisfactionRate, targets.Satisfaction}} {
+		c := rateCompare{Standing: demand.Stand(r.now, r.target), Target: &r.target, Prev: r.prev}
+		if r.now != nil && r.prev != nil {
+			d := (*r.now - *r.prev) * 100
+			c.Delta = strconv.FormatFloat(d, 'f', 1, 64)
+			switch {
+			case d >= 0.05:
+				c.Delta, c.Direction = "+"+c.Delta, "up"
+			case d <= -0.05:
+				c.Direction = "down"
+			default:
+				c.Delta, c.Direction = "0.0", "same"
+			}
+		}
+		out[r.key] = c
+	}
+	return out, nil
 }
 
 // dashChart feeds static/demand_dashboard.js as JSON in the page.
@@ -107,6 +163,9 @@ func (s *server) dashboardData(ctx context.Context, rq *request, f demand.StatsF
 	}
 	page.HasBreakdown = full
 	page.Total, page.ByCategory, page.ByArea = b.Total, b.ByCategory, b.ByArea
+	if page.Compare, err = s.compareRates(ctx, rq.P, f, b.Total); err != nil {
+		return page, err
+	}
 	if page.Area, err = s.Org.Area(ctx, rq.P, f.Area); err != nil {
 		return page, err
 	}

@@ -467,7 +467,9 @@ func TestDemandDashboard(t *testing.T) {
 			"/static/vendor/echarts.min.", "/static/demand_dashboard.", `id="dashboard-data"`,
 			`"code":"`+testkit.StreetA+`"`, `"heat_cats":["噪音扰民","物业管理"]`,
 			`href="/demands/dashboard?area=`+testkit.StreetA+`&amp;from=2026-11-01&amp;to=2026-11-30"`,
-			`href="/demands/dashboard/export.xlsx?area=310104&amp;from=2026-11-01&amp;to=2026-11-30"`)
+			`href="/demands/dashboard/export.xlsx?area=310104&amp;from=2026-11-01&amp;to=2026-11-30"`,
+			// Nothing rated yet: no standing, and it says so in words.
+			`class="figure standing-none"`, `data-standing="none">本期无可计算数据（目标 95.0%）`)
 
 		// A rating moves the figures.
 		id, token := s.fileAsResident(t, "noise", testkit.ResA1, "噪音三")
@@ -480,7 +482,15 @@ func TestDemandDashboard(t *testing.T) {
 		}
 		_, body = admin.get("/demands/dashboard?area=" + testkit.StreetA)
 		testkit.Contains(t, body, "湖南路街道诉求看板", `data-rate="response">100.0%</p>`, `data-rate="resolution">100.0%</p>`,
-			`data-rate="satisfaction">100.0%</p>`, `"code":"`+testkit.ResA1+`"`)
+			`data-rate="satisfaction">100.0%</p>`, `"code":"`+testkit.ResA1+`"`,
+			// Against the targets (met) and the previous 30 days (nothing then).
+			`class="figure standing-met"`, `data-standing="met">达到目标 95.0%`, "上期无可比数据")
+		// A district's own targets are what the words name.
+		if _, err := s.Demand.SaveTargets(t.Context(), s.F.Users[auth.DistrictAdmin], demand.Targets{Response: 1, Resolution: 1, Satisfaction: 1}); err != nil {
+			t.Fatal(err)
+		}
+		_, body = admin.get("/demands/dashboard?area=" + testkit.StreetA)
+		testkit.Contains(t, body, `data-standing="met">达到目标 100.0%`)
 
 		// Below residential level there are totals only.
 		st, body = s.login(t, auth.GridWorker).get("/demands/dashboard")

@@ -19,7 +19,7 @@ func demandSection() section {
 		},
 		parts: []string{"demand_parts.html"},
 		pages: []string{"demand.html", "demand_dashboard.html", "demand_new.html", "demand_queue.html", "demands.html",
-			"visit.html", "visits.html", "admin_calendar.html", "admin_categories.html", "admin_category_form.html", "admin_routes.html"},
+			"visit.html", "visits.html", "admin_calendar.html", "admin_categories.html", "admin_category_form.html", "admin_routes.html", "admin_targets.html"},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{
 				{"GET /queue", s.page(s.queue)},
@@ -45,6 +45,8 @@ func demandSection() section {
 				{"POST /admin/categories", s.post(formLimit, s.categorySave)},
 				{"GET /admin/routes", s.page(s.routeList)},
 				{"POST /admin/routes", s.post(formLimit, s.routeSave)},
+				{"GET /admin/targets", s.page(s.targetsForm)},
+				{"POST /admin/targets", s.post(formLimit, s.targetsSave)},
 				{"GET /admin/calendar", s.page(s.calendarPage)},
 				{"POST /admin/calendar", s.page(s.calendarUpload)}, // parses its own multipart body, checks CSRF itself
 				{"POST /admin/calendar/{year}", s.post(formLimit, s.calendarLoadNational)},
