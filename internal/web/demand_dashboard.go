@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"time"
 
@@ -26,6 +27,7 @@ type dashPage struct {
 	Chart        dashChart
 	ExportURL    string
 	MapURL       string // the grid map's GeoJSON, for static/grid_map.js
+	Sort         string // how the child areas' table is ranked (rankAreas); "" in tree order
 	// Compare is each rate (response, resolution, satisfaction) against its
 	// target and against the period of the same length just before.
 	Compare map[string]rateCompare
@@ -267,6 +269,7 @@ func (s *server) demandDashboard(w http.ResponseWriter, r *http.Request, rq *req
 		page.Crumbs = append(page.Crumbs, crumb{Code: a.Code, Name: a.Name, Link: auth.Authorize(p, auth.DemandRead, a.Path) == nil})
 	}
 	page.ExportURL, page.MapURL = exportURL(f), mapURL(f)
+	page.Sort = rankAreas(page.ByArea, r.URL.Query().Get("sort"))
 	v := rq.view(r, "demands", "dash.title", page)
 	v.Tab = "dashboard"
 	if page.HasBreakdown {
@@ -309,4 +312,33 @@ func exportURL(f demand.StatsFilter) string {
 	q.Set("from", f.From)
 	q.Set("to", f.To)
 	return "/demands/dashboard/export.xlsx?" + q.Encode()
+}
+
+// rankAreas orders the child areas' table by a column, best first
+// (received and overdue: most first), areas without the rate last; any
+// other key keeps the tree's order. It returns the key it sorted by.
+func rankAreas(fs []demand.Figure, key string) string {
+	rate := map[string]func(demand.Figure) *float64{
+		"response":     func(f demand.Figure) *float64 { return f.ResponseRate },
+		"resolution":   func(f demand.Figure) *float64 { return f.ResolutionRate },
+		"satisfaction": func(f demand.Figure) *float64 { return f.SatisfactionRate },
+	}
+	count := map[string]func(demand.Figure) int{
+		"received": func(f demand.Figure) int { return f.Received },
+		"overdue":  func(f demand.Figure) int { return f.Overdue },
+	}
+	switch {
+	case rate[key] != nil:
+		get := rate[key]
+		sort.SliceStable(fs, func(i, j int) bool {
+			a, b := get(fs[i]), get(fs[j])
+			return a != nil && (b == nil || *a > *b)
+		})
+	case count[key] != nil:
+		get := count[key]
+		sort.SliceStable(fs, func(i, j int) bool { return get(fs[i]) > get(fs[j]) })
+	default:
+		return ""
+	}
+	return key
 }

@@ -69,3 +69,25 @@ func TestTrackNamesHandler(t *testing.T) {
 		testkit.Contains(t, body, `<dd id="handler">湖南路街道 / 东湖居民区 / 第1网格</dd>`)
 	})
 }
+
+// TestDashboardRanksAreas: the child areas' table ranks by a column from its
+// header links, without JavaScript.
+func TestDashboardRanksAreas(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newDemandSite(t, d)
+		s.fileAsResident(t, "noise", testkit.ResA2, "噪音一")
+		s.fileAsResident(t, "noise", testkit.ResA2, "噪音二")
+		s.fileAsResident(t, "noise", testkit.ResA1, "噪音三")
+		street := s.login(t, auth.StreetStaff)
+		_, body := street.get("/demands/dashboard?area=" + testkit.StreetA)
+		if strings.Index(body, `data-area="`+testkit.ResA1+`"`) > strings.Index(body, `data-area="`+testkit.ResA2+`"`) {
+			t.Fatal("in tree order 东湖 comes first")
+		}
+		testkit.Contains(t, body, `&amp;sort=received#area-table-caption"`)
+		_, body = street.get("/demands/dashboard?area=" + testkit.StreetA + "&sort=received")
+		if strings.Index(body, `data-area="`+testkit.ResA2+`"`) > strings.Index(body, `data-area="`+testkit.ResA1+`"`) {
+			t.Fatal("ranked by received, 复中 (2) does not come first")
+		}
+		testkit.Contains(t, body, "按受理量排序", `aria-sort="descending"`)
+	})
+}
