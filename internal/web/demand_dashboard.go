@@ -100,9 +100,12 @@ type dashChart struct {
 	Heat         [][3]float64 `json:"heat"` // [category index, area index, received]
 	HeatMax      int          `json:"heat_max"`
 	Drill        bool         `json:"drill"`
-	From         string       `json:"from"`
-	To           string       `json:"to"`
-	Labels       dashLabels   `json:"labels"`
+	// NotDueFrom is the first day of the trend whose demands are mostly not
+	// due yet (within notDueDays of today): the chart marks those days.
+	NotDueFrom string     `json:"not_due_from,omitempty"`
+	From       string     `json:"from"`
+	To         string     `json:"to"`
+	Labels     dashLabels `json:"labels"`
 }
 
 // dashLabels are the chart texts in the user's language.
@@ -114,7 +117,12 @@ type dashLabels struct {
 	Rate         string `json:"rate"`
 	Count        string `json:"count"`
 	Overdue      string `json:"overdue"`
+	NotDue       string `json:"not_due"`
 }
+
+// notDueDays is how far back the trend marks days as not due yet: the
+// longest usual resolve limit, five working days, and a weekend.
+const notDueDays = 7
 
 // heatCategories is how many hot categories the heat map shows.
 const heatCategories = 8
@@ -183,7 +191,10 @@ func (s *server) dashboardData(ctx context.Context, rq *request, f demand.StatsF
 func (s *server) dashChartOf(ctx context.Context, rq *request, f demand.StatsFilter, b demand.Breakdown) (dashChart, error) {
 	c := dashChart{From: f.From, To: f.To, Labels: dashLabels{Received: rq.T("dash.received"), Response: rq.T("dash.rate.response"),
 		Resolution: rq.T("dash.rate.resolution"), Satisfaction: rq.T("dash.rate.satisfaction"), Rate: rq.T("dash.rate_axis"),
-		Count: rq.T("dash.count_axis"), Overdue: rq.T("dash.overdue")}}
+		Count: rq.T("dash.count_axis"), Overdue: rq.T("dash.overdue"), NotDue: rq.T("dash.not_due")}}
+	if first := s.today().AddDate(0, 0, -notDueDays+1).Format(time.DateOnly); f.To >= first {
+		c.NotDueFrom = max(first, f.From)
+	}
 	percent := func(r *float64) *float64 {
 		if r == nil {
 			return nil

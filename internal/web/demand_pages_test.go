@@ -468,6 +468,8 @@ func TestDemandDashboard(t *testing.T) {
 			`"code":"`+testkit.StreetA+`"`, `"heat_cats":["噪音扰民","物业管理"]`,
 			`href="/demands/dashboard?area=`+testkit.StreetA+`&amp;from=2026-11-01&amp;to=2026-11-30"`,
 			`href="/demands/dashboard/export.xlsx?area=310104&amp;from=2026-11-01&amp;to=2026-11-30"`,
+			// The last week of the trend is marked as not due yet.
+			`"not_due_from":"2026-11-24"`, `"not_due":"未到办结时限"`,
 			// Nothing rated yet: no standing, and it says so in words.
 			`class="figure standing-none"`, `data-standing="none">本期无可计算数据（目标 95.0%）`)
 

@@ -42,7 +42,12 @@
         { type: "value", name: L.count, minInterval: 1, splitLine: { show: false } }
       ],
       series: [
-        { name: L.response, type: "line", data: d.response, connectNulls: true, symbolSize: 5 },
+        { name: L.response, type: "line", data: d.response, connectNulls: true, symbolSize: 5,
+          // The last days' demands are mostly not due yet: their rates dip
+          // because the work is still under way, which the band says.
+          markArea: d.not_due_from ? { silent: true, itemStyle: { color: "rgba(118,118,118,0.12)" },
+            label: { color: grey, position: "insideTop" },
+            data: [[{ name: L.not_due, xAxis: d.not_due_from }, { xAxis: d.days[d.days.length - 1] }]] } : undefined },
         { name: L.resolution, type: "line", data: d.resolution, connectNulls: true, symbolSize: 5 },
         { name: L.satisfaction, type: "line", data: d.satisfaction, connectNulls: true, symbolSize: 5 },
         { name: L.received, type: "bar", yAxisIndex: 1, data: d.received, z: 1 }
