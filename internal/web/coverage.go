@@ -22,6 +22,7 @@ type chartData struct {
 	Areas  []chartArea   `json:"areas"`
 	Series []chartSeries `json:"series"`
 	Axis   string        `json:"axis"`  // value axis label
+	None   string        `json:"none"`  // the label of an area with no units of a group (no rate), unlike 0%
 	Drill  bool          `json:"drill"` // bars link to the child area
 }
 
@@ -86,7 +87,7 @@ func chartOf(rq *request, cov org.Coverage, kids []org.Coverage) chartData {
 	if len(cats) == 0 {
 		cats, drill = []org.Coverage{cov}, false
 	}
-	d := chartData{Axis: rq.T("coverage.rate_axis"), Drill: drill}
+	d := chartData{Axis: rq.T("coverage.rate_axis"), None: rq.T("coverage.no_units"), Drill: drill}
 	for _, c := range cats {
 		d.Areas = append(d.Areas, chartArea{Code: c.Area, Name: c.Name})
 	}

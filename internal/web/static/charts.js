@@ -35,7 +35,13 @@
                axisLabel: { interval: 0, rotate: d.areas.length > 6 ? 30 : 0 } },
       yAxis: { type: "value", name: d.axis, nameLocation: "middle", nameGap: 40, min: 0, max: 100 },
       series: d.series.map(function (s) {
-        return { name: s.name, type: "bar", data: s.rates, cursor: d.drill ? "pointer" : "default" };
+        // An area with no units of a group has no rate: it is labelled so
+        // on the axis line, where 0% would show as an empty bar.
+        var data = s.rates.map(function (r) {
+          return r === null ? { value: 0, itemStyle: { color: "transparent" },
+            label: { show: true, position: "insideBottom", color: "#555", fontSize: 10, formatter: d.none } } : r;
+        });
+        return { name: s.name, type: "bar", data: data, cursor: d.drill ? "pointer" : "default" };
       })
     });
     if (d.drill) {
