@@ -188,6 +188,12 @@ func matrixRows() map[string]matrixRow {
 		},
 			"200 200 200 403 403 403 403 403",
 			"200 400 400 403 403 403 403 403"},
+		"POST /units/import/preview": {"a file with a unit in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			csv := "name,kind,area,has_party_org,platform_covered\n" + m.unique("预览", r, out) + ",shop," + pick(out, testkit.ResA1, testkit.ResB1) + ",否,否\n"
+			return "/units/import/preview?filename=units.csv", csv
+		},
+			"200 200 200 403 403 403 403 403",
+			"200 400 400 403 403 403 403 403"},
 		"GET /units/{id}": {"a unit in ResA1 vs ResB1", unitByID,
 			"200 200 200 404 200 404 404 200",
 			"200 404 404 404 404 404 404 200"},

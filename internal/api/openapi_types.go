@@ -67,6 +67,9 @@ func namedSchemas() []schemaDef {
 			"per_page": {More: `{"minimum":1,"maximum":500}`},
 		}},
 		{Name: "ImportResult", Type: typeOf[org.ImportResult]()},
+		{Name: "ImportPreview", Type: typeOf[org.ImportPreview](), Desc: "What an import file would add; nothing was written."},
+		{Name: "ImportPreviewCount", Type: typeOf[org.PreviewCount](), Props: map[string]prop{"key": {Desc: "An area code (by_area) or a unit kind (by_kind)."}}},
+		{Name: "ImportPreviewUnit", Type: typeOf[org.PreviewUnit](), Props: map[string]prop{"row": {Desc: "Spreadsheet row (the header is row 1)."}}},
 		{Name: "GroupFigure", Type: typeOf[org.GroupFigure](), Props: map[string]prop{
 			"group": {Desc: "two_new = non-public enterprises + social organisations.", Enum: []string{"shop", "two_new", "regional_unit"}},
 			"rate":  {Desc: "covered/total to 4 places; null when total is 0."},

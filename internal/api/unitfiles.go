@@ -112,6 +112,28 @@ func (s *server) importUnits(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return nil
 }
 
+// previewUnitImport serves POST /units/import/preview: the same file as
+// POST /units/import, checked the same way, nothing written.
+func (s *server) previewUnitImport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if err := auth.AuthorizeAny(p, auth.UnitWrite); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportBody)
+	name, file, err := uploadedFile(r)
+	if err != nil {
+		return err
+	}
+	pv, err := s.Org.PreviewUnits(r.Context(), p, name, file)
+	if errs.Code(err) == errs.ETOOMANY {
+		w.Header().Set("Retry-After", importRetryAfter)
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pv)
+	return nil
+}
+
 // importRetryAfter is the Retry-After of an import refused because others
 // are running; an import of a district's units takes seconds.
 const importRetryAfter = "30"

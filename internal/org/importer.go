@@ -360,52 +360,11 @@ func (im *unitImport) mapHeader(header tableRow) error {
 // of a total of twice the row count: each row is validated, then inserted.
 func (s *Service) ImportUnits(ctx context.Context, p *auth.Principal, filename string, r io.Reader, progress func(done, total int)) (ImportResult, error) {
 	res := ImportResult{File: filename}
-	if err := auth.AuthorizeAny(p, auth.UnitWrite); err != nil {
-		return res, err
-	}
-	l := s.gate().limits
-	data, err := io.ReadAll(io.LimitReader(r, l.MaxBytes+1))
-	if err != nil {
-		return res, errs.Wrap(err, "read import file")
-	}
-	if int64(len(data)) > l.MaxBytes {
-		return res, errs.New(errs.ETOOLARGE, "%s: the file is larger than %d MiB; split it into smaller files", filename, l.MaxBytes>>20)
-	}
-	// The upload is read before taking a slot, so a slow client holds none.
-	release, err := s.AcquireImport(ctx)
+	units, release, err := s.prepareImport(ctx, p, filename, r, progress)
 	if err != nil {
 		return res, err
 	}
 	defer release()
-	table, err := readTable(filename, data, l)
-	if err != nil {
-		return res, err
-	}
-	data = nil // the rows hold copies; let a large file go before validating
-	if len(table) == 0 {
-		return res, errs.New(errs.EINVALID, "%s: the file is empty; the first row must name the columns", filename)
-	}
-	im := &unitImport{file: filename}
-	if err := im.mapHeader(table[0]); err != nil {
-		return res, err
-	}
-	body := table[1:]
-	ix, err := s.LoadAreaIndex(ctx)
-	if err != nil {
-		return res, err
-	}
-	units := im.validate(p, ix, body, progress)
-	if len(units) == 0 && len(im.problems) == 0 {
-		return res, errs.New(errs.EINVALID, "%s: no data rows", filename)
-	}
-	if len(im.problems) == 0 {
-		if err := s.checkExisting(ctx, im, units); err != nil {
-			return res, err
-		}
-	}
-	if len(im.problems) > 0 {
-		return res, im.err()
-	}
 	res.Rows = len(units)
 	err = s.insertUnits(ctx, p, filename, units, progress)
 	s.unitsChanged()
@@ -418,6 +377,63 @@ func (s *Service) ImportUnits(ctx context.Context, p *auth.Principal, filename s
 	// statistics to autovacuum, so it is not the caller's error.
 	_ = s.db.Analyze(ctx, "units")
 	return res, nil
+}
+
+// prepareImport reads a file, validates every row and checks it against the
+// units already there: the rows to insert, or every problem. It holds one of
+// the import slots until release is called.
+func (s *Service) prepareImport(ctx context.Context, p *auth.Principal, filename string, r io.Reader, progress func(done, total int)) (units []importUnit, release func(), err error) {
+	if err := auth.AuthorizeAny(p, auth.UnitWrite); err != nil {
+		return nil, nil, err
+	}
+	l := s.gate().limits
+	data, err := io.ReadAll(io.LimitReader(r, l.MaxBytes+1))
+	if err != nil {
+		return nil, nil, errs.Wrap(err, "read import file")
+	}
+	if int64(len(data)) > l.MaxBytes {
+		return nil, nil, errs.New(errs.ETOOLARGE, "%s: the file is larger than %d MiB; split it into smaller files", filename, l.MaxBytes>>20)
+	}
+	// The upload is read before taking a slot, so a slow client holds none.
+	free, err := s.AcquireImport(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			free()
+		}
+	}()
+	table, err := readTable(filename, data, l)
+	if err != nil {
+		return nil, nil, err
+	}
+	data = nil // the rows hold copies; let a large file go before validating
+	if len(table) == 0 {
+		return nil, nil, errs.New(errs.EINVALID, "%s: the file is empty; the first row must name the columns", filename)
+	}
+	im := &unitImport{file: filename}
+	if err := im.mapHeader(table[0]); err != nil {
+		return nil, nil, err
+	}
+	body := table[1:]
+	ix, err := s.LoadAreaIndex(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	units = im.validate(p, ix, body, progress)
+	if len(units) == 0 && len(im.problems) == 0 {
+		return nil, nil, errs.New(errs.EINVALID, "%s: no data rows", filename)
+	}
+	if len(im.problems) == 0 {
+		if err := s.checkExisting(ctx, im, units); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(im.problems) > 0 {
+		return nil, nil, im.err()
+	}
+	return units, free, nil
 }
 
 // validate checks every row, collecting every problem, and returns the good rows.

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 
@@ -19,6 +20,11 @@ type importPage struct {
 	Error    string            // translated summary of a refused file
 	Detail   string            // the importer's own message when there are no row details
 	Rows     []errs.Detail     // every bad cell, by row and column
+	// Preview is what the uploaded file would add, kept as draft DraftID
+	// until the worker confirms or cancels it.
+	Preview   *org.ImportPreview
+	DraftID   int64
+	AreaNames map[string]string
 }
 
 // importForm shows the upload form for a CSV or XLSX list of units.
@@ -82,12 +88,31 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 		s.renderImport(w, r, rq, http.StatusRequestEntityTooLarge, page)
 		return nil
 	}
-	res, err := s.Org.ImportUnits(r.Context(), rq.P, hdr.Filename, file, nil)
-	switch code := errs.Code(err); code {
-	case "":
-		page.Result = &res
+	// First a preview: the file is checked as the import would check it and
+	// kept as a draft; the import runs when the worker confirms what it adds.
+	data, err := io.ReadAll(io.LimitReader(file, s.MaxUploadBytes+1))
+	if err != nil {
+		return err
+	}
+	pv, err := s.Org.PreviewUnits(r.Context(), rq.P, hdr.Filename, bytes.NewReader(data))
+	if err == nil {
+		if page.DraftID, err = s.Org.SaveImportDraft(r.Context(), rq.P, hdr.Filename, data); err != nil {
+			return err
+		}
+		page.Preview = &pv
+		page.AreaNames = map[string]string{}
+		for _, c := range pv.ByArea {
+			page.AreaNames[c.Key] = s.areaName(r.Context(), rq.Lang, c.Key)
+		}
 		s.renderImport(w, r, rq, http.StatusOK, page)
 		return nil
+	}
+	return s.importFailed(w, r, rq, page, hdr.Filename, err)
+}
+
+// importFailed shows why a file was refused, row by row where it can.
+func (s *server) importFailed(w http.ResponseWriter, r *http.Request, rq *request, page importPage, file string, err error) error {
+	switch code := errs.Code(err); code {
 	case errs.ETOOMANY: // other imports hold the slots: nothing was read
 		page.Error = rq.T("import.busy")
 		w.Header().Set("Retry-After", "30")
@@ -95,7 +120,7 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 		return nil
 	case errs.EINVALID, errs.ECONFLICT, errs.ETOOLARGE:
 		page.Rows = rq.localDetails(err)
-		page.Error = rq.T("import.rejected", hdr.Filename)
+		page.Error = rq.T("import.rejected", file)
 		if len(page.Rows) == 0 {
 			page.Detail = rq.ErrMsg(err)
 		}
@@ -107,6 +132,34 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 		return nil
 	}
 	return err
+}
+
+// importConfirm imports a previewed draft: all its rows or none.
+func (s *server) importConfirm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	page := s.newImportPage()
+	res, err := s.Org.ConfirmImportDraft(r.Context(), rq.P, id)
+	if err != nil {
+		return s.importFailed(w, r, rq, page, res.File, err)
+	}
+	page.Result = &res
+	s.renderImport(w, r, rq, http.StatusOK, page)
+	return nil
+}
+
+// importCancel drops a previewed draft.
+func (s *server) importCancel(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Org.CancelImportDraft(r.Context(), rq.P, id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/import")
 }
 
 // importTemplate downloads the unit import template (org.WriteImportTemplate).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,11 +64,41 @@ func TestImportPage(t *testing.T) {
 		good := "name,kind,area,has_party_org,platform_covered\n" +
 			"东湖花店,shop," + testkit.ResA1 + ",no,yes\n" +
 			"东湖茶馆,沿街商铺,徐汇区/湖南路街道/东湖居民区,否,否\n"
+		// A good file is previewed first: what it adds, nothing written.
 		resp = b.upload("good.csv", good, true)
 		wantStatus(t, "good file", resp.StatusCode, http.StatusOK, resp.Body)
+		testkit.Contains(t, resp.Body, "预览：good.csv", "确认后将新增 2 个单位", `<td class="num" data-label="单位数">2</td>`,
+			"东湖花店", "东湖茶馆", `id="import-confirm"`)
+		if n := units(); n != before {
+			t.Fatalf("a preview imported %d units", n-before)
+		}
+		confirm := regexp.MustCompile(`action="(/import/\d+)/confirm"`).FindStringSubmatch(resp.Body)
+		if confirm == nil {
+			t.Fatal("no confirm form")
+		}
+		// Someone else cannot confirm it; its uploader can, once.
+		other := s.login(t, auth.DistrictAdmin)
+		if r := other.submit(confirm[1]+"/confirm", nil); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("another user confirms the draft: %d", r.StatusCode)
+		}
+		resp = b.submit(confirm[1]+"/confirm", nil)
+		wantStatus(t, "confirm", resp.StatusCode, http.StatusOK, resp.Body)
 		testkit.Contains(t, resp.Body, "导入成功：新增 2 家单位（文件 good.csv）")
 		if n := units(); n != before+2 {
 			t.Fatalf("%d units imported, want 2", n-before)
+		}
+		if r := b.submit(confirm[1]+"/confirm", nil); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a draft confirmed twice: %d", r.StatusCode)
+		}
+		// A cancelled preview imports nothing.
+		resp = b.upload("more.csv", "name,kind,area,has_party_org,platform_covered\n东湖药房,shop,"+testkit.ResA1+",no,no\n", true)
+		cancel := regexp.MustCompile(`action="(/import/\d+)/cancel"`).FindStringSubmatch(resp.Body)
+		if cancel == nil {
+			t.Fatal("no cancel form")
+		}
+		wantStatus(t, "cancel", b.submit(cancel[1]+"/cancel", nil).StatusCode, http.StatusSeeOther, "")
+		if r := b.submit(strings.Replace(cancel[1], "/cancel", "", 1)+"/confirm", nil); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("a cancelled draft confirmed: %d", r.StatusCode)
 		}
 
 		resp = b.do(http.MethodPost, "/import", strings.NewReader("x"), "text/plain")

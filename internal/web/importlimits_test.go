@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"runtime"
 	"testing"
 
@@ -79,6 +80,11 @@ func TestImportPageBusy(t *testing.T) {
 		release1()
 		resp = b.upload("good.csv", good, true)
 		wantStatus(t, "free slot", resp.StatusCode, http.StatusOK, resp.Body)
+		confirm := regexp.MustCompile(`action="(/import/\d+/confirm)"`).FindStringSubmatch(resp.Body)
+		if confirm == nil {
+			t.Fatal("no preview to confirm")
+		}
+		wantStatus(t, "confirm", b.submit(confirm[1], nil).StatusCode, http.StatusOK, "")
 		if n := s.count(t, "SELECT count(*) FROM units WHERE name = '并发花店'"); n != 1 {
 			t.Fatalf("%d units imported", n)
 		}

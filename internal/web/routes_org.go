@@ -46,6 +46,8 @@ func orgSection() section {
 				{"GET /import", s.page(s.importForm)},
 				{"GET /import/template.xlsx", s.page(s.importTemplate)},
 				{"POST /import", s.page(s.importUpload)}, // parses its own multipart body, checks CSRF itself
+				{"POST /import/{id}/confirm", s.post(formLimit, s.importConfirm)},
+				{"POST /import/{id}/cancel", s.post(formLimit, s.importCancel)},
 			}
 		},
 	}
