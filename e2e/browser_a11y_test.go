@@ -360,6 +360,21 @@ func (a *a11y) forms() {
 		chromedp.WaitVisible(css(`#similar li[data-similar]`)),
 	)
 	a.check("/demands/new with similar demands")
+	a.open("/demands/new")
+	steps(t, a.ctx, "the body proposed and the caller looked up while typing",
+		chromedp.SendKeys(css(`#d-category`), "噪音"),
+		chromedp.SendKeys(css(`#d-area`), area),
+		chromedp.WaitVisible(css(`#proposed-lead`)),
+		chromedp.SendKeys(css(`#d-description`), "无障碍测试：楼下夜间噪音"),
+		chromedp.SendKeys(css(`#d-phone`), "16600000001"),
+		chromedp.WaitVisible(css(`#callers-none`)),
+	)
+	a.check("/demands/new with a proposed body and the caller looked up")
+	steps(t, a.ctx, "file and dispatch",
+		chromedp.Click(css(`#intake-submit`)),
+		chromedp.WaitVisible(css(`#filed-dispatched`)),
+	)
+	a.check("/demands/new filed and dispatched")
 	a.open("/visits")
 	steps(t, a.ctx, "a visiting campaign for no quarter",
 		chromedp.SetValue(css(`#c-quarter`), "2026Q9"),

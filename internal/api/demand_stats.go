@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/demand"
@@ -72,9 +73,9 @@ func (s *server) exportDemandStats(w http.ResponseWriter, r *http.Request, p *au
 	if err != nil {
 		return err
 	}
-	var areaName string
-	if err := s.DB.QueryRow(r.Context(), "SELECT name FROM areas WHERE code = ?", f.Area).Scan(&areaName); err != nil {
-		return errs.Wrap(err, "area name")
+	a, err := area.Get(r.Context(), s.DB, f.Area)
+	if err != nil {
+		return err
 	}
 	name := "demand-stats-" + f.Area + "-" + f.From + "-" + f.To + ".xlsx"
 	body := &lazyBody{w: w, start: func() {
@@ -84,7 +85,7 @@ func (s *server) exportDemandStats(w http.ResponseWriter, r *http.Request, p *au
 		h.Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusOK)
 	}}
-	err = demand.WriteBreakdownXLSX(body, areaName, b)
+	err = demand.WriteBreakdownXLSX(body, a.Name, b)
 	if err != nil && body.started {
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "export failed midway",
 			slog.String("id", w.Header().Get("X-Request-ID")), slog.String("err", err.Error()))

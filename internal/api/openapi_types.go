@@ -312,6 +312,10 @@ func namedSchemas() []schemaDef {
 			"address":     {More: `{"maxLength":300}`},
 			"attributes":  {Desc: "Values of the category's attributes, by attribute code; required ones must be present."},
 			"media_url":   {Desc: "An http or https link to a photo (Open311's media_url); published in Open311 as given.", More: `{"maxLength":2000}`},
+			"dispatch":    {Desc: "File and dispatch in one step (受理并派单; demand.dispatch where it is filed, else 403): to lead or lead_unit, or, with neither, to the body the category's routing rule names there, else the residential area or grid itself (400 naming lead when there is none). The intake and the dispatch commit together, with both audit rows and timeline events; no 'new demand' notice goes out."},
+			"lead":        {Desc: "With dispatch: area code of the lead body. Given alone, it means dispatch too."},
+			"lead_unit":   {Desc: "With dispatch: a unit as the lead body."},
+			"answer":      {Desc: "Answered on the spot (当场解答; demand.dispatch where it is filed): closes the demand at once with this answer, counted as contacted and resolved (outcome solved). Not with dispatch.", More: `{"maxLength":4000}`},
 		}},
 		{Name: "DemandTargets", Type: typeOf[demand.Targets](), Desc: "The district's targets for the three rates: a rate at or above its target is met, within 5 points below it near, else below.", Props: map[string]prop{
 			"response":     {Desc: "响应率 target, above 0 and at most 1.", More: `{"example":0.95}`},
@@ -335,8 +339,9 @@ func namedSchemas() []schemaDef {
 			"target":       {Desc: "merge: the open demand to merge into."},
 		}},
 		{Name: "SimilarDemand", Type: typeOf[demand.Similar](), Desc: "A likely duplicate (疑似重复).", Props: map[string]prop{
-			"score":  {Desc: "How alike: text first, then place, category and age.", More: `{"minimum":0,"maximum":1}`},
-			"status": {Desc: "received 已受理, dispatched 已派单, returned 已退回, signed 已签收, in_progress 处理中, resolved 已办结, closed 已关闭, merged 已合并.", Enum: []string{"received", "dispatched", "returned", "signed", "in_progress", "resolved", "closed", "merged"}},
+			"score":   {Desc: "How alike: text first, then place, category and age.", More: `{"minimum":0,"maximum":1}`},
+			"address": {Desc: "The address given at intake, which tells the same place from a like complaint elsewhere; empty when none."},
+			"status":  {Desc: "received 已受理, dispatched 已派单, returned 已退回, signed 已签收, in_progress 处理中, resolved 已办结, closed 已关闭, merged 已合并.", Enum: []string{"received", "dispatched", "returned", "signed", "in_progress", "resolved", "closed", "merged"}},
 		}},
 		{Name: "SimilarList", Type: typeOf[itemsJSON[demand.Similar]](), Props: map[string]prop{
 			"items": {Desc: "Best first, at most 10."},

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/errs"
 )
@@ -199,10 +199,9 @@ func pathID(r *http.Request, what string) (int64, error) {
 // field when there is no such area. Area codes are public administrative
 // codes, so telling "unknown" from "outside your scope" leaks nothing.
 func (s *server) areaPath(ctx context.Context, field, code string) (string, error) {
-	var path string
-	err := s.DB.QueryRow(ctx, "SELECT path FROM areas WHERE code = ?", code).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
+	path, err := area.Path(ctx, s.DB, code)
+	if errs.Code(err) == errs.ENOTFOUND {
 		return "", errs.Invalid(field, "unknown area code %q", code)
 	}
-	return path, errs.Wrap(err, "area path")
+	return path, err
 }

@@ -10,6 +10,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/loadtest"
 )
@@ -48,12 +49,12 @@ func (c *CLI) benchMixed(ctx context.Context, args []string) int {
 		return code
 	}
 	defer m.Close()
-	var n int
-	if err := m.DB.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM areas LIMIT 1) x").Scan(&n); err != nil {
+	empty, err := area.Empty(ctx, m.DB)
+	if err != nil {
 		c.fail("bench", err)
 		return exitFail
 	}
-	if n == 0 {
+	if empty {
 		fmt.Fprintln(c.Stdout, "empty database: building the demo district first")
 		if code := c.buildDemo(ctx, m); code != 0 {
 			return code
@@ -108,12 +109,21 @@ func (c *CLI) benchMixed(ctx context.Context, args []string) int {
 func benchTarget(ctx context.Context, m *Main) (*loadtest.Target, error) {
 	t := &loadtest.Target{}
 	var user int64
-	err := m.DB.QueryRow(ctx, `SELECT a.code, g.user_id FROM areas a JOIN grants g ON g.area_code = a.code AND g.role = 'district_admin'
-		WHERE a.parent_code IS NULL ORDER BY a.code, g.user_id LIMIT 1`).Scan(&t.District, &user)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("no district admin on the root area: run gongzhi demo on an empty database, or add one")
-	} else if err != nil {
+	roots, err := area.Roots(ctx, m.DB)
+	if err != nil {
 		return nil, err
+	}
+	for _, r := range roots {
+		err := m.DB.QueryRow(ctx, "SELECT user_id FROM grants WHERE area_code = ? AND role = 'district_admin' ORDER BY user_id LIMIT 1", r.Code).Scan(&user)
+		if err == nil {
+			t.District = r.Code
+			break
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+	}
+	if t.District == "" {
+		return nil, fmt.Errorf("no district admin on the root area: run gongzhi demo on an empty database, or add one")
 	}
 	strs := func(q string, args ...any) ([]string, error) {
 		rows, err := m.DB.Query(ctx, q, args...)
@@ -131,10 +141,10 @@ func benchTarget(ctx context.Context, m *Main) (*loadtest.Target, error) {
 		}
 		return out, rows.Err()
 	}
-	if t.Streets, err = strs("SELECT code FROM areas WHERE level = 'street' ORDER BY code"); err != nil {
+	if t.Streets, err = area.Codes(ctx, m.DB, area.Street); err != nil {
 		return nil, err
 	}
-	if t.Residents, err = strs("SELECT code FROM areas WHERE level = 'residential' ORDER BY code"); err != nil {
+	if t.Residents, err = area.Codes(ctx, m.DB, area.Residential); err != nil {
 		return nil, err
 	}
 	if t.Categories, err = strs("SELECT code FROM demand_categories WHERE active = TRUE ORDER BY code"); err != nil {

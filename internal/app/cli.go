@@ -10,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
+	"gongzhi/internal/backup"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/errs"
@@ -40,6 +43,9 @@ Usage:
   gongzhi import units FILE
   gongzhi export units [--area CODE] [--kind KIND] [--out FILE.xlsx|FILE.csv]
   gongzhi bench mixed [--clients 200] [--duration 60s] [--mix mixed|intake|demand-search|…] [--ceiling=false] [--cpuprofile F]
+  gongzhi backup --out FILE            (while serve runs: one consistent snapshot, either engine)
+  gongzhi restore [--check] FILE       (into an empty database of either engine; --check only reads FILE)
+  gongzhi move --to postgres://…|sqlite:PATH|DIR
   gongzhi version
 
 Every command takes --data DIR and --db DSN (env GONGZHI_DATA, GONGZHI_DB).
@@ -87,6 +93,12 @@ func (c *CLI) Run(ctx context.Context, args []string) int {
 		return c.exportUnits(ctx, rest)
 	case "bench mixed":
 		return c.benchMixed(ctx, rest)
+	case "backup":
+		return c.backup(ctx, rest)
+	case "restore":
+		return c.restore(ctx, rest)
+	case "move":
+		return c.move(ctx, rest)
 	case "version", "--version", "-v":
 		fmt.Fprintf(c.Stdout, "gongzhi %s (schema %d)\n", Version, db.SchemaVersion())
 		return exitOK
@@ -220,9 +232,7 @@ func (c *CLI) usageCode(code int, msg string) int {
 }
 
 func (c *CLI) isEmpty(ctx context.Context, m *Main) (bool, error) {
-	var n int
-	err := m.DB.QueryRow(ctx, "SELECT count(*) FROM areas").Scan(&n)
-	return n == 0, errs.Wrap(err, "count areas")
+	return area.Empty(ctx, m.DB)
 }
 
 func (c *CLI) buildDemo(ctx context.Context, m *Main) int {
@@ -438,4 +448,192 @@ func randomPassword() string {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
 	return string(b[:4]) + "-" + string(b[4:8]) + "-" + string(b[8:12]) + "-" + string(b[12:])
+}
+
+// connect opens the database of cfg as it stands, without migrating it:
+// backup and move read a live server's database and must not change it.
+func (c *CLI) connect(ctx context.Context, what string, cfg Config) (*db.DB, int) {
+	if cfg.DB == "" {
+		if _, err := os.Stat(db.SQLitePath(cfg.DataDir)); err != nil {
+			fmt.Fprintf(c.Stderr, "gongzhi: %s: no database at %s (give --data DIR or --db postgres://…)\n", what, db.SQLitePath(cfg.DataDir))
+			return nil, exitFail
+		}
+	}
+	d, err := db.Connect(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		c.fail(what, err)
+		return nil, exitFail
+	}
+	return d, 0
+}
+
+// copyOptions reports a copy's progress on stderr: a bar redrawn in place
+// on a terminal, one line per table otherwise.
+func (c *CLI) copyOptions(verb string) backup.Options {
+	tty := false
+	if f, ok := c.Stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	last := time.Now()
+	return backup.Options{
+		Release: Version,
+		Progress: func(p backup.Progress) {
+			switch {
+			case p.End:
+				clear := ""
+				if tty {
+					clear = "\r\033[K"
+				}
+				fmt.Fprintf(c.Stderr, "%s%s: %-24s %11s rows %6.1fs\n", clear, verb, p.Table, thousands(p.Done), time.Since(last).Seconds())
+				last = time.Now()
+			case tty && p.Total > 0:
+				done := int(20 * min(p.Done, p.Total) / p.Total)
+				fmt.Fprintf(c.Stderr, "\r\033[K%s: %-24s [%s%s] %s/%s", verb, p.Table, strings.Repeat("#", done), strings.Repeat(" ", 20-done), thousands(p.Done), thousands(p.Total))
+			}
+		},
+		Step: func(s string) {
+			fmt.Fprintf(c.Stderr, "%s: %s\n", verb, s)
+			last = time.Now()
+		},
+	}
+}
+
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func (c *CLI) backup(ctx context.Context, args []string) int {
+	var out string
+	cfg, rest, code := c.parse("backup", args, func(fs *flag.FlagSet, _ *Config) {
+		fs.StringVar(&out, "out", "", "backup file to write (required; - for stdout)")
+	})
+	if code != 0 || len(rest) > 0 {
+		return c.usageCode(code, "backup takes no arguments")
+	}
+	if out == "" {
+		fmt.Fprintln(c.Stderr, "gongzhi backup: --out FILE is required")
+		return exitUsage
+	}
+	d, code := c.connect(ctx, "backup", cfg)
+	if code != 0 {
+		return code
+	}
+	defer d.Close()
+	start := time.Now()
+	w, tmp := c.Stdout, ""
+	var file *os.File
+	if out != "-" {
+		// Written beside its final name and renamed when complete, so FILE
+		// is never a partial backup.
+		var err error
+		if file, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*"); err != nil {
+			fmt.Fprintf(c.Stderr, "gongzhi: backup: %v\n", err)
+			return exitFail
+		}
+		w, tmp = file, file.Name()
+		defer os.Remove(tmp)
+	}
+	m, err := backup.Backup(ctx, d, w, c.copyOptions("backup"))
+	if err == nil && file != nil {
+		if err = file.Sync(); err == nil {
+			err = file.Close()
+		}
+		if err == nil {
+			err = os.Rename(tmp, out)
+		}
+	}
+	if err != nil {
+		if file != nil {
+			file.Close()
+		}
+		c.fail("backup", err)
+		return exitFail
+	}
+	size := ""
+	if st, err := os.Stat(out); err == nil {
+		size = fmt.Sprintf(" (%.1f MiB)", float64(st.Size())/(1<<20))
+	}
+	fmt.Fprintf(c.Stderr, "backup of the %s database (schema %d): %d tables, %s rows → %s%s in %.1fs\n",
+		m.Header.Engine, m.Header.Schema, len(m.Sums), thousands(m.Rows()), out, size, time.Since(start).Seconds())
+	return exitOK
+}
+
+func (c *CLI) restore(ctx context.Context, args []string) int {
+	var check bool
+	cfg, rest, code := c.parse("restore", args, func(fs *flag.FlagSet, _ *Config) {
+		fs.BoolVar(&check, "check", false, "only check FILE (counts, checksums, completeness) and list what it holds; no database is opened")
+	})
+	if code != 0 || len(rest) != 1 {
+		return c.usageCode(code, "restore takes exactly one FILE (a backup written by gongzhi backup)")
+	}
+	if check {
+		m, err := backup.CheckFile(ctx, rest[0])
+		if err != nil {
+			c.fail("restore --check "+rest[0], err)
+			return exitFail
+		}
+		fmt.Fprintf(c.Stdout, "%s is a complete backup of a %s database (schema %d) taken %s by gongzhi %s:\n",
+			rest[0], m.Header.Engine, m.Header.Schema, m.Header.CreatedAt.Format(time.RFC3339), m.Header.Gongzhi)
+		for _, s := range m.Sums {
+			fmt.Fprintf(c.Stdout, "  %-24s %11s rows  sha256 %.16s…\n", s.Table, thousands(s.Rows), s.SHA256)
+		}
+		fmt.Fprintf(c.Stdout, "%d tables, %s rows; counts and checksums verified\n", len(m.Sums), thousands(m.Rows()))
+		return exitOK
+	}
+	start := time.Now()
+	t := backup.Target{DSN: cfg.DB, DataDir: cfg.DataDir}
+	if cfg.DB != "" {
+		t.DataDir = ""
+	}
+	m, err := backup.RestoreFile(ctx, rest[0], t, c.copyOptions("restore"))
+	if err != nil {
+		c.fail("restore "+rest[0], err)
+		return exitFail
+	}
+	fmt.Fprintf(c.Stdout, "restored %s (%s, schema %d, taken %s): %d tables, %s rows into %s in %.1fs; checksums verified\n",
+		rest[0], m.Header.Engine, m.Header.Schema, m.Header.CreatedAt.Format(time.RFC3339), len(m.Sums), thousands(m.Rows()), t, time.Since(start).Seconds())
+	return exitOK
+}
+
+func (c *CLI) move(ctx context.Context, args []string) int {
+	var to string
+	cfg, rest, code := c.parse("move", args, func(fs *flag.FlagSet, _ *Config) {
+		fs.StringVar(&to, "to", "", "the empty database to copy into: postgres://…, sqlite:PATH or a data directory (required)")
+	})
+	if code != 0 || len(rest) > 0 {
+		return c.usageCode(code, "move takes no arguments")
+	}
+	if to == "" {
+		fmt.Fprintln(c.Stderr, "gongzhi move: --to is required")
+		return exitUsage
+	}
+	t, err := backup.ParseTarget(to)
+	if err != nil {
+		c.fail("move", err)
+		return exitFail
+	}
+	src, code := c.connect(ctx, "move", cfg)
+	if code != 0 {
+		return code
+	}
+	defer src.Close()
+	start := time.Now()
+	res, err := backup.MoveTo(ctx, src, t, c.copyOptions("move"))
+	if err != nil {
+		c.fail("move", err)
+		return exitFail
+	}
+	if res.Already {
+		fmt.Fprintf(c.Stdout, "%s already holds every row of the source (an earlier move finished the copy); statistics refreshed\n", t)
+		return exitOK
+	}
+	fmt.Fprintf(c.Stdout, "moved %d tables, %s rows from %s to %s in %.1fs; checksums equal on both sides\n",
+		len(res.Manifest.Sums), thousands(res.Manifest.Rows()), src.Dialect, t, time.Since(start).Seconds())
+	return exitOK
 }

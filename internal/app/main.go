@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"gongzhi/internal/api"
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
@@ -98,8 +99,8 @@ func (m *Main) Handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Deps{Services: m.services()}))
 	var district string // the jurisdiction Open311 serves: the root of the area tree
-	if err := m.DB.QueryRow(context.Background(), "SELECT code FROM areas WHERE parent_code IS NULL ORDER BY code LIMIT 1").Scan(&district); err != nil {
-		district = ""
+	if root, err := area.Root(context.Background(), m.DB); err == nil {
+		district = root.Code
 	}
 	mux.Handle(open311.Prefix, open311.New(open311.Deps{Demand: m.Demand, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger,
 		BaseURL: m.Config.BaseURL, Jurisdiction: district, DefaultArea: district}))

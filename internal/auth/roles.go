@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 )
@@ -234,7 +235,7 @@ func ScopeSQL(d db.Dialect, p *Principal, perm Perm, col string) (string, []any)
 	conds := make([]string, len(paths))
 	args := make([]any, len(paths))
 	for i, s := range paths {
-		conds[i], args[i] = d.Subtree(col, s)
+		conds[i], args[i] = area.Subtree(d, col, s)
 	}
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }

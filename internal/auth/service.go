@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -151,12 +152,11 @@ func roleList() string {
 }
 
 func areaPath(ctx context.Context, q db.Querier, code string) (string, error) {
-	var path string
-	err := q.QueryRow(ctx, "SELECT path FROM areas WHERE code = ?", code).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
+	path, err := area.Path(ctx, q, code)
+	if errs.Code(err) == errs.ENOTFOUND {
 		return "", errs.Invalid("area", "unknown area code %q", code)
 	}
-	return path, errs.Wrap(err, "area")
+	return path, err
 }
 
 // grantUnit checks the unit a grant names (0: none): a unit-bound role's
@@ -293,7 +293,7 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, f UserFilter) ([]
 		if err != nil {
 			return nil, 0, err
 		}
-		cond, arg := s.db.Dialect.Subtree("g.area_path", path)
+		cond, arg := area.Subtree(s.db.Dialect, "g.area_path", path)
 		grant, args = append(grant, cond), append(args, arg)
 	}
 	where := "u.id IN (SELECT g.user_id FROM grants g WHERE " + strings.Join(grant, " AND ") + ")"
@@ -368,8 +368,8 @@ func (s *Service) UserIDByName(ctx context.Context, username string) (int64, err
 }
 
 func grantsOf(ctx context.Context, q db.Querier, userID int64) ([]Grant, error) {
-	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.area_code, g.area_path, a.name, g.unit_id, COALESCE(u.name, '') FROM grants g
-		JOIN areas a ON a.code = g.area_code LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = ? ORDER BY g.id`, userID)
+	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.area_code, g.area_path, a.name, g.unit_id, COALESCE(u.name, '') FROM grants g`+
+		area.Join("a", "g.area_code")+` LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = ? ORDER BY g.id`, userID)
 	if err != nil {
 		return nil, errs.Wrap(err, "grants")
 	}
@@ -455,8 +455,14 @@ func recordSignIn(ctx context.Context, tx *db.Tx, now time.Time, id int64, usern
 		}
 	}
 	if path == "" {
-		if err := tx.QueryRow(ctx, "SELECT COALESCE(min(path), '/') FROM areas WHERE parent_code IS NULL").Scan(&path); err != nil {
-			return errs.Wrap(err, "root area")
+		root, err := area.Root(ctx, tx)
+		switch {
+		case errs.Code(err) == errs.ENOTFOUND: // no tree yet
+			path = "/"
+		case err != nil:
+			return err
+		default:
+			path = root.Path
 		}
 	}
 	if r := []rune(username); len(r) > 64 {

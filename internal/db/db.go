@@ -53,6 +53,22 @@ func SQLitePath(dataDir string) string { return filepath.Join(dataDir, "gongzhi.
 // Open opens dsn (a postgres:// URL) or, when dsn is empty, the SQLite file
 // in dataDir, and applies pending migrations.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	d, err := Connect(ctx, dsn, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.sql.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Connect opens the database as Open does but runs no migration, for tools
+// that must take a database as it is: a backup of a live server (an older
+// schema is backed up as it stands) or a restore's target (checked empty
+// before anything is written, then brought to the backup's schema).
+func Connect(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	var d *DB
 	if IsPostgres(dsn) {
 		sdb, err := sql.Open("pgx", dsn)
@@ -88,10 +104,6 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	if err := d.sql.PingContext(ctx); err != nil {
 		d.sql.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.Dialect, err)
-	}
-	if err := d.Migrate(ctx); err != nil {
-		d.sql.Close()
-		return nil, err
 	}
 	return d, nil
 }
@@ -226,17 +238,6 @@ func NotFound(err error, what string) error {
 func Like(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
-}
-
-// Subtree returns a condition that col (a materialized path) lies in the
-// subtree at path, and its argument. SQLite uses GLOB because its LIKE is
-// case-insensitive and would skip the index; PostgreSQL uses LIKE on a
-// text_pattern_ops index. Paths hold only digits and '/', so nothing needs escaping.
-func (d Dialect) Subtree(col, path string) (string, any) {
-	if d == Postgres {
-		return col + " LIKE ?", path + "%"
-	}
-	return col + " GLOB ?", path + "*"
 }
 
 // ForUpdate returns the clause that locks the rows a SELECT reads (of the

@@ -70,10 +70,6 @@ func TestErrorsAndTx(t *testing.T) {
 		if err := d.QueryRow(ctx, "SELECT count(*) FROM areas").Scan(&n); err != nil || n != 1 {
 			t.Fatalf("after rollback: %d areas, err %v; want 1", n, err)
 		}
-		cond, arg := d.Dialect.Subtree("path", "/310104/")
-		if err := d.QueryRow(ctx, "SELECT count(*) FROM areas WHERE "+cond, arg).Scan(&n); err != nil || n != 1 {
-			t.Fatalf("subtree: %d, %v", n, err)
-		}
 	})
 }
 

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -38,6 +39,36 @@ func (d *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate %s: %w", d.Dialect, err)
 	}
 	return nil
+}
+
+// MigrateTo applies pending migrations up to and including version (a
+// restore brings an empty database to the schema its backup was taken at).
+func (d *DB) MigrateTo(ctx context.Context, version int64) error {
+	p, err := d.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate %s to %d: %w", d.Dialect, version, err)
+	}
+	return nil
+}
+
+// AppliedVersion is the newest migration applied to q's database: 0 for one
+// no migration has touched, otherwise at most SchemaVersion unless a newer
+// binary migrated it.
+func AppliedVersion(ctx context.Context, q Querier) (int64, error) {
+	exists := "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'"
+	if q.D() == Postgres {
+		exists = "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'goose_db_version'"
+	}
+	var n int
+	if err := q.QueryRow(ctx, exists).Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	var v sql.NullInt64
+	err := q.QueryRow(ctx, "SELECT max(version_id) FROM goose_db_version").Scan(&v)
+	return v.Int64, err
 }
 
 // MigrateDownTo rolls migrations back until version is the newest applied,

@@ -178,9 +178,7 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		note = in.Reason
 		notice(notify.KindReturn, d.Owner, "notice.returned")
 	case ActContact:
-		if d.ContactedAt == nil {
-			d.ContactedAt = &now
-		}
+		contacted(d, now)
 	case ActExtend:
 		d.ExtensionDue, d.ExtensionReason = in.NewDue, in.Reason
 		note, said = in.Reason, ExtensionRequestNote(*in.NewDue)
@@ -196,7 +194,7 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		d.ExtensionDue, d.ExtensionReason = nil, ""
 		notice(notify.KindExtension, d.Lead, "notice.extension_answered")
 	case ActResolve:
-		d.ResolvedAt, d.Outcome, d.Resolution = &now, in.Outcome, in.Resolution
+		resolved(d, now, in.Outcome, in.Resolution)
 		note = in.Resolution
 		notice(notify.KindCallback, d.Owner, "notice.resolved")
 	case ActCallback:
@@ -233,6 +231,11 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 			return nil, err
 		}
 		said = MergedIntoNote(t.ID)
+	case ActClose:
+		if before.Status == Received { // answered on the spot (当场解答): the answer reaches the resident and settles it
+			contacted(d, now)
+			resolved(d, now, OutcomeSolved, in.Note)
+		}
 	case ActMarkUnreasonable:
 		d.Unreasonable, d.unreasonableBy = "pending", &p.UserID
 		note = in.Reason
@@ -273,6 +276,19 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		}
 	}
 	return d, nil
+}
+
+// contacted records the first contact with the resident (首次联系), which
+// the response rate counts (rates.go).
+func contacted(d *Demand, now time.Time) {
+	if d.ContactedAt == nil {
+		d.ContactedAt = &now
+	}
+}
+
+// resolved records the resolution (办结) and what was done.
+func resolved(d *Demand, now time.Time, outcome, resolution string) {
+	d.ResolvedAt, d.Outcome, d.Resolution = &now, outcome, resolution
 }
 
 // doneNotices are the notices an action answers, by title: the step they

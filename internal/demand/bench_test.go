@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
@@ -649,12 +650,12 @@ func peakRSS() float64 {
 
 // plainStats adds up a Stats from the demands table itself, by category,
 // with the rules of demand.contribution written in SQL.
-func plainStats(ctx context.Context, d *db.DB, area, from, to string) (demand.Stats, error) {
+func plainStats(ctx context.Context, d *db.DB, code, from, to string) (demand.Stats, error) {
 	path := "/310104/"
-	if len(area) == 9 {
-		path = "/310104/" + area[6:] + "/"
+	if len(code) == 9 {
+		path = "/310104/" + code[6:] + "/"
 	}
-	cond, arg := d.Dialect.Subtree("area_path", path)
+	cond, arg := area.Subtree(d.Dialect, "area_path", path)
 	lo, err1 := time.ParseInLocation(time.DateOnly, from, clock.Shanghai)
 	hi, err2 := time.ParseInLocation(time.DateOnly, to, clock.Shanghai)
 	if err1 != nil || err2 != nil {

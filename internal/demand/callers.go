@@ -67,21 +67,35 @@ func (s *Service) callerDemands(ctx context.Context, p *auth.Principal, text str
 	var args []any
 	switch {
 	case numeric && len(digits) >= 4:
-		if len(digits) > 11 && strings.HasPrefix(digits, "86") { // +86: the stored number may lack it
-			digits = digits[len(digits)-11:]
-		}
-		where, args = phoneTail(s.db.Dialect)+" = ? AND "+phoneKey(s.db.Dialect)+" LIKE ?", []any{digits[len(digits)-4:], "%" + digits}
+		where, args = s.phoneMatch(digits)
 	case !numeric && !strings.ContainsAny(text, " \t") && utf8.RuneCountInString(text) <= 20:
 		where, args = "name = ?", []any{text}
 	default:
 		return ids, nil
 	}
+	found, err := s.reporterDemands(ctx, where, args)
+	return append(ids, found...), err
+}
+
+// phoneMatch is the condition on demand_reporters that the caller's phone
+// ends with digits (four or more).
+func (s *Service) phoneMatch(digits string) (string, []any) {
+	if len(digits) > 11 && strings.HasPrefix(digits, "86") { // +86: the stored number may lack it
+		digits = digits[len(digits)-11:]
+	}
+	return phoneTail(s.db.Dialect) + " = ? AND " + phoneKey(s.db.Dialect) + " LIKE ?", []any{digits[len(digits)-4:], "%" + digits}
+}
+
+// reporterDemands are the ids of the demands whose reporters match where,
+// newest first, at most MaxCallerDemands.
+func (s *Service) reporterDemands(ctx context.Context, where string, args []any) ([]int64, error) {
 	rows, err := s.db.Query(ctx, "SELECT DISTINCT demand_id FROM demand_reporters WHERE "+where+" ORDER BY demand_id DESC LIMIT ?",
 		append(args, MaxCallerDemands)...)
 	if err != nil {
 		return nil, errs.Wrap(err, "callers")
 	}
 	defer rows.Close()
+	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
@@ -90,6 +104,34 @@ func (s *Service) callerDemands(ctx context.Context, p *auth.Principal, text str
 		ids = append(ids, id)
 	}
 	return ids, errs.Wrap(rows.Err(), "callers")
+}
+
+// MinCallerDigits is how many digits of a phone the intake form waits for
+// before it looks for the caller's earlier demands: a Shanghai number
+// without its area code has eight, a mobile eleven.
+const MinCallerDigits = 7
+
+// CallerHistory answers "has this caller called before?" while the
+// operator types the caller's phone on the intake form: the demands p sees
+// (visibility, as every list) whose caller's phone ends with phone's
+// digits, newest first, at most perPage of them, and how many in all. It
+// finds nothing for fewer than MinCallerDigits digits, for text that is
+// not a phone, and for whoever may not find callers (mayFindCallers).
+func (s *Service) CallerHistory(ctx context.Context, p *auth.Principal, phone string, perPage int) (*DemandList, error) {
+	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
+		return nil, err
+	}
+	none := &DemandList{Items: []Demand{}}
+	digits, numeric := digitsOf(strings.TrimSpace(phone))
+	if !numeric || len(digits) < MinCallerDigits || len(digits) > 20 || !mayFindCallers(p) {
+		return none, nil
+	}
+	where, args := s.phoneMatch(digits)
+	ids, err := s.reporterDemands(ctx, where, args)
+	if err != nil || len(ids) == 0 {
+		return none, err
+	}
+	return s.list(ctx, p, ListFilter{PerPage: perPage}, ids)
 }
 
 // digitsOf returns the digits of s and whether s is a number as people

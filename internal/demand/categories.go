@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -150,11 +151,11 @@ func (s *Service) SaveCategory(ctx context.Context, p *auth.Principal, c Categor
 
 // authorizeDistrict checks perm on the root of the tree (the district).
 func authorizeDistrict(ctx context.Context, q db.Querier, p *auth.Principal, perm auth.Perm) error {
-	var path string
-	if err := q.QueryRow(ctx, "SELECT path FROM areas WHERE parent_code IS NULL ORDER BY code LIMIT 1").Scan(&path); err != nil {
+	root, err := area.Root(ctx, q)
+	if err != nil {
 		return errs.New(errs.EFORBIDDEN, "only a district administrator may change this")
 	}
-	return auth.Authorize(p, perm, path)
+	return auth.Authorize(p, perm, root.Path)
 }
 
 // Route sends a category in an area's subtree to a handling body by default.
@@ -219,8 +220,8 @@ func (s *Service) SaveRoute(ctx context.Context, p *auth.Principal, r Route) (Ro
 }
 
 func areaPath(ctx context.Context, q db.Querier, code, field string) (string, error) {
-	var path string
-	if err := q.QueryRow(ctx, "SELECT path FROM areas WHERE code = ?", code).Scan(&path); err != nil {
+	path, err := area.Path(ctx, q, code)
+	if err != nil {
 		return "", errs.Invalid(field, "unknown area code %q", code)
 	}
 	return path, nil

@@ -16,6 +16,7 @@ type Similar struct {
 	Status      Status    `json:"status"`
 	Category    string    `json:"category"`
 	Area        string    `json:"area"`
+	Address     string    `json:"address"`
 	Description string    `json:"description"`
 	CreatedAt   time.Time `json:"created_at"`
 }
@@ -69,7 +70,34 @@ func (s *Service) similarTo(ctx context.Context, p *auth.Principal, id int64, ca
 	for i := range found {
 		found[i].Score = float64(int(found[i].Score*1000+0.5)) / 1000
 	}
-	return found, nil
+	return found, s.addresses(ctx, found)
+}
+
+// addresses fills in the addresses of the few demands found, which tell an
+// operator whether a hint is the same place; the index does not keep them.
+func (s *Service) addresses(ctx context.Context, found []Similar) error {
+	if len(found) == 0 {
+		return nil
+	}
+	ids := make([]any, len(found))
+	at := map[int64]int{}
+	for i, f := range found {
+		ids[i], at[f.ID] = f.ID, i
+	}
+	rows, err := s.db.Query(ctx, "SELECT id, address FROM demands WHERE id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", ids...)
+	if err != nil {
+		return errs.Wrap(err, "similar addresses")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var address string
+		if err := rows.Scan(&id, &address); err != nil {
+			return errs.Wrap(err, "similar addresses")
+		}
+		found[at[id]].Address = address
+	}
+	return errs.Wrap(rows.Err(), "similar addresses")
 }
 
 // relatedCategories returns the set of the category, its parent, its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 )
@@ -27,7 +28,7 @@ func InPolygon(pt Point, ring [][2]float64) bool {
 
 // areaAt finds the deepest area whose outline contains pt.
 func areaAt(ctx context.Context, q db.Querier, pt Point) (string, error) {
-	rows, err := q.Query(ctx, `SELECT s.area_code, s.polygon, a.path FROM area_shapes s JOIN areas a ON a.code = s.area_code
+	rows, err := q.Query(ctx, `SELECT s.area_code, s.polygon, a.path FROM area_shapes s`+area.Join("a", "s.area_code")+`
 		WHERE s.min_lat <= ? AND s.max_lat >= ? AND s.min_lng <= ? AND s.max_lng >= ?`, pt.Lat, pt.Lat, pt.Lng, pt.Lng)
 	if err != nil {
 		return "", errs.Wrap(err, "area at point")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/texts"
@@ -74,13 +75,13 @@ func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter)
 	if level == "district" {
 		m.Level = "street"
 	}
-	cond, arg := s.db.Dialect.Subtree("a.path", path)
+	cond, arg := area.Subtree(s.db.Dialect, "a.path", path)
 	cat, args := " AND r.category_code = ?", []any{f.From, f.To, f.Category} // f.Category empty: AllCategories
 	args = append(args, m.Level, arg)
 	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, a.name_en, COALESCE(pa.name, ''), COALESCE(pa.name_en, ''), s.polygon, COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0),
 		COALESCE(sum(r.responded),0), COALESCE(sum(r.rated),0), COALESCE(sum(r.solved),0), COALESCE(sum(r.satisfied),0),
 		COALESCE(sum(r.overdue),0), COALESCE(sum(r.open),0)
-		FROM areas a JOIN area_shapes s ON s.area_code = a.code LEFT JOIN areas pa ON pa.code = a.parent_code
+		FROM `+area.Table("a")+` JOIN area_shapes s ON s.area_code = a.code`+area.LeftJoin("pa", "a.parent_code")+`
 		LEFT JOIN demand_rollups r ON r.area_path = a.path AND r.day >= ? AND r.day <= ?`+cat+`
 		WHERE a.level = ? AND `+cond+`
 		GROUP BY a.code, a.name, a.name_en, a.path, pa.name, pa.name_en, s.polygon ORDER BY a.path`, args...)

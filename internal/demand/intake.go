@@ -39,6 +39,22 @@ type NewDemand struct {
 	// Attachments are photos and files filed with the demand, stored in the
 	// same transaction; checked like Attach's (MaxAttachments, MaxAttachmentBytes).
 	Attachments []File `json:"-"`
+	// Typed says Category, Area and Lead are as a person typed them into a
+	// form: besides codes, a category's name or keyword and an area's name
+	// with its parents' are looked up (MatchCategory, FindArea). The API
+	// takes codes.
+	Typed bool `json:"-"`
+	// Dispatch files and dispatches in one step (受理并派单; demand.dispatch
+	// where it is filed): to Lead or LeadUnit, or, when both are empty, to
+	// the body the category's routing rule names there, else the residential
+	// area or grid itself. A Lead or LeadUnit alone means Dispatch too.
+	Dispatch bool   `json:"dispatch,omitempty"`
+	Lead     string `json:"lead,omitempty"`
+	LeadUnit *int64 `json:"lead_unit,omitempty"`
+	// Answer closes the demand at once, answered on the spot (当场解答;
+	// demand.dispatch where it is filed): the answer is its first contact
+	// and its resolution, as a close on receipt always is.
+	Answer string `json:"answer,omitempty"`
 }
 
 // ReporterInput is who raised the demand; all optional.
@@ -76,6 +92,14 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 	return Filed{Demand: pd.d, Token: pd.token}, nil
 }
 
+// CheckIntake checks a new demand as Intake would and writes nothing: a
+// form with problems of its own asks it, so one answer names every wrong
+// field.
+func (s *Service) CheckIntake(ctx context.Context, p *auth.Principal, in NewDemand) error {
+	_, err := s.prepare(ctx, p, in)
+	return err
+}
+
 // prepared is a checked demand ready to insert.
 type prepared struct {
 	d        *Demand
@@ -83,9 +107,11 @@ type prepared struct {
 	token    string
 	category Category
 	files    []checkedFile
+	then     ActionInput // dispatch or answer on the spot in the same transaction; no Action: neither
 }
 
 // prepare checks a new demand and computes its clocks; it writes nothing.
+// Every wrong field is named at once.
 func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) (*prepared, error) {
 	var ds []errs.Detail
 	in.Description = strings.TrimSpace(in.Description)
@@ -100,10 +126,12 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 	if !ValidChannel(in.Channel) {
 		ds = append(ds, errs.D("channel", "channel must be visit, hotline, online, grid, meeting or mailbox"))
 	}
-	cat, err := s.Category(ctx, in.Category)
-	if err != nil || !cat.Active {
-		ds = append(ds, errs.D("category", "unknown category %q", in.Category))
-	} else {
+	cat, bad, err := s.intakeCategory(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	ds = append(ds, bad...)
+	if cat.Code != "" {
 		for _, a := range cat.Attributes {
 			if a.Required && strings.TrimSpace(in.Attributes[a.Code]) == "" {
 				ds = append(ds, errs.D("attributes."+a.Code, "%s is required for this category", a.Name))
@@ -120,24 +148,16 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 	if err != nil {
 		ds = append(ds, errs.DetailsOf(err)...)
 	}
-	area := in.Area
-	if area == "" && in.Lat != nil && in.Lng != nil {
-		if *in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180 {
-			ds = append(ds, errs.D("lat", "lat and lng must be WGS-84 degrees"))
-		} else if a, err := areaAt(ctx, s.db, Point{*in.Lat, *in.Lng}); err != nil {
-			ds = append(ds, errs.DetailsOf(err)...)
-		} else {
-			area = a
-		}
-	} else if area == "" {
-		ds = append(ds, errs.D("area", "area is required: an area code, or lat and lng"))
+	area, path, bad, err := s.intakeArea(ctx, p, in)
+	if err != nil {
+		return nil, err
 	}
-	var path string
-	if area != "" && len(ds) == 0 {
-		if _, path, err = levelOf(ctx, s.db, area); err != nil {
-			ds = append(ds, errs.D("area", "unknown area code %q", area))
-		}
+	ds = append(ds, bad...)
+	then, bad, err := s.intakeThen(ctx, p, &in, cat.Code, path)
+	if err != nil {
+		return nil, err
 	}
+	ds = append(ds, bad...)
 	if len(ds) > 0 {
 		return nil, errs.Fields(ds)
 	}
@@ -145,8 +165,18 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 		if err := auth.Authorize(p, auth.DemandIntake, path); err != nil {
 			return nil, err
 		}
+		// Filing and dispatching (or answering) at once is for those who
+		// dispatch here: they own the demand (owner), so the step is theirs.
+		if then.Action != "" {
+			if err := auth.Authorize(p, auth.DemandDispatch, path); err != nil {
+				return nil, err
+			}
+		}
 	} else {
 		in.Channel = string(Online) // residents without an account file online
+		if then.Action != "" {
+			return nil, errs.New(errs.EUNAUTHORIZED, "sign in first")
+		}
 	}
 	cal, err := s.calendar(ctx)
 	if err != nil {
@@ -160,7 +190,113 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, in NewDemand) 
 		Round: 1, CreatedAt: now, UpdatedAt: now, ContactDue: contactLimit.Due(now, cal), ResolveDue: resolveLimit.Due(now, cal),
 		CoBodies: []string{}, MediaURL: in.MediaURL}
 	d.searchText = SearchText(d.Description + " " + d.Address)
-	return &prepared{d: d, in: in, token: newTrackingToken(), category: cat, files: files}, nil
+	return &prepared{d: d, in: in, token: newTrackingToken(), category: cat, files: files, then: then}, nil
+}
+
+// intakeCategory finds the new demand's category: by code, or, for a typed
+// form, by name or keyword too. Problems come back as details.
+func (s *Service) intakeCategory(ctx context.Context, in NewDemand) (Category, []errs.Detail, error) {
+	text := strings.TrimSpace(in.Category)
+	if text == "" {
+		return Category{}, []errs.Detail{errs.D("category", "category is required")}, nil
+	}
+	if in.Typed {
+		cats, err := s.Categories(ctx, true)
+		if err != nil {
+			return Category{}, nil, err
+		}
+		d, c := categoryFor(cats, text)
+		return c, details(d), nil
+	}
+	cat, err := s.Category(ctx, text)
+	if errs.Code(err) != "" && errs.Code(err) != errs.ENOTFOUND {
+		return Category{}, nil, err
+	}
+	if err != nil || !cat.Active {
+		return Category{}, []errs.Detail{errs.D("category", "unknown category %q", in.Category)}, nil
+	}
+	return cat, nil, nil
+}
+
+// intakeArea places the new demand: its area code (or, for a typed form, a
+// name with its parents'), else the grid around lat and lng. It returns
+// the area and its path; problems come back as details.
+func (s *Service) intakeArea(ctx context.Context, p *auth.Principal, in NewDemand) (string, string, []errs.Detail, error) {
+	place := strings.TrimSpace(in.Area)
+	switch {
+	case place != "" && in.Typed:
+		code, d, err := areaFor(ctx, s.db, p, auth.DemandIntake, "area", place)
+		if err != nil || d != nil {
+			return "", "", details(d), err
+		}
+		place = code
+	case place == "" && in.Lat != nil && in.Lng != nil:
+		if *in.Lat < -90 || *in.Lat > 90 || *in.Lng < -180 || *in.Lng > 180 {
+			return "", "", []errs.Detail{errs.D("lat", "lat and lng must be WGS-84 degrees")}, nil
+		}
+		a, err := areaAt(ctx, s.db, Point{*in.Lat, *in.Lng})
+		if errs.Code(err) == errs.EINVALID {
+			return "", "", errs.DetailsOf(err), nil
+		} else if err != nil {
+			return "", "", nil, err
+		}
+		place = a
+	case place == "":
+		return "", "", []errs.Detail{errs.D("area", "area is required: an area code, or lat and lng")}, nil
+	}
+	_, path, err := levelOf(ctx, s.db, place)
+	if err != nil {
+		return "", "", []errs.Detail{errs.D("area", "unknown area code %q", place)}, nil
+	}
+	return place, path, nil, nil
+}
+
+// intakeThen is the step taken in the intake's transaction, if any:
+// dispatch (to the body asked for, else the one proposed) or close,
+// answered on the spot. It fills in's lead from a typed one; problems come
+// back as details. category and path are "" when they are wrong.
+func (s *Service) intakeThen(ctx context.Context, p *auth.Principal, in *NewDemand, category, path string) (ActionInput, []errs.Detail, error) {
+	in.Answer, in.Lead = strings.TrimSpace(in.Answer), strings.TrimSpace(in.Lead)
+	dispatch := in.Dispatch || in.Lead != "" || in.LeadUnit != nil
+	switch {
+	case in.Answer != "" && dispatch:
+		return ActionInput{}, []errs.Detail{errs.D("answer", "answer on the spot or dispatch, not both")}, nil
+	case in.Answer != "":
+		if n := utf8.RuneCountInString(in.Answer); n > MaxDescription {
+			return ActionInput{}, []errs.Detail{errs.D("answer", "the answer is %d characters; at most %d are allowed", n, MaxDescription)}, nil
+		}
+		return ActionInput{Action: ActClose, Note: in.Answer}, nil, nil
+	case !dispatch:
+		return ActionInput{}, nil, nil
+	}
+	then := ActionInput{Action: ActDispatch, Lead: in.Lead, LeadUnit: in.LeadUnit}
+	if in.Lead != "" && in.Typed {
+		code, d, err := areaFor(ctx, s.db, p, auth.DemandRead, "lead", in.Lead)
+		if err != nil || d != nil {
+			return then, details(d), err
+		}
+		then.Lead = code
+	}
+	if then.Lead != "" || then.LeadUnit != nil || category == "" || path == "" {
+		return then, nil, nil // apply checks the body asked for
+	}
+	pr, ok, err := propose(ctx, s.db, category, path)
+	if err != nil {
+		return then, nil, err
+	}
+	if !ok {
+		return then, []errs.Detail{errs.D("lead", "lead is required: no routing rule names a body for this category here")}, nil
+	}
+	then.Lead, then.LeadUnit = pr.Lead, pr.LeadUnit
+	return then, nil, nil
+}
+
+// details is d as a list: none when d is nil.
+func details(d *errs.Detail) []errs.Detail {
+	if d == nil {
+		return nil
+	}
+	return []errs.Detail{*d}
 }
 
 // insert writes a prepared demand, its reporter, first event, attachments,
@@ -215,7 +351,111 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 		return err
 	}
 	title := texts.New("notice.new", "id", strconv.FormatInt(d.ID, 10), "category", d.CategoryName, "category_en", pd.category.NameEN)
-	return s.tell(ctx, tx, d, notify.KindAssignment, d.Owner, false, title, short(d.Description))
+	to := d.Owner
+	if pd.then.Action != "" {
+		to = "" // whoever files and dispatches it (or answers it) needs no "new demand to dispatch"; webhooks still hear of it
+	}
+	if err := s.tell(ctx, tx, d, notify.KindAssignment, to, false, title, short(d.Description)); err != nil {
+		return err
+	}
+	if pd.then.Action == "" {
+		return nil
+	}
+	return s.follow(ctx, tx, p, pd)
+}
+
+// follow takes the step filed with the demand (dispatch, or close when
+// answered on the spot) in the intake's transaction, by the same rules as
+// Act: who may take it, the state machine, the event, the rollups, the
+// audit row and the notices.
+func (s *Service) follow(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *prepared) error {
+	d, err := load(ctx, tx, pd.d.ID, false)
+	if err != nil {
+		return err
+	}
+	if err := s.mayAct(ctx, tx, p, d, pd.then); err != nil {
+		return err
+	}
+	out, err := s.apply(ctx, tx, p, d, pd.then)
+	if err != nil {
+		return err
+	}
+	out.Attachments = pd.d.Attachments
+	*pd.d = *out
+	return nil
+}
+
+// Proposal is the body a demand would be dispatched to when nobody names
+// one: the routing rule's for its category nearest its area (ByRule), else
+// the residential area, lane or grid it is in.
+type Proposal struct {
+	Lead     string `json:"lead"`
+	LeadUnit *int64 `json:"lead_unit"`
+	ByRule   bool   `json:"by_rule"`
+}
+
+// propose finds the Proposal for category at path; false when there is
+// none (no rule, and the area sits above residential level).
+func propose(ctx context.Context, q db.Querier, category, path string) (Proposal, bool, error) {
+	chain, err := ancestorsOf(ctx, q, path)
+	if err != nil {
+		return Proposal{}, false, err
+	}
+	if r, ok, err := route(ctx, q, category, chain); err != nil || ok {
+		return Proposal{Lead: r.BodyArea, LeadUnit: r.BodyUnit, ByRule: ok}, ok, err
+	}
+	switch chain[0].level {
+	case "residential", "lane", "grid":
+		return Proposal{Lead: chain[0].code}, true, nil
+	}
+	return Proposal{}, false, nil
+}
+
+// IntakePreview is what the intake form shows while the operator types:
+// the category and area the typed texts name and where a dispatch on save
+// would go.
+type IntakePreview struct {
+	Category Category
+	Area     string   // its code; "" when the text names none
+	Proposal Proposal // Lead is "" when there is none
+}
+
+// Preview looks up a typed category and area as Intake does for a form
+// (Typed) and proposes the body to dispatch to. Texts that name nothing or
+// several things come back as an EINVALID error with the preview of the
+// rest.
+func (s *Service) Preview(ctx context.Context, p *auth.Principal, category, areaText string) (IntakePreview, error) {
+	var out IntakePreview
+	if err := auth.AuthorizeAny(p, auth.DemandIntake); err != nil {
+		return out, err
+	}
+	var ds []errs.Detail
+	if strings.TrimSpace(category) != "" {
+		cat, bad, err := s.intakeCategory(ctx, NewDemand{Category: category, Typed: true})
+		if err != nil {
+			return out, err
+		}
+		out.Category, ds = cat, append(ds, bad...)
+	}
+	var path string
+	if strings.TrimSpace(areaText) != "" {
+		code, ap, bad, err := s.intakeArea(ctx, p, NewDemand{Area: areaText, Typed: true})
+		if err != nil {
+			return out, err
+		}
+		out.Area, path, ds = code, ap, append(ds, bad...)
+	}
+	if out.Category.Code != "" && path != "" {
+		pr, _, err := propose(ctx, s.db, out.Category.Code, path)
+		if err != nil {
+			return out, err
+		}
+		out.Proposal = pr
+	}
+	if len(ds) > 0 {
+		return out, errs.Fields(ds)
+	}
+	return out, nil
 }
 
 // owner picks the first receiver, who owns the demand until it is closed:

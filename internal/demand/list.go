@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
@@ -229,7 +230,7 @@ func (s *Service) list(ctx context.Context, p *auth.Principal, f ListFilter, ids
 			q.where = append([]string{"d.search_tsv @@ to_tsquery('simple', ?)"}, q.where...)
 		} else {
 			// FTS5 hands out rowids in order, so newest first needs no sort.
-			from = " FROM demands_fts f JOIN demands d ON d.id = f.rowid JOIN demand_categories c ON c.code = d.category_code JOIN areas a ON a.code = d.area_code"
+			from = " FROM demands_fts f JOIN demands d ON d.id = f.rowid JOIN demand_categories c ON c.code = d.category_code" + area.Join("a", "d.area_code")
 			countFrom = " FROM demands_fts f JOIN demands d ON d.id = f.rowid"
 			q.where = append([]string{"f.demands_fts MATCH ?"}, q.where...)
 			order = strings.ReplaceAll(order, "d.id", "f.rowid")
@@ -342,7 +343,7 @@ func (s *Service) filters(ctx context.Context, p *auth.Principal, f ListFilter, 
 		if err := inScope(p, path); err != nil {
 			return nil, err
 		}
-		cond, arg := s.db.Dialect.Subtree("d.area_path", path)
+		cond, arg := area.Subtree(s.db.Dialect, "d.area_path", path)
 		q.add([]string{search.PathTag(path)}, cond, arg)
 	}
 	if f.Category != "" {
@@ -492,6 +493,6 @@ func RefillSearchIndex(ctx context.Context, q db.Querier) error {
 			CASE WHEN d.status IN ('closed', 'merged') THEN ' sdone' ELSE ' sopen' END ||
 			CASE WHEN d.overdue THEN ' otrue' ELSE ' ofalse' END ||
 			' c' || lower(hex(d.category_code)) || ' h' || d.channel || ' ' || d.reach_tokens
-		FROM demands d JOIN areas a ON a.code = d.area_code`)
+		FROM demands d`+area.Join("a", "d.area_code"))
 	return errs.Wrap(err, "fill search index")
 }

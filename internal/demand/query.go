@@ -226,6 +226,10 @@ func (s *Service) Rate(ctx context.Context, token, satisfaction string, solved b
 			return errs.New(errs.ECONFLICT, "the demand is not resolved yet; rate it once it is")
 		} else if _, err := Next(Facts{Status: Resolved, Round: MaxRounds}, in); err != nil {
 			return err
+		} else if d.Satisfaction == "" {
+			if err := s.rateClosed(ctx, tx, d, satisfaction, solved); err != nil {
+				return err
+			}
 		}
 		_, err = tx.Exec(ctx, "UPDATE demand_reporters SET satisfaction = ?, solved = ?, rated_at = ? WHERE id = ?", satisfaction, solved, s.clock.Now().UTC(), rid)
 		return errs.Wrap(err, "rate")
@@ -234,6 +238,28 @@ func (s *Service) Rate(ctx context.Context, token, satisfaction string, solved b
 		return nil, err
 	}
 	return s.Track(ctx, token)
+}
+
+// rateClosed records the first rating of a demand closed without a
+// callback (answered on the spot, or the resident could not be reached) as
+// its rating, which the resolution and satisfaction rates count. It stays
+// closed: there is no handling to reopen.
+func (s *Service) rateClosed(ctx context.Context, tx *db.Tx, d *Demand, satisfaction string, solved bool) error {
+	before := *d
+	now := s.clock.Now()
+	d.Satisfaction, d.Solved, d.UpdatedAt = satisfaction, &solved, now
+	if err := save(ctx, tx, d); err != nil {
+		return err
+	}
+	if err := event(ctx, tx, d.ID, now, actorOf(nil), string(ActCallback), d.Status, d.Status, texts.Text{}, "", true); err != nil {
+		return err
+	}
+	if err := rollup(ctx, tx, &before, d); err != nil {
+		return err
+	}
+	resident := &auth.Principal{Username: "居民"} // no UserID, as Rate's callback records a resident
+	return auth.Record(ctx, tx, now, resident, auth.Change{Action: string(ActCallback), Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10),
+		AreaPath: d.AreaPath, Before: map[string]any{"status": d.Status}, After: map[string]any{"status": d.Status, "satisfaction": satisfaction, "solved": solved}})
 }
 
 // coBodiesOf fills the co-handling bodies of a page of demands in one query.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 )
@@ -91,15 +92,13 @@ const syncSlack = 2 * time.Second
 // pruneEvery is how often entries that left the window are dropped.
 const pruneEvery = time.Hour
 
-func streetOf(path string) string {
-	segs := strings.SplitN(strings.Trim(path, "/"), "/", 3)
-	return "/" + strings.Join(segs[:min(2, len(segs))], "/") + "/"
-}
+// streetOf is the path of the street path lies in (the district's own for
+// the district).
+func streetOf(path string) string { return area.AtDepth(path, 2) }
 
-func residentialOf(path string) string {
-	segs := strings.SplitN(strings.Trim(path, "/"), "/", 4)
-	return "/" + strings.Join(segs[:min(3, len(segs))], "/") + "/"
-}
+// residentialOf is the path of the residential area path lies in (the
+// street's or the district's own above it).
+func residentialOf(path string) string { return area.AtDepth(path, 3) }
 
 // fresh catches the index up unless it did so less than SimilarStaleness
 // ago (by the service clock, so tests move it).

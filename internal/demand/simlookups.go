@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/db"
 )
 
@@ -38,7 +39,7 @@ func (l *simLookups) areaPath(ctx context.Context, q db.Querier, code string) (s
 	if ok {
 		return path, nil
 	}
-	_, path, err := levelOf(ctx, q, code)
+	path, err := area.Path(ctx, q, code)
 	if err != nil {
 		return "", err
 	}

@@ -3,10 +3,9 @@ package demand
 import (
 	"context"
 	"encoding/json"
-	"slices"
-	"strings"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/texts"
@@ -18,7 +17,8 @@ const demandCols = `d.id, d.category_code, c.name, c.name_en, d.channel, d.statu
 	d.satisfaction, d.solved, d.overdue, d.escalation_level, d.ext_due, d.ext_reason, d.duplicate_of, d.unreasonable,
 	d.unreasonable_by, d.search_text, d.media_url`
 
-const demandFrom = ` FROM demands d JOIN demand_categories c ON c.code = d.category_code JOIN areas a ON a.code = d.area_code`
+// demandFrom joins each demand's category and area (a) for their names.
+var demandFrom = ` FROM demands d JOIN demand_categories c ON c.code = d.category_code` + area.Join("a", "d.area_code")
 
 func scanDemand(sc interface{ Scan(...any) error }) (*Demand, error) {
 	d := &Demand{}
@@ -132,31 +132,14 @@ func events(ctx context.Context, q db.Querier, id int64, publicOnly bool) ([]Eve
 // ancestorsOf returns the area at path and every area above it, nearest
 // first, in one query.
 func ancestorsOf(ctx context.Context, q db.Querier, path string) ([]chainArea, error) {
-	prefixes := rollupPaths(path) // the area's path and its ancestors', top first
-	args := make([]any, len(prefixes))
-	for i, p := range prefixes {
-		args[i] = p
-	}
-	rows, err := q.Query(ctx, "SELECT code, level, path FROM areas WHERE path IN (?"+strings.Repeat(", ?", len(args)-1)+")", args...)
+	line, err := area.Lineage(ctx, q, path) // top first
 	if err != nil {
-		return nil, errs.Wrap(err, "area chain")
+		return nil, err
 	}
-	defer rows.Close()
-	var out []chainArea
-	for rows.Next() {
-		var a chainArea
-		if err := rows.Scan(&a.code, &a.level, &a.path); err != nil {
-			return nil, errs.Wrap(err, "area chain")
-		}
-		out = append(out, a)
+	out := make([]chainArea, len(line))
+	for i, a := range line {
+		out[len(line)-1-i] = chainArea{code: a.Code, level: string(a.Level), path: a.Path}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Wrap(err, "area chain")
-	}
-	if len(out) == 0 {
-		return nil, errs.New(errs.ENOTFOUND, "area %s not found", path)
-	}
-	slices.SortFunc(out, func(a, b chainArea) int { return len(b.path) - len(a.path) }) // nearest first
 	return out, nil
 }
 
@@ -179,21 +162,11 @@ func codes(chain []chainArea) []string {
 
 // levelOf returns an area's level and path.
 func levelOf(ctx context.Context, q db.Querier, code string) (level, path string, err error) {
-	err = q.QueryRow(ctx, "SELECT level, path FROM areas WHERE code = ?", code).Scan(&level, &path)
-	if err != nil {
-		return "", "", db.NotFound(err, "area "+code)
-	}
-	return level, path, nil
+	l, path, err := area.LevelPath(ctx, q, code)
+	return string(l), path, err
 }
 
 // rollupPaths are the areas a demand's figures are kept at: its own and
 // every one above it (district, street, residential area, lane, grid), so
 // the figures of any area, down to a grid on the map, come from the rollups.
-func rollupPaths(areaPath string) []string {
-	segs := strings.Split(strings.Trim(areaPath, "/"), "/")
-	var out []string
-	for i := 1; i <= len(segs); i++ {
-		out = append(out, "/"+strings.Join(segs[:i], "/")+"/")
-	}
-	return out
-}
+func rollupPaths(areaPath string) []string { return area.Chain(areaPath) }

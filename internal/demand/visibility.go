@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -152,7 +153,7 @@ func (s *Service) visibleIn(ctx context.Context, p *auth.Principal, path string)
 	}
 	beyond := map[int64]bool{}
 	if c, args := v.beyondAreas(s.db.Dialect); c != "" {
-		sub, a := s.db.Dialect.Subtree("d.area_path", path)
+		sub, a := area.Subtree(s.db.Dialect, "d.area_path", path)
 		rows, err := s.db.Query(ctx, "SELECT d.id FROM demands d WHERE "+c+" AND "+sub+" AND "+openSQL, append(args, a)...)
 		if err != nil {
 			return nil, errs.Wrap(err, "visible demands")
@@ -210,18 +211,14 @@ func coversAll(ctx context.Context, q db.Querier, scope []string) (bool, error) 
 		}
 		in[p] = true
 	}
-	rows, err := q.Query(ctx, "SELECT path FROM areas WHERE parent_code IS NULL")
+	roots, err := area.RootPaths(ctx, q)
 	if err != nil {
-		return false, errs.Wrap(err, "top areas")
+		return false, err
 	}
-	defer rows.Close()
-	all := true
-	for rows.Next() {
-		var path string
-		if err := rows.Scan(&path); err != nil {
-			return false, errs.Wrap(err, "top areas")
+	for _, path := range roots {
+		if !in[path] {
+			return false, nil
 		}
-		all = all && in[path]
 	}
-	return all, errs.Wrap(rows.Err(), "top areas")
+	return true, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -290,7 +291,7 @@ func (s *Service) VisitCoverage(ctx context.Context, p *auth.Principal, campaign
 	if err != nil {
 		return nil, err
 	}
-	cond, arg := s.db.Dialect.Subtree("a.path", c.areaPath)
+	cond, arg := area.Subtree(s.db.Dialect, "a.path", c.areaPath)
 	scope, sargs := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "a.path")
 	args := append([]any{campaign, campaign, campaign, campaign, arg}, sargs...)
 	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, COALESCE(st.name, ''),
@@ -298,7 +299,7 @@ func (s *Service) VisitCoverage(ctx context.Context, p *auth.Principal, campaign
 		(SELECT count(*) FROM visits v WHERE v.campaign_id = ? AND v.area_code = a.code),
 		COALESCE((SELECT max(v.visited_on) FROM visits v WHERE v.campaign_id = ? AND v.area_code = a.code), ''),
 		(SELECT count(*) FROM visit_demands vd JOIN visits v ON v.id = vd.visit_id WHERE v.campaign_id = ? AND v.area_code = a.code)
-		FROM areas a LEFT JOIN areas st ON st.code = a.parent_code
+		FROM `+area.Table("a")+area.LeftJoin("st", "a.parent_code")+`
 		WHERE a.level = 'residential' AND `+cond+` AND `+scope+` ORDER BY a.path`, args...)
 	if err != nil {
 		return nil, errs.Wrap(err, "visit coverage")

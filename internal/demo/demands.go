@@ -910,7 +910,10 @@ func (g *dgen) play(d *dem) {
 		if !s.at(t) {
 			return
 		}
-		s.event(t, owner(), "close", g.pick(spotCloseNotes), demand.Closed, true)
+		answer := g.pick(spotCloseNotes)
+		s.event(t, owner(), "close", answer, demand.Closed, true)
+		// As the service closes on receipt: the answer is the first contact and the resolution.
+		d.contactedAt, d.resolvedAt, d.outcome, d.resolution = t, t, demand.OutcomeSolved, answer
 		d.closedAt = t
 		return
 	}

@@ -200,6 +200,11 @@ var demoCategories = []catSpec{
 			"{b}号楼消防{fire3}",
 		},
 		resolutions: []string{"已清理消防通道，设置禁停标识", "已督促物业更换灭火器", "已联系消防部门检查整改"}},
+	// What a resident files when unsure of the kind ("其他 / 不确定" on the
+	// report page); staff re-categorise it. The demo files none of it.
+	{code: "other", name: "其他", nameEN: "Other", contact: "2h", resolve: "5wd", keywords: "其他,不确定",
+		share: 0, season: seasonFlat, lateContact: 1, neg: 1, lateResolve: 1, ext: 0.01,
+		templates: []string{"{b}号楼附近有问题需要处理"}, resolutions: []string{"已转相关部门处理"}},
 }
 
 // slots fill the {…} of the templates; {b}, {f}, {room}, {n}, {road},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
@@ -357,10 +358,10 @@ func checkRollups(t *testing.T, ctx context.Context, d *db.DB, now time.Time) {
 	t.Helper()
 	type key struct{ day, cat string }
 	type fig [8]int // received, response base, responded, rated, solved, satisfied, overdue, open
-	for _, area := range []string{"/310104/", "/310104/004/", "/310104/013/", "/310104/001/001/", "/310104/006/017/", "/310104/010/028/",
+	for _, path := range []string{"/310104/", "/310104/004/", "/310104/013/", "/310104/001/001/", "/310104/006/017/", "/310104/010/028/",
 		"/310104/001/001/01/", "/310104/006/017/03/"} {
 		want := map[key]fig{}
-		cond, arg := d.Dialect.Subtree("area_path", area)
+		cond, arg := area.Subtree(d.Dialect, "area_path", path)
 		rows, err := d.Query(ctx, `SELECT category_code, created_at, status, duplicate_of, unreasonable, contacted_at, contact_due,
 			contact_lapsed, satisfaction, solved, overdue FROM demands WHERE `+cond+` AND created_at <= ?`, arg, now)
 		if err != nil {
@@ -412,7 +413,7 @@ func checkRollups(t *testing.T, ctx context.Context, d *db.DB, now time.Time) {
 		rows.Close()
 		got := map[key]fig{}
 		rows, err = d.Query(ctx, `SELECT day, category_code, received, response_base, responded, rated, solved, satisfied, overdue, open
-			FROM demand_rollups WHERE area_path = ? AND category_code <> ''`, area)
+			FROM demand_rollups WHERE area_path = ? AND category_code <> ''`, path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -428,22 +429,22 @@ func checkRollups(t *testing.T, ctx context.Context, d *db.DB, now time.Time) {
 		}
 		rows.Close()
 		least := 100
-		if strings.Count(area, "/") > 4 {
+		if strings.Count(path, "/") > 4 {
 			least = 10 // a grid has far fewer days and categories with demands
 		}
 		if len(want) < least {
-			t.Errorf("%s: only %d day-category figures", area, len(want))
+			t.Errorf("%s: only %d day-category figures", path, len(want))
 		}
 		bad := 0
 		for k, w := range want {
 			if got[k] != w && bad < 5 {
-				t.Errorf("%s %s %s: rollup %v, recomputed %v", area, k.day, k.cat, got[k], w)
+				t.Errorf("%s %s %s: rollup %v, recomputed %v", path, k.day, k.cat, got[k], w)
 				bad++
 			}
 		}
 		for k, g := range got {
 			if _, ok := want[k]; !ok && bad < 5 {
-				t.Errorf("%s %s %s: rollup %v for no demand", area, k.day, k.cat, g)
+				t.Errorf("%s %s %s: rollup %v for no demand", path, k.day, k.cat, g)
 				bad++
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -24,21 +25,9 @@ type Overview struct {
 // authorizeRoots checks p holds JobsAdmin on every root of the area tree
 // and returns the first root's path for the audit row.
 func authorizeRoots(ctx context.Context, q db.Querier, p *auth.Principal) (string, error) {
-	rows, err := q.Query(ctx, "SELECT path FROM areas WHERE parent_code IS NULL ORDER BY path")
+	paths, err := area.RootPaths(ctx, q)
 	if err != nil {
-		return "", errs.Wrap(err, "root areas")
-	}
-	defer rows.Close()
-	var paths []string
-	for rows.Next() {
-		var path string
-		if err := rows.Scan(&path); err != nil {
-			return "", errs.Wrap(err, "root areas")
-		}
-		paths = append(paths, path)
-	}
-	if err := rows.Err(); err != nil {
-		return "", errs.Wrap(err, "root areas")
+		return "", err
 	}
 	if len(paths) == 0 {
 		paths = []string{"/"}

@@ -2,13 +2,12 @@ package notify
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -170,16 +169,15 @@ func recipients(ctx context.Context, q db.Querier, n Notice) ([]recipient, error
 		}
 	}
 	if n.Area != "" {
-		var path string
-		err := q.QueryRow(ctx, "SELECT path FROM areas WHERE code = ?", n.Area).Scan(&path)
-		if errors.Is(err, sql.ErrNoRows) {
+		path, err := area.Path(ctx, q, n.Area)
+		if errs.Code(err) == errs.ENOTFOUND {
 			return nil, errs.Invalid("area", "unknown area code %q", n.Area)
 		} else if err != nil {
-			return nil, errs.Wrap(err, "area")
+			return nil, err
 		}
 		paths := []string{path}
 		if n.Ancestors {
-			paths = ancestors(path)
+			paths = area.Chain(path)
 		}
 		var roles []any
 		for _, r := range n.Roles {
@@ -241,18 +239,6 @@ func recipients(ctx context.Context, q db.Querier, n Notice) ([]recipient, error
 		}
 	}
 	return out, nil
-}
-
-// ancestors returns path and every path above it: /310104/001/002/ gives
-// /310104/, /310104/001/ and /310104/001/002/.
-func ancestors(path string) []string {
-	var out []string
-	for i := 1; i < len(path); i++ {
-		if path[i] == '/' {
-			out = append(out, path[:i+1])
-		}
-	}
-	return out
 }
 
 // marks returns n comma-separated '?' placeholders.

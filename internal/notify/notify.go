@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
@@ -66,21 +67,9 @@ func requireAdmin(ctx context.Context, q db.Querier, p *auth.Principal) (string,
 	if err := auth.AuthorizeAny(p, auth.UserAdmin); err != nil {
 		return "", err
 	}
-	rows, err := q.Query(ctx, "SELECT path FROM areas WHERE parent_code IS NULL ORDER BY path")
+	roots, err := area.RootPaths(ctx, q)
 	if err != nil {
-		return "", errs.Wrap(err, "root areas")
-	}
-	defer rows.Close()
-	var roots []string
-	for rows.Next() {
-		var path string
-		if err := rows.Scan(&path); err != nil {
-			return "", errs.Wrap(err, "scan root area")
-		}
-		roots = append(roots, path)
-	}
-	if err := rows.Err(); err != nil {
-		return "", errs.Wrap(err, "root areas")
+		return "", err
 	}
 	for _, r := range roots {
 		if err := auth.Authorize(p, auth.UserAdmin, r); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -16,15 +17,6 @@ type AreaFilter struct {
 	Q      string
 }
 
-const areaCols = `a.code, a.name, a.name_en, a.level, COALESCE(a.parent_code, ''), a.path,
-	(SELECT count(*) FROM areas c WHERE c.parent_code = a.code)`
-
-func scanArea(sc interface{ Scan(...any) error }) (Area, error) {
-	var a Area
-	err := sc.Scan(&a.Code, &a.Name, &a.NameEN, &a.Level, &a.ParentCode, &a.Path, &a.Children)
-	return a, err
-}
-
 // Areas lists areas p may see, in tree order.
 func (s *Service) Areas(ctx context.Context, p *auth.Principal, f AreaFilter) ([]Area, error) {
 	if err := auth.AuthorizeAny(p, auth.AreaRead); err != nil {
@@ -33,39 +25,16 @@ func (s *Service) Areas(ctx context.Context, p *auth.Principal, f AreaFilter) ([
 	if f.Level != "" && !ValidLevel(f.Level) {
 		return nil, errs.Invalid("level", "level must be district, street, residential, lane or grid")
 	}
-	scope, args := auth.ScopeSQL(s.db.Dialect, p, auth.AreaRead, "a.path")
-	where := []string{scope}
-	if f.Level != "" {
-		where, args = append(where, "a.level = ?"), append(args, f.Level)
-	}
-	if f.Parent != "" {
-		where, args = append(where, "a.parent_code = ?"), append(args, f.Parent)
-	}
-	if f.Q != "" {
-		where, args = append(where, "(a.name LIKE ? ESCAPE '\\' OR a.name_en LIKE ? ESCAPE '\\')"), append(args, "%"+db.Like(f.Q)+"%", "%"+db.Like(f.Q)+"%")
-	}
-	rows, err := s.db.Query(ctx, "SELECT "+areaCols+" FROM areas a WHERE "+strings.Join(where, " AND ")+" ORDER BY a.path LIMIT 5000", args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "areas")
-	}
-	defer rows.Close()
-	var out []Area
-	for rows.Next() {
-		a, err := scanArea(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "scan area")
-		}
-		out = append(out, a)
-	}
-	return out, errs.Wrap(rows.Err(), "areas")
+	return area.List(ctx, s.db, area.Filter{Level: Level(f.Level), Parent: f.Parent, Q: f.Q,
+		Scope: func(col string) (string, []any) { return auth.ScopeSQL(s.db.Dialect, p, auth.AreaRead, col) }})
 }
 
 // Area returns one area if p may see it. Areas outside scope are "not found"
 // so their existence does not leak.
 func (s *Service) Area(ctx context.Context, p *auth.Principal, code string) (Area, error) {
-	a, err := scanArea(s.db.QueryRow(ctx, "SELECT "+areaCols+" FROM areas a WHERE a.code = ?", code))
+	a, err := area.Get(ctx, s.db, code)
 	if err != nil {
-		return Area{}, db.NotFound(err, "area "+code)
+		return Area{}, err
 	}
 	if err := auth.Authorize(p, auth.AreaRead, a.Path); err != nil {
 		if errs.Code(err) == errs.EUNAUTHORIZED {
@@ -79,17 +48,14 @@ func (s *Service) Area(ctx context.Context, p *auth.Principal, code string) (Are
 // Ancestors returns the chain from the district down to the area's parent,
 // for breadcrumbs. Names of ancestors are not secret.
 func (s *Service) Ancestors(ctx context.Context, a Area) ([]Area, error) {
-	var out []Area
-	code := a.ParentCode
-	for code != "" && len(out) < 10 {
-		anc, err := scanArea(s.db.QueryRow(ctx, "SELECT "+areaCols+" FROM areas a WHERE a.code = ?", code))
-		if err != nil {
-			return nil, db.NotFound(err, "area")
-		}
-		out = append([]Area{anc}, out...)
-		code = anc.ParentCode
+	if a.ParentCode == "" {
+		return nil, nil
 	}
-	return out, nil
+	line, err := area.Lineage(ctx, s.db, a.Path)
+	if err != nil {
+		return nil, err
+	}
+	return line[:len(line)-1], nil
 }
 
 // NewArea is what CreateArea takes.
@@ -150,16 +116,8 @@ func (s *Service) CreateArea(ctx context.Context, p *auth.Principal, in NewArea)
 	}
 	a = Area{Code: in.Code, Name: in.Name, NameEN: in.NameEN, Level: Level(in.Level), ParentCode: in.Parent, Path: path}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var parent any
-		if in.Parent != "" {
-			parent = in.Parent
-		}
-		_, err := tx.Exec(ctx, "INSERT INTO areas (code, parent_code, name, name_en, level, path) VALUES (?, ?, ?, ?, ?, ?)",
-			a.Code, parent, a.Name, a.NameEN, string(a.Level), a.Path)
-		if errs.Code(err) == errs.ECONFLICT {
-			return errs.Invalid("code", "area code %s already exists", a.Code)
-		} else if err != nil {
-			return errs.Wrap(err, "insert area")
+		if err := area.Create(ctx, tx, a); err != nil {
+			return err
 		}
 		return auth.Record(ctx, tx, s.clock.Now(), p, auth.Change{Action: "create", Entity: "area", EntityID: a.Code, AreaPath: a.Path, After: a})
 	})
@@ -175,17 +133,12 @@ type AreaIndex struct {
 
 // LoadAreaIndex reads the whole tree once (a district has a few thousand nodes).
 func (s *Service) LoadAreaIndex(ctx context.Context) (*AreaIndex, error) {
-	rows, err := s.db.Query(ctx, "SELECT a.code, a.name, a.name_en, a.level, COALESCE(a.parent_code, ''), a.path, 0 FROM areas a ORDER BY a.path")
+	all, err := area.All(ctx, s.db)
 	if err != nil {
-		return nil, errs.Wrap(err, "areas")
+		return nil, err
 	}
-	defer rows.Close()
 	ix := &AreaIndex{byCode: map[string]Area{}, byName: map[string]Area{}}
-	for rows.Next() {
-		a, err := scanArea(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "scan area")
-		}
+	for _, a := range all {
 		ix.byCode[a.Code] = a
 		// Parents sort before children by path, so the parent's name path is known.
 		name := a.Name
@@ -194,7 +147,7 @@ func (s *Service) LoadAreaIndex(ctx context.Context) (*AreaIndex, error) {
 		}
 		ix.byName[name] = a
 	}
-	return ix, errs.Wrap(rows.Err(), "areas")
+	return ix, nil
 }
 
 func (ix *AreaIndex) fullName(a Area) string {

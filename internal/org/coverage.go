@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
 )
@@ -164,7 +165,7 @@ func (s *Service) unitCounts(ctx context.Context, path string) ([]unitCount, err
 	if ok && now.Sub(e.at) < countsTTL && !now.Before(e.at) {
 		return e.counts, nil
 	}
-	cond, arg := s.db.Dialect.Subtree("area_path", path)
+	cond, arg := area.Subtree(s.db.Dialect, "area_path", path)
 	rows, err := s.db.Query(ctx, `SELECT area_path, kind, count(*),
 		sum(CASE WHEN has_party_org OR platform_covered THEN 1 ELSE 0 END)
 		FROM units WHERE `+cond+` GROUP BY area_path, kind`, arg)

@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -23,7 +24,7 @@ func CommitteeKinds() []PartyOrgKind { return append([]PartyOrgKind(nil), commit
 func (s *Service) PartyOrg(ctx context.Context, p *auth.Principal, id int64) (PartyOrg, error) {
 	var o PartyOrg
 	err := s.db.QueryRow(ctx, "SELECT o.id, o.name, o.kind, o.area_code, a.name, o.area_path, o.parent_id, o.unit_id, COALESCE(u.name, ''), o.members"+
-		" FROM party_orgs o JOIN areas a ON a.code = o.area_code LEFT JOIN units u ON u.id = o.unit_id WHERE o.id = ?", id).
+		" FROM party_orgs o"+area.Join("a", "o.area_code")+" LEFT JOIN units u ON u.id = o.unit_id WHERE o.id = ?", id).
 		Scan(&o.ID, &o.Name, &o.Kind, &o.Area, &o.AreaName, &o.AreaPath, &o.ParentID, &o.UnitID, &o.UnitName, &o.Members)
 	if err != nil {
 		return PartyOrg{}, db.NotFound(err, "party organisation")

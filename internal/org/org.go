@@ -6,51 +6,29 @@ package org
 import (
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
-	"gongzhi/internal/texts"
 )
 
-// Level is a layer of the area tree.
-type Level string
+// Area is a node of the area tree, which package area owns; org adds
+// units, party organisations and coverage to it.
+type Area = area.Area
 
-// Area levels, top down. Lanes (弄) are optional, between residential area and grid.
+// Level is a layer of the area tree.
+type Level = area.Level
+
+// Area levels, top down (see package area).
 const (
-	District    Level = "district"    // 区
-	Street      Level = "street"      // 街道/镇
-	Residential Level = "residential" // 居民区
-	Lane        Level = "lane"        // 弄
-	Grid        Level = "grid"        // 网格
+	District    = area.District
+	Street      = area.Street
+	Residential = area.Residential
+	Lane        = area.Lane
+	Grid        = area.Grid
 )
 
 // ValidLevel reports whether s names a level.
-func ValidLevel(s string) bool {
-	switch Level(s) {
-	case District, Street, Residential, Lane, Grid:
-		return true
-	}
-	return false
-}
-
-// Area is a node of the area tree.
-type Area struct {
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	NameEN     string `json:"name_en"` // optional; the English interface shows it when set
-	Level      Level  `json:"level"`
-	ParentCode string `json:"parent_code"`
-	Path       string `json:"path"`
-	Children   int    `json:"children"`
-}
-
-// NameIn is the area's name for a reader of lang: the English name in
-// the English interface when it is set, else the name.
-func (a Area) NameIn(lang string) string {
-	if lang == texts.EN && a.NameEN != "" {
-		return a.NameEN
-	}
-	return a.Name
-}
+func ValidLevel(s string) bool { return area.ValidLevel(s) }
 
 // UnitKind is one of the four kinds of unit in a territory.
 type UnitKind string
@@ -106,7 +84,7 @@ type Service struct {
 	clock   clock.Clock
 	imports importGate // limits and slots of ImportUnits (importlimits.go)
 	counts  countCache // unit counts behind coverage (coverage.go)
-	labels  labelCache // area names with their parents (labels.go)
+	labels  area.Cache // area names with their parents (labels.go)
 }
 
 // NewService returns the org service.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -101,16 +102,16 @@ type PartyOrgFilter struct {
 }
 
 // scopedWhere starts a WHERE clause for a list of records whose area path is
-// col: limited to where p holds perm and, when area is set, to its subtree.
-func (s *Service) scopedWhere(ctx context.Context, p *auth.Principal, perm auth.Perm, col, area string) ([]string, []any, error) {
+// col: limited to where p holds perm and, when code is set, to its area's subtree.
+func (s *Service) scopedWhere(ctx context.Context, p *auth.Principal, perm auth.Perm, col, code string) ([]string, []any, error) {
 	scope, args := auth.ScopeSQL(s.db.Dialect, p, perm, col)
 	where := []string{scope}
-	if area != "" {
-		a, err := s.Area(ctx, p, area)
+	if code != "" {
+		a, err := s.Area(ctx, p, code)
 		if err != nil {
 			return nil, nil, err
 		}
-		cond, arg := s.db.Dialect.Subtree(col, a.Path)
+		cond, arg := area.Subtree(s.db.Dialect, col, a.Path)
 		where, args = append(where, cond), append(args, arg)
 	}
 	return where, args, nil
@@ -172,7 +173,7 @@ func (s *Service) PartyOrgs(ctx context.Context, p *auth.Principal, f PartyOrgFi
 		where, args = append(where, "o.name LIKE ? ESCAPE '\\'"), append(args, "%"+db.Like(q)+"%")
 	}
 	out := []PartyOrg{}
-	total, err := s.countAndList(ctx, "party_orgs o JOIN areas a ON a.code = o.area_code LEFT JOIN units u ON u.id = o.unit_id",
+	total, err := s.countAndList(ctx, "party_orgs o"+area.Join("a", "o.area_code")+" LEFT JOIN units u ON u.id = o.unit_id",
 		strings.Join(where, " AND "), args,
 		"o.id, o.name, o.kind, o.area_code, a.name, o.area_path, o.parent_id, o.unit_id, COALESCE(u.name, ''), o.members",
 		"o.area_path, o.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
@@ -440,7 +441,7 @@ func (s *Service) AssocBodies(ctx context.Context, p *auth.Principal, f AssocFil
 		where, args = append(where, "b.parent_id = ?"), append(args, *f.ParentID)
 	}
 	out := []AssocBody{}
-	total, err := s.countAndList(ctx, "assoc_bodies b JOIN areas a ON a.code = b.area_code", strings.Join(where, " AND "), args,
+	total, err := s.countAndList(ctx, "assoc_bodies b"+area.Join("a", "b.area_code"), strings.Join(where, " AND "), args,
 		assocCols, "b.area_path, b.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
 			b, err := scanAssocBody(rows)
 			out = append(out, b)
@@ -510,7 +511,7 @@ func (s *Service) CreateAssocBody(ctx context.Context, p *auth.Principal, in New
 
 // assocBody loads a body for a check of perm; bodies p may not read are not found.
 func (s *Service) assocBody(ctx context.Context, q db.Querier, p *auth.Principal, perm auth.Perm, id int64) (AssocBody, error) {
-	b, err := scanAssocBody(q.QueryRow(ctx, "SELECT "+assocCols+" FROM assoc_bodies b JOIN areas a ON a.code = b.area_code WHERE b.id = ?", id))
+	b, err := scanAssocBody(q.QueryRow(ctx, "SELECT "+assocCols+" FROM assoc_bodies b"+area.Join("a", "b.area_code")+" WHERE b.id = ?", id))
 	if err != nil {
 		return b, db.NotFound(err, "association body")
 	}
@@ -673,7 +674,7 @@ func (s *Service) PartTimeMembers(ctx context.Context, p *auth.Principal, f Part
 		where, args = append(where, "(m.name LIKE ? ESCAPE '\\' OR m.position LIKE ? ESCAPE '\\')"), append(args, like, like)
 	}
 	out := []PartTimeMember{}
-	total, err := s.countAndList(ctx, `part_time_members m JOIN areas a ON a.code = m.area_code
+	total, err := s.countAndList(ctx, "part_time_members m"+area.Join("a", "m.area_code")+`
 		JOIN party_orgs o ON o.id = m.party_org_id LEFT JOIN units u ON u.id = m.unit_id`, strings.Join(where, " AND "), args,
 		"m.id, m.name, m.position, m.unit_id, COALESCE(u.name, ''), m.party_org_id, o.name, m.area_code, a.name, m.area_path, m.phone",
 		"m.area_path, m.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
@@ -709,7 +710,7 @@ func (s *Service) CreatePartTimeMember(ctx context.Context, p *auth.Principal, i
 	now := s.clock.Now()
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var kind PartyOrgKind
-		err := tx.QueryRow(ctx, "SELECT o.name, o.kind, o.area_code, a.name, o.area_path FROM party_orgs o JOIN areas a ON a.code = o.area_code WHERE o.id = ?",
+		err := tx.QueryRow(ctx, "SELECT o.name, o.kind, o.area_code, a.name, o.area_path FROM party_orgs o"+area.Join("a", "o.area_code")+" WHERE o.id = ?",
 			m.PartyOrgID).Scan(&m.PartyOrgName, &kind, &m.Area, &m.AreaName, &m.AreaPath)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && auth.Authorize(p, auth.OrgRead, m.AreaPath) != nil {
 			return errs.Invalid("party_org_id", "unknown party organisation %d", m.PartyOrgID)
@@ -847,7 +848,7 @@ func (s *Service) ServicePoints(ctx context.Context, p *auth.Principal, f Servic
 		where, args = append(where, "(sp.name LIKE ? ESCAPE '\\' OR sp.services LIKE ? ESCAPE '\\')"), append(args, like, like)
 	}
 	out := []ServicePoint{}
-	total, err := s.countAndList(ctx, "service_points sp JOIN areas a ON a.code = sp.area_code", strings.Join(where, " AND "), args,
+	total, err := s.countAndList(ctx, "service_points sp"+area.Join("a", "sp.area_code"), strings.Join(where, " AND "), args,
 		"sp.id, sp.name, sp.kind, sp.area_code, a.name, sp.area_path, sp.address, sp.opening_hours, sp.services",
 		"sp.area_path, sp.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
 			var sp ServicePoint

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
@@ -41,7 +42,7 @@ func (s *Service) unitWhere(ctx context.Context, p *auth.Principal, f UnitFilter
 		if err != nil {
 			return "", nil, err
 		}
-		cond, arg := s.db.Dialect.Subtree("u.area_path", a.Path)
+		cond, arg := area.Subtree(s.db.Dialect, "u.area_path", a.Path)
 		where, args = append(where, cond), append(args, arg)
 	}
 	if f.Kind != nil {
@@ -86,7 +87,7 @@ func (s *Service) Units(ctx context.Context, p *auth.Principal, f UnitFilter) ([
 		return nil, 0, errs.Wrap(err, "count units")
 	}
 	limit, offset := auth.Paging(f.Page, f.PerPage)
-	rows, err := s.db.Query(ctx, "SELECT "+unitCols+" FROM units u JOIN areas a ON a.code = u.area_code WHERE "+where+
+	rows, err := s.db.Query(ctx, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
 		" ORDER BY u.area_path, u.name, u.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list units")
@@ -113,7 +114,7 @@ func (s *Service) EachUnit(ctx context.Context, p *auth.Principal, f UnitFilter,
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+unitCols+" FROM units u JOIN areas a ON a.code = u.area_code WHERE "+where+
+	rows, err := s.db.Query(ctx, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
 		" ORDER BY u.area_path, u.name, u.id", args...)
 	if err != nil {
 		return errs.Wrap(err, "export units")
@@ -134,7 +135,7 @@ func (s *Service) EachUnit(ctx context.Context, p *auth.Principal, f UnitFilter,
 
 // Unit returns one unit. Units outside p's scope are not found.
 func (s *Service) Unit(ctx context.Context, p *auth.Principal, id int64) (Unit, error) {
-	u, err := scanUnit(s.db.QueryRow(ctx, "SELECT "+unitCols+" FROM units u JOIN areas a ON a.code = u.area_code WHERE u.id = ?", id))
+	u, err := scanUnit(s.db.QueryRow(ctx, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE u.id = ?", id))
 	if err != nil {
 		return Unit{}, db.NotFound(err, "unit")
 	}

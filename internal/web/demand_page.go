@@ -152,7 +152,7 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 		}
 		names := rq.categoryNames(cats)
 		for _, x := range similar {
-			v.Similar = append(v.Similar, similarItem{Similar: x, CategoryName: names[x.Category]})
+			v.Similar = append(v.Similar, similarItem{Similar: x, CategoryName: names[x.Category], AreaName: s.areaName(ctx, rq.Lang, x.Area)})
 		}
 	}
 	if tweak != nil {

@@ -177,7 +177,7 @@ func TestStaffIntake(t *testing.T) {
 		demands := func() int { return s.count(t, "SELECT count(*) FROM demands") }
 		resp := b.submit("/demands", url.Values{"category": {"城堡"}, "area": {"东湖居民区"}, "description": {"噪音"}})
 		wantStatus(t, "unknown category", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
-		testkit.Contains(t, resp.Body, `id="d-category-error">请从列表中选择`, `value="城堡"`)
+		testkit.Contains(t, resp.Body, `id="d-category-error">未知诉求分类 &#34;城堡&#34;`, `value="城堡"`)
 		resp = b.submit("/demands", url.Values{"category": {"噪音扰民"}, "area": {"东湖居民区"}, "description": {strings.Repeat("吵", 4001)}})
 		wantStatus(t, "too long", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
 		testkit.Contains(t, resp.Body, "描述有 4001 个字，最多允许 4000 个字")
@@ -196,9 +196,11 @@ func TestStaffIntake(t *testing.T) {
 		testkit.Contains(t, resp.Body, "此链接只显示这一次")
 		st, page := b.get("/demands/" + m[1])
 		wantStatus(t, "demand page", st, http.StatusOK, page)
-		testkit.Contains(t, page, "东湖路 12 号楼下烧烤店每天深夜噪音扰民", "噪音扰民", "东湖居民区", "热线", "已受理",
-			"李先生", "13800001234", `data-event="receive"`, `data-action="dispatch"`, `data-action="close"`)
-		if strings.Contains(page, `data-action="sign"`) || strings.Contains(page, `data-action="resolve"`) {
+		// Community staff dispatch: filed and dispatched in one step, to the residential area itself (no routing rule).
+		testkit.Contains(t, resp.Body, "已派给 湖南路街道 / 东湖居民区")
+		testkit.Contains(t, page, "东湖路 12 号楼下烧烤店每天深夜噪音扰民", "噪音扰民", "东湖居民区", "热线", "已派单",
+			"李先生", "13800001234", `data-event="receive"`, `data-event="dispatch"`, `data-action="sign"`)
+		if strings.Contains(page, `data-action="dispatch"`) || strings.Contains(page, `data-action="resolve"`) {
 			t.Error("the page offers actions the state does not allow")
 		}
 		// An auditor reads the page but is offered nothing, and sees the reporter masked.
@@ -355,7 +357,7 @@ func TestResidentReport(t *testing.T) {
 		r := s.browser(t)
 		st, body := r.get("/report")
 		wantStatus(t, "report form", st, http.StatusOK, body)
-		testkit.Contains(t, body, `id="report-submit"`, `<optgroup label="湖南路街道">`, `<option value="`+testkit.ResA1+`">东湖居民区</option>`,
+		testkit.Contains(t, body, `id="report-submit"`, `id="r-area" name="area" type="text"`, `data-src="/report/areas"`,
 			`id="locate"`, "hidden", "/static/report.", "只有办理此事的工作人员能看到", `name="viewport"`)
 		if strings.Contains(body, `name="csrf"`) {
 			t.Error("the anonymous form carries a session CSRF field")

@@ -22,6 +22,7 @@ type view struct {
 	Scripts []string // extra page scripts, by asset name
 	Tab     string   // which tab of a section's sub-navigation is current
 	NoIndex bool     // keep search engines off (private tracking pages)
+	Lean    bool     // no htmx: the page's section does without it
 	Staff   bool     // signed-in staff: the inbox badge shows
 	Unread  int      // unread inbox notices, for the badge
 	Data    any
@@ -46,6 +47,7 @@ func (rq *request) view(r *http.Request, section, titleKey string, data any) *vi
 // render executes page into a buffer (so a template error never sends half a
 // page) and writes it with status.
 func (s *server) render(w http.ResponseWriter, rq *request, status int, page string, v *view) {
+	v.Lean = s.tpl.lean[page]
 	t, err := s.tpl.clone(page, rq.cat)
 	var buf bytes.Buffer
 	if err == nil {

@@ -9,7 +9,6 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
-	"gongzhi/internal/org"
 )
 
 // Residents' pages take small bodies: a description of at most 4,000
@@ -21,67 +20,46 @@ const (
 )
 
 // reportFields are the resident form's fields that can carry an error.
-var reportFields = []string{"category", "area", "lat", "description", attachmentsField}
+var reportFields = []string{"category", "area", "lat", "address", "description", attachmentsField}
+
+// otherCategory is the code of the category filed for "其他 / 不确定"
+// (other / not sure): staff re-categorise what lands there. The report
+// form offers the choice only while an active category has this code.
+const otherCategory = "other"
 
 // reportForm is the data of report.html, the resident's mobile form.
 type reportForm struct {
-	Category, Area, Lat, Lng, Description, Name, Phone string
-	Errors                                             map[string]string
-	General                                            []string
-	Categories                                         []demand.Category
-	Streets                                            []streetGroup
-	MaxDescription                                     int
-	Limits                                             uploadLimits
-	FilesAgain                                         bool // files were sent with a refused form: the browser cannot keep them
-}
-
-// streetGroup is a street and its residential areas, for the area <select>.
-type streetGroup struct {
-	Name  string
-	Areas []org.Area
-}
-
-// streets lists every street with its residential areas. Area names are
-// public: residents need them to say where they live.
-func (s *server) streets(ctx context.Context) ([]streetGroup, error) {
-	sys := auth.SystemPrincipal()
-	sts, err := s.Org.Areas(ctx, sys, org.AreaFilter{Level: string(org.Street)})
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.Org.Areas(ctx, sys, org.AreaFilter{Level: string(org.Residential)})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]streetGroup, 0, len(sts))
-	for _, st := range sts {
-		g := streetGroup{Name: st.Name}
-		for _, a := range res {
-			if a.ParentCode == st.Code {
-				g.Areas = append(g.Areas, a)
-			}
-		}
-		if len(g.Areas) > 0 {
-			out = append(out, g)
-		}
-	}
-	return out, nil
+	Category, Area, Address, Lat, Lng, Description, Name, Phone string
+	Errors                                                      map[string]string
+	General                                                     []string
+	Categories                                                  []demand.Category
+	Other                                                       bool // "其他 / 不确定" is offered
+	// Candidates are the areas a typed name matched, to choose from
+	// (area_pick); More is how many more matched.
+	Candidates     []string
+	More           int
+	MaxDescription int
+	Limits         uploadLimits
+	FilesAgain     bool // files were sent with a refused form: the browser cannot keep them
 }
 
 func (s *server) showReport(ctx context.Context, w http.ResponseWriter, r *http.Request, rq *request, status int, f reportForm) error {
-	var err error
-	if f.Categories, err = s.Demand.Categories(ctx, true); err != nil {
+	cats, err := s.Demand.Categories(ctx, true)
+	if err != nil {
 		return err
 	}
-	for i := range f.Categories {
-		f.Categories[i].Name = rq.categoryName(f.Categories[i])
-	}
-	if f.Streets, err = s.streets(ctx); err != nil {
-		return err
+	f.Categories = cats[:0]
+	for _, c := range cats {
+		if c.Code == otherCategory { // offered last, as "other / not sure"
+			f.Other = true
+			continue
+		}
+		c.Name = rq.categoryName(c)
+		f.Categories = append(f.Categories, c)
 	}
 	f.MaxDescription, f.Limits = demand.MaxDescription, fileLimits
 	v := rq.view(r, "report", "report.title", f)
-	v.Scripts, v.NoIndex = []string{"report.js"}, true
+	v.Scripts, v.NoIndex = []string{"report.js", "report-area.js"}, true
 	s.render(w, rq, status, "report.html", v)
 	return nil
 }
@@ -96,7 +74,8 @@ type reportDone struct {
 	ID        int64
 	TrackPath string
 	TrackURL  string
-	Files     int // photos and files filed with it
+	Files     int  // photos and files filed with it
+	Phone     bool // a phone was left: the number and its last digits find the demand (/track)
 }
 
 // report files a resident's demand (channel online, no account) and shows
@@ -114,21 +93,41 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) err
 		return err
 	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := reportForm{Category: v("category"), Area: v("area"), Lat: v("lat"), Lng: v("lng"), Description: v("description"),
-		Name: v("name"), Phone: v("phone")}
+	f := reportForm{Category: v("category"), Area: v("area"), Address: v("address"), Lat: v("lat"), Lng: v("lng"),
+		Description: v("description"), Name: v("name"), Phone: v("phone")}
+	if pick := v("area_pick"); pick != "" { // chosen among the candidates of a name that matched several
+		f.Area = pick
+	}
 	ip := clientIP(r, s.TrustedProxies)
 	if s.reports.Blocked(ip, reportLimit) {
 		f.General = []string{rq.T("report.too_many")}
 		return s.showReport(ctx, w, r, rq, http.StatusTooManyRequests, f)
 	}
 	f.FilesAgain = len(files) > 0
-	in := demand.NewDemand{Category: f.Category, Description: f.Description, Area: f.Area,
+	in := demand.NewDemand{Category: f.Category, Description: f.Description, Address: f.Address,
 		Reporter: demand.ReporterInput{Name: f.Name, Phone: f.Phone}, Attachments: files}
 	bad := map[string]string{}
 	if f.Category == "" {
 		bad["category"] = rq.T("report.choose_category")
 	}
-	if f.Area == "" {
+	if f.Area != "" {
+		found, err := s.findReportArea(ctx, rq.Lang, f.Area)
+		if err != nil {
+			return err
+		}
+		switch len(found) {
+		case 0:
+			bad["area"] = rq.T("report.area_none", f.Area)
+		case 1:
+			in.Area, f.Area = found[0].Code, found[0].Label
+		default:
+			bad["area"] = rq.T("report.area_several", f.Area, len(found))
+			for _, a := range found[:min(len(found), reportCandidates)] {
+				f.Candidates = append(f.Candidates, a.Label)
+			}
+			f.More = len(found) - len(f.Candidates)
+		}
+	} else {
 		lat, okLat := parseCoord(f.Lat)
 		lng, okLng := parseCoord(f.Lng)
 		if !okLat || !okLng || lat == nil || lng == nil {
@@ -159,7 +158,7 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) err
 	}
 	s.reports.Fail(ip) // counts filings, not failures: the name is the throttle's
 	done := reportDone{ID: filed.Demand.ID, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token,
-		Files: len(filed.Demand.Attachments)}
+		Files: len(filed.Demand.Attachments), Phone: f.Phone != ""}
 	page := rq.view(r, "report", "report.done_title", done)
 	page.NoIndex = true
 	s.render(w, rq, http.StatusOK, "report_done.html", page)
@@ -178,6 +177,7 @@ type trackPage struct {
 	Satisfactions []string
 	Files         attachmentList // the files filed with the report, served under the link
 	ByNumber      bool           // found by number and phone digits: no link, so no files or rating
+	Address       string         // where, as much as may be public (auth.PublicAddress)
 }
 
 // publicEvent is one step of the timeline as a resident sees it.
@@ -205,6 +205,9 @@ func (s *server) showTrack(w http.ResponseWriter, r *http.Request, rq *request, 
 	}
 	t.InLang(rq.Lang)
 	page.T, page.Token, page.Events = t, token, rq.publicEvents(t.Events)
+	if page.Address, err = s.publicAddress(r.Context(), t.ID); err != nil {
+		return err
+	}
 	page.Files = attachmentList{Base: "/t/" + token, Items: t.Attachments}
 	page.Satisfactions = []string{demand.Satisfied, demand.BasicSatisfied, demand.Dissatisfied}
 	v := rq.view(r, "report", "track.title", page)
@@ -243,6 +246,18 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, rq *request) error
 		return s.showTrack(w, r, rq, statusOf[code], page)
 	}
 	return err
+}
+
+// publicAddress is the demand's address as the tracking page may show it:
+// the road and lane, or the residential area, without the door
+// (auth.PublicAddress). demand.Tracked does not carry the address, so the
+// system principal reads it; only the coarsened form leaves this function.
+func (s *server) publicAddress(ctx context.Context, id int64) (string, error) {
+	d, err := s.Demand.Get(ctx, auth.SystemPrincipal(), id)
+	if err != nil {
+		return "", err
+	}
+	return auth.PublicAddress(d.Address), nil
 }
 
 // trackLookupPage is the data of track_lookup.html.
@@ -295,7 +310,11 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	t.InLang(rq.Lang)
-	v := rq.view(r, "report", "track.title", trackPage{T: t, Events: rq.publicEvents(t.Events), ByNumber: true})
+	addr, err := s.publicAddress(r.Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	v := rq.view(r, "report", "track.title", trackPage{T: t, Events: rq.publicEvents(t.Events), ByNumber: true, Address: addr})
 	v.NoIndex = true
 	s.render(w, rq, http.StatusOK, "track.html", v)
 	return nil

@@ -27,6 +27,8 @@ func demandSection() section {
 				{"GET /demands/new", s.page(s.intakeForm)},
 				{"POST /demands", s.postFiles(s.intake)}, // multipart: photos filed with the demand
 				{"POST /demands/similar", s.post(formLimit, s.similarFragment)},
+				{"POST /demands/proposal", s.post(formLimit, s.proposalFragment)},
+				{"POST /demands/callers", s.post(formLimit, s.callersFragment)},
 				{"GET /demands/dashboard", s.page(s.demandDashboard)},
 				{"GET /demands/dashboard/export.xlsx", s.page(s.demandDashboardExport)},
 				{"GET /demands/map.json", s.page(s.demandMapJSON)},
@@ -60,12 +62,14 @@ func demandSection() section {
 func residentsSection() section {
 	return section{
 		name:  "residents",
+		lean:  true,
 		parts: []string{"demand_parts.html"},
 		pages: []string{"report.html", "report_done.html", "track.html", "track_lookup.html"},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{
 				{"GET /report", s.public(s.reportForm)},
 				{"POST /report", s.public(s.report)},
+				{"GET /report/areas", s.public(s.reportAreas)}, // JSON for report-area.js: names only
 				{"GET /track", s.public(s.trackLookupForm)},
 				{"POST /track", s.public(s.trackLookup)},
 				{"GET /t/{token}", s.public(s.track)},

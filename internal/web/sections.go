@@ -22,6 +22,9 @@ type section struct {
 	parts []string
 	// pages are its page templates (templates/NAME).
 	pages []string
+	// lean: its pages use no htmx (a resident's phone on a slow line loads
+	// only what the page needs).
+	lean bool
 	// routes are its handlers; called once by New with the server.
 	routes func(s *server) []pageRoute
 }

@@ -31,15 +31,15 @@ func TestSectionsWiring(t *testing.T) {
 			}
 		}
 	}
-	ts, err := loadTemplates(template.FuncMap{
+	if _, err := loadTemplates(template.FuncMap{
 		"t": func(string, ...any) string { return "" }, "asset": func(string) string { return "" },
-	}, secs)
-	if err == nil {
+	}, secs); err == nil {
 		t.Fatal("loadTemplates without the page functions parsed; the check below would prove nothing")
 	}
 	s := &server{sections: secs}
 	s.assets, _ = loadAssets()
-	if ts, err = loadTemplates(s.staticFuncs(), secs); err != nil {
+	ts, err := loadTemplates(s.staticFuncs(), secs)
+	if err != nil {
 		t.Fatal(err)
 	}
 	for name, page := range ts.pages {

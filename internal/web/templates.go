@@ -30,6 +30,7 @@ var layoutFiles = []string{"templates/base.html", "templates/parts.html"}
 // request needs its own clone to bind t to its language.
 type templates struct {
 	pages map[string]*template.Template
+	lean  map[string]bool // pages of lean sections
 }
 
 // loadTemplates parses every page with the layout and its section's parts,
@@ -57,7 +58,12 @@ func loadTemplates(funcs template.FuncMap, secs []section) (*templates, error) {
 			partsOf[pg] = parts
 		}
 	}
-	ts := &templates{pages: map[string]*template.Template{}}
+	ts := &templates{pages: map[string]*template.Template{}, lean: map[string]bool{}}
+	for _, sec := range secs {
+		for _, pg := range sec.pages {
+			ts.lean[pg] = sec.lean
+		}
+	}
 	for _, name := range names {
 		base := path.Base(name)
 		if slices.Contains(layoutFiles, name) || isPart[name] {
