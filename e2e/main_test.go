@@ -104,7 +104,7 @@ func (s store) serve(t *testing.T, extra ...string) *server {
 	}
 	srv := &server{URL: "http://" + addr, cmd: cmd, out: &out}
 	t.Cleanup(func() { srv.stop(t) })
-	deadline := time.Now().Add(90 * time.Second) // --demo builds the district first
+	deadline := time.Now().Add(5 * time.Minute) // --demo builds the district first: over a minute on PostgreSQL beside other tests
 	for {
 		resp, err := http.Get(srv.URL + "/healthz")
 		if err == nil {
