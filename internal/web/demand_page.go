@@ -35,7 +35,6 @@ type actionForm struct {
 // actionCtx is what template "demand-action" draws one form from.
 type actionCtx struct {
 	actionForm
-	F    actionForm
 	D    *demand.Demand
 	CSRF string
 	Data any // the page's demandView

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -107,7 +108,7 @@ func (s *server) pickPartyOrgs(w http.ResponseWriter, r *http.Request, rq *reque
 	return writePick(w, out)
 }
 
-func writePick(w http.ResponseWriter, items []pickItem) error {
+func writePick[T any](w http.ResponseWriter, items []T) error {
 	b, err := json.Marshal(items)
 	if err != nil {
 		return err
@@ -194,9 +195,9 @@ type areaPick struct {
 }
 
 // pickAreas serves GET /org/pick/areas?q=: up to pickLimit areas in the
-// user's scope whose name with parents holds every word of q (湖南 第3网格),
-// or whose code starts with q. A district has about 2,000 areas, too many
-// for a <select> on a phone.
+// user's scope that q names (by name with parents, as the report form finds
+// them: 湖南 第3网格), or whose code starts with q; with no q, the first of
+// them. A district has about 2,000 areas, too many for a <select>.
 func (s *server) pickAreas(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err := auth.AuthorizeAny(rq.P, auth.AreaRead); err != nil {
 		return err
@@ -205,52 +206,21 @@ func (s *server) pickAreas(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	areas, err := s.Org.Areas(r.Context(), rq.P, org.AreaFilter{})
+	all, err := s.areaChoicesOf(r.Context(), rq.P, rq.Lang)
 	if err != nil {
 		return err
 	}
-	labels, err := s.Org.AreaLabels(r.Context())
-	if err != nil {
-		return err
+	found := all
+	if q != "" && strings.Trim(q, "0123456789") == "" { // a code, or its start
+		found = slices.DeleteFunc(slices.Clone(all), func(a reportArea) bool { return !strings.HasPrefix(a.Code, q) })
+	} else if q != "" {
+		found, _ = matchAreas(all, q)
 	}
-	words := strings.Fields(q)
 	out := []areaPick{}
-	for _, a := range areas {
-		label := labels.Label(a.Code, rq.Lang)
-		if label == "" {
-			label = a.NameIn(rq.Lang)
-		}
-		if !matchesWords(label, a.Code, words) {
-			continue
-		}
-		out = append(out, areaPick{a.Code, label})
-		if len(out) == pickLimit {
-			break
-		}
+	for _, a := range found[:min(len(found), pickLimit)] {
+		out = append(out, areaPick{a.Code, a.Label})
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.Write(b)
-	return nil
-}
-
-// matchesWords: every word is in the label, or the one word starts the code.
-func matchesWords(label, code string, words []string) bool {
-	if len(words) == 1 && strings.HasPrefix(code, words[0]) {
-		return true
-	}
-	for _, w := range words {
-		if !strings.Contains(label, w) {
-			return false
-		}
-	}
-	return true
+	return writePick(w, out)
 }
 
 // pickCode reads an area picker field: the code chosen from the list, or one

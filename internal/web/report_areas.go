@@ -140,7 +140,14 @@ func matchAreas(all []reportArea, text string) (found []reportArea, best int) {
 // residents need them to say where they live; the system principal reads
 // them for a visitor without an account.
 func (s *server) reportAreaChoices(ctx context.Context, lang string) ([]reportArea, error) {
-	areas, err := s.Org.Areas(ctx, auth.SystemPrincipal(), org.AreaFilter{})
+	return s.areaChoicesOf(ctx, auth.SystemPrincipal(), lang, org.Residential, org.Lane, org.Grid)
+}
+
+// areaChoicesOf lists the areas p reads (of the given levels; none: all)
+// with the names matchAreas looks in. The report form and the grant
+// picker find areas the same way.
+func (s *server) areaChoicesOf(ctx context.Context, p *auth.Principal, lang string, levels ...org.Level) ([]reportArea, error) {
+	areas, err := s.Org.Areas(ctx, p, org.AreaFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +157,7 @@ func (s *server) reportAreaChoices(ctx context.Context, lang string) ([]reportAr
 	}
 	out := make([]reportArea, 0, len(areas))
 	for _, a := range areas {
-		if !slices.Contains([]org.Level{org.Residential, org.Lane, org.Grid}, a.Level) {
+		if len(levels) > 0 && !slices.Contains(levels, a.Level) {
 			continue
 		}
 		c := reportArea{Code: a.Code, Label: labels.Label(a.Code, lang), labelZH: labels.Label(a.Code, texts.ZH),

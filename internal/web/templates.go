@@ -114,7 +114,7 @@ func (s *server) staticFuncs() template.FuncMap {
 		// areaLabel names an area with its parents in lang ("" for none).
 		"areaLabel": func(lang, code string) string { return s.areaName(context.Background(), lang, code) },
 		"actionCtx": func(v *view, d *demand.Demand, f actionForm) actionCtx {
-			return actionCtx{actionForm: f, F: f, D: d, CSRF: v.CSRF, Data: v.Data}
+			return actionCtx{actionForm: f, D: d, CSRF: v.CSRF, Data: v.Data}
 		},
 		"mask":     auth.MaskPhone,
 		"add":      func(a, b int) int { return a + b },
