@@ -414,7 +414,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Run(eng.String(), func(t *testing.T) {
 			start := time.Now()
 			browser := browser(t)
-			srv := newStore(t, eng).serve(t, "--demo")
+			srv := demoStore(t, eng).serve(t)
 			up := time.Since(start)
 
 			// First axe must catch a planted fault, or a pass below would mean nothing.

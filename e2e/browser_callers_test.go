@@ -22,10 +22,7 @@ func TestBrowserCallerSearch(t *testing.T) {
 	for _, eng := range testkit.Engines() {
 		t.Run(eng.String(), func(t *testing.T) {
 			ctx := browser(t)
-			s := newStore(t, eng)
-			if r := s.run(t, "", "demo"); r.code != 0 {
-				t.Fatalf("demo: %s", r.stderr)
-			}
+			s := demoStore(t, eng)
 			admin := lastLine(s.run(t, "", "token", "create", "--username", "admin").stdout)
 			srv := s.serve(t)
 			post := func(path string, body map[string]any) map[string]any {

@@ -25,10 +25,7 @@ func TestBrowserDemandLoop(t *testing.T) {
 	for _, eng := range testkit.Engines() {
 		t.Run(eng.String(), func(t *testing.T) {
 			ctx := browser(t)
-			s := newStore(t, eng)
-			if r := s.run(t, "", "demo"); r.code != 0 {
-				t.Fatalf("demo: %s", r.stderr)
-			}
+			s := demoStore(t, eng)
 			admin := lastLine(s.run(t, "", "token", "create", "--username", "admin").stdout)
 			srv := s.serve(t)
 			body, _ := json.Marshal(map[string]any{"code": "e2e_noise", "name": "夜间噪音（测试）", "contact_limit": "2h", "resolve_limit": "5wd", "active": true})

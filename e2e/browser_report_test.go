@@ -35,10 +35,7 @@ func TestBrowserResidentReport(t *testing.T) {
 	for _, eng := range testkit.Engines() {
 		t.Run(eng.String(), func(t *testing.T) {
 			browserCtx := browser(t)
-			s := newStore(t, eng)
-			if r := s.run(t, "", "demo"); r.code != 0 {
-				t.Fatalf("demo: %s", r.stderr)
-			}
+			s := demoStore(t, eng)
 			srv := s.serve(t)
 			weighReport(t, srv.URL)
 

@@ -22,10 +22,7 @@ func TestBrowserSuperviseOverdue(t *testing.T) {
 	for _, eng := range testkit.Engines() {
 		t.Run(eng.String(), func(t *testing.T) {
 			ctx := browser(t)
-			s := newStore(t, eng)
-			if r := s.run(t, "", "demo"); r.code != 0 {
-				t.Fatalf("demo: %s", r.stderr)
-			}
+			s := demoStore(t, eng)
 			token := lastLine(s.run(t, "", "token", "create", "--username", "street").stdout)
 			srv := s.serve(t)
 			get := func(path string, out any) {

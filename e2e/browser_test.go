@@ -73,7 +73,7 @@ func TestBrowserCoverage(t *testing.T) {
 	for _, eng := range testkit.Engines() {
 		t.Run(eng.String(), func(t *testing.T) {
 			ctx := browser(t)
-			srv := newStore(t, eng).serve(t, "--demo")
+			srv := demoStore(t, eng).serve(t)
 			css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 			steps(t, ctx, "sign in",
 				chromedp.Navigate(srv.URL+"/login"),

@@ -166,3 +166,22 @@ func writeXLSX(t *testing.T, path string, rows [][]string) {
 		t.Fatal(err)
 	}
 }
+
+// TestServeDemo runs the README's first command as a newcomer would: serve
+// --demo on embedded SQLite builds the district and serves it, and a second
+// start on the same data keeps it instead of refusing or rebuilding.
+func TestServeDemo(t *testing.T) {
+	s := newStore(t, db.SQLite)
+	srv := s.serve(t, "--demo")
+	var units unitList
+	if code := srv.get(t, lastLine(s.run(t, "", "token", "create", "--username", "admin").stdout), "/api/v1/units?area=310104", &units); code != 200 || units.Total == 0 {
+		t.Fatalf("demo units: %d, total %d", code, units.Total)
+	}
+	srv.stop(t)
+	again := s.serve(t, "--demo")
+	var after unitList
+	again.get(t, lastLine(s.run(t, "", "token", "create", "--username", "admin").stdout), "/api/v1/units?area=310104", &after)
+	if after.Total != units.Total {
+		t.Fatalf("second serve --demo: %d units, want %d kept", after.Total, units.Total)
+	}
+}

@@ -22,10 +22,7 @@ import (
 func TestCrashSafety(t *testing.T) {
 	for _, eng := range testkit.Engines() {
 		t.Run(eng.String(), func(t *testing.T) {
-			s := newStore(t, eng)
-			if r := s.run(t, "", "demo"); r.code != 0 {
-				t.Fatalf("demo: %s", r.stderr)
-			}
+			s := demoStore(t, eng)
 			token := lastLine(s.run(t, "", "token", "create", "--username", "admin").stdout)
 			srv := s.serve(t)
 			post := func(path string, body any) (int, []byte) {

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,6 +38,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	demos.drop()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -50,6 +52,84 @@ func newStore(t *testing.T, d db.Dialect) store {
 		return store{"--db", dsn}
 	}
 	return store{"--data", dir}
+}
+
+// demos holds one demo district per engine, built on first use and copied
+// for every test that needs one: a copy takes a second, a build up to a
+// minute on PostgreSQL, and each test still gets its own database.
+var demos = &demoTemplates{built: map[db.Dialect]string{}}
+
+type demoTemplates struct {
+	mu    sync.Mutex
+	built map[db.Dialect]string // SQLite: a data directory; PostgreSQL: a database name
+}
+
+// demoStore returns a store of its own holding a copy of the demo district.
+func demoStore(t *testing.T, d db.Dialect) store {
+	t.Helper()
+	tmpl := demos.get(t, d)
+	if d == db.SQLite {
+		dir := t.TempDir()
+		entries, err := os.ReadDir(tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(tmpl, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return store{"--data", dir}
+	}
+	return store{"--db", testkit.CloneDSN(t, tmpl)}
+}
+
+func (m *demoTemplates) get(t *testing.T, d db.Dialect) string {
+	t.Helper()
+	if d == db.Postgres && os.Getenv(testkit.PostgresEnv) == "" {
+		t.Skip(testkit.PostgresEnv + " not set")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if tmpl, ok := m.built[d]; ok {
+		return tmpl
+	}
+	var s store
+	var tmpl string
+	if d == db.SQLite {
+		dir, err := os.MkdirTemp("", "gongzhi-demo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, tmpl = store{"--data", dir}, dir
+	} else {
+		tmpl = "gz_tmpl_" + fmt.Sprint(time.Now().UnixNano())
+		dsn, err := testkit.CreateDatabase(tmpl, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = store{"--db", dsn}
+	}
+	if r := s.run(t, "", "demo"); r.code != 0 {
+		(&demoTemplates{built: map[db.Dialect]string{d: tmpl}}).drop()
+		t.Fatalf("demo: %s", r.stderr)
+	}
+	m.built[d] = tmpl
+	return tmpl
+}
+
+func (m *demoTemplates) drop() {
+	for d, tmpl := range m.built {
+		if d == db.SQLite {
+			os.RemoveAll(tmpl)
+		} else {
+			testkit.DropDatabase(tmpl)
+		}
+	}
 }
 
 type result struct {

@@ -16,9 +16,12 @@ import (
 
 	"gongzhi/internal/api"
 	"gongzhi/internal/auth"
+	"gongzhi/internal/booking"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
+	"gongzhi/internal/fund"
+	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 	"gongzhi/internal/platform"
@@ -28,17 +31,20 @@ import (
 // env is the API served over real HTTP on a fixture database, mounted under
 // /api/v1/ the way app.Main mounts it, with one API token per fixture role.
 type env struct {
-	t      *testing.T
-	f      *testkit.Fixture
-	db     *db.DB
-	org    *org.Service
-	demand *demand.Service
-	notify *notify.Service
-	clock  *clock.Fake
-	base   string // server URL including /api/v1
-	tokens map[auth.Role]string
-	logs   *bytes.Buffer
-	logw   *lockedWriter
+	t       *testing.T
+	f       *testkit.Fixture
+	db      *db.DB
+	org     *org.Service
+	demand  *demand.Service
+	notify  *notify.Service
+	lists   *lists.Service
+	booking *booking.Service
+	fund    *fund.Service
+	clock   *clock.Fake
+	base    string // server URL including /api/v1
+	tokens  map[auth.Role]string
+	logs    *bytes.Buffer
+	logw    *lockedWriter
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
@@ -52,13 +58,14 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	// tests do not depend on the network.
 	notes := notify.NewService(d, c, notify.Options{Targets: notify.Targets{Resolver: publicResolver{}}})
 	demands := demand.NewService(d, c, notes)
+	lst, bk, fd := lists.NewService(d, c), booking.NewService(d, c), fund.NewService(d, c)
 	h := api.New(api.Deps{Services: platform.Services{DB: d, Auth: f.Auth, Org: orgs, Demand: demands, Notify: notes, Clock: c,
-		Logger: slog.New(slog.NewTextHandler(logw, nil))}})
+		Lists: lst, Booking: bk, Fund: fd, Logger: slog.New(slog.NewTextHandler(logw, nil))}})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", h)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, f: f, db: d, org: orgs, demand: demands, notify: notes, clock: c, base: srv.URL + api.Prefix, tokens: map[auth.Role]string{}, logs: logs, logw: logw}
+	e := &env{t: t, f: f, db: d, org: orgs, demand: demands, notify: notes, lists: lst, booking: bk, fund: fd, clock: c, base: srv.URL + api.Prefix, tokens: map[auth.Role]string{}, logs: logs, logw: logw}
 	for _, r := range auth.Roles {
 		e.tokens[r] = e.token(f.Users[r])
 	}

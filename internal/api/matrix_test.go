@@ -334,6 +334,9 @@ func TestMatrix(t *testing.T) {
 		rows := matrixRows()
 		maps.Copy(rows, demandMatrixRows())
 		maps.Copy(rows, jobsMatrixRows())
+		maps.Copy(rows, listsMatrixRows())
+		maps.Copy(rows, bookingMatrixRows())
+		maps.Copy(rows, fundMatrixRows())
 		// Routes whose success revokes the caller's own API tokens (a
 		// password change): the role gets a new one for the next cell.
 		endsTokens := map[string]bool{"POST /me/password": true}

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"gongzhi/internal/booking"
 	"gongzhi/internal/demand"
+	"gongzhi/internal/fund"
+	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 	"gongzhi/internal/platform"
@@ -36,11 +39,14 @@ func capabilities() []capability {
 			m.Demand = demand.NewService(m.DB, m.Clock, m.Notify)
 			m.Demand.RegisterJobs(m.Jobs)
 		}},
+		{name: "lists", open: func(m *Main) { m.Lists = lists.NewService(m.DB, m.Clock) }},
+		{name: "booking", open: func(m *Main) { m.Booking = booking.NewService(m.DB, m.Clock) }},
+		{name: "fund", open: func(m *Main) { m.Fund = fund.NewService(m.DB, m.Clock) }},
 	}
 }
 
 // services is what the web pages and the API are built on.
 func (m *Main) services() platform.Services {
 	return platform.Services{DB: m.DB, Auth: m.Auth, Clock: m.Clock, Logger: m.Logger, Jobs: m.Jobs,
-		Org: m.Org, Notify: m.Notify, Demand: m.Demand}
+		Org: m.Org, Notify: m.Notify, Demand: m.Demand, Lists: m.Lists, Booking: m.Booking, Fund: m.Fund}
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"gongzhi/internal/booking"
+	"gongzhi/internal/fund"
+	"gongzhi/internal/lists"
 	"io"
 	"log/slog"
 	"net"
@@ -34,11 +37,14 @@ type Main struct {
 	Logger *slog.Logger
 	Hasher *auth.Hasher
 
-	DB     *db.DB
-	Auth   *auth.Service
-	Org    *org.Service
-	Notify *notify.Service
-	Demand *demand.Service
+	DB      *db.DB
+	Auth    *auth.Service
+	Org     *org.Service
+	Notify  *notify.Service
+	Demand  *demand.Service
+	Lists   *lists.Service
+	Booking *booking.Service
+	Fund    *fund.Service
 	// Jobs is the server's one job queue: every capability's timers and
 	// outboxes run on it (internal/jobs).
 	Jobs *jobs.Queue

@@ -56,21 +56,34 @@ const (
 	DemandHandle   Perm = "demand.handle"   // sign for, return, contact, extend, resolve
 	DemandApprove  Perm = "demand.approve"  // second approval (unreasonable demands), street level and up
 	DemandAdmin    Perm = "demand.admin"    // categories, routing, the working-day calendar
+
+	ListsRead      Perm = "lists.read"      // needs, resources, matches and service projects (三张清单)
+	ListsWrite     Perm = "lists.write"     // create needs (also from demands), match, propose projects
+	ResourceOffer  Perm = "resource.offer"  // offer a unit's resources, accept its matches, claim projects for it
+	ProjectApprove Perm = "project.approve" // approve, cancel and evaluate service projects, street level and up
+	BookingWrite   Perm = "booking.write"   // book venue resources, cancel bookings
+	FundRead       Perm = "fund.read"       // the community fund's ledger
+	FundWrite      Perm = "fund.write"      // record money in, propose disbursements
+	FundApprove    Perm = "fund.approve"    // approve a disbursement another person proposed
 )
 
 // rolePerms is the whole permission table. Scope comes from the grant's area.
 var rolePerms = map[Role][]Perm{
 	DistrictAdmin: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead, UserAdmin, AuditRead, JobsAdmin,
-		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove, DemandAdmin},
+		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove, DemandAdmin,
+		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove},
 	StreetStaff: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead,
-		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove},
+		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove,
+		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove},
 	CommunityStaff: {AreaRead, OrgRead, UnitRead, UnitWrite, CoverageRead,
-		DemandRead, DemandIntake, DemandDispatch, DemandHandle},
-	GridWorker:  {AreaRead, OrgRead, UnitRead, CoverageRead, DemandRead, DemandIntake, DemandHandle},
-	UnitLiaison: {AreaRead, OrgRead, UnitRead, DemandRead, DemandHandle},
+		DemandRead, DemandIntake, DemandDispatch, DemandHandle,
+		ListsRead, ListsWrite, ResourceOffer, BookingWrite, FundRead, FundWrite},
+	GridWorker: {AreaRead, OrgRead, UnitRead, CoverageRead, DemandRead, DemandIntake, DemandHandle,
+		ListsRead, ListsWrite},
+	UnitLiaison: {AreaRead, OrgRead, UnitRead, DemandRead, DemandHandle, ListsRead, ResourceOffer, BookingWrite},
 	Member:      {AreaRead, OrgRead},
 	Resident:    {AreaRead},
-	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead},
+	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead, ListsRead, FundRead},
 }
 
 // unitPerms are the permissions a role holds not on its grant's whole area
@@ -78,7 +91,7 @@ var rolePerms = map[Role][]Perm{
 // liaison sees and handles its own unit's demands, not every demand (and
 // every resident's phone) of the area it works in.
 var unitPerms = map[Role][]Perm{
-	UnitLiaison: {DemandRead, DemandHandle},
+	UnitLiaison: {DemandRead, DemandHandle, ResourceOffer, BookingWrite},
 }
 
 // Can reports whether the role carries the permission anywhere.

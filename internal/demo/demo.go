@@ -86,8 +86,11 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 // its part as a method in its own file and one line here.
 func (b *builder) steps() []func(context.Context, *db.Tx) error {
 	return []func(context.Context, *db.Tx) error{
-		b.write,        // demo.go: the area tree, party organisations, units, the association, service points
-		b.writeDemands, // demands.go: categories, calendar, outlines and a year of demands
+		b.write,         // demo.go: the area tree, party organisations, units, the association, service points
+		b.writeDemands,  // demands.go: categories, calendar, outlines and a year of demands
+		b.writeLists,    // lists.go: needs, resources and service projects
+		b.writeBookings, // bookings.go: bookings of venue resources
+		b.writeFunds,    // fund.go: community funds and their ledgers
 	}
 }
 

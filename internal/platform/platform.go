@@ -8,10 +8,13 @@ import (
 	"log/slog"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/booking"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
+	"gongzhi/internal/fund"
 	"gongzhi/internal/jobs"
+	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 )
@@ -26,9 +29,12 @@ type Services struct {
 	// and changes jobs (tests, tools).
 	Jobs *jobs.Queue
 
-	Org    *org.Service    // areas, units, party organisations, coverage
-	Notify *notify.Service // the staff inbox, webhooks and e-mail
-	Demand *demand.Service // the demand loop (民情诉求), visits, categories, calendar
+	Org     *org.Service     // areas, units, party organisations, coverage
+	Notify  *notify.Service  // the staff inbox, webhooks and e-mail
+	Demand  *demand.Service  // the demand loop (民情诉求), visits, categories, calendar
+	Lists   *lists.Service   // needs, resources, matches and service projects (三张清单)
+	Booking *booking.Service // bookings of venue resources
+	Fund    *fund.Service    // the community fund's ledger
 }
 
 // WithDefaults fills what tests and tools may leave out: a real clock, a
@@ -42,6 +48,19 @@ func (s Services) WithDefaults() Services {
 	}
 	if s.Jobs == nil && s.DB != nil {
 		s.Jobs = jobs.New(s.DB, s.Clock, s.Logger)
+	}
+	// Capabilities that stand on the database alone, so tests of other
+	// surfaces need not build them.
+	if s.DB != nil {
+		if s.Lists == nil {
+			s.Lists = lists.NewService(s.DB, s.Clock)
+		}
+		if s.Booking == nil {
+			s.Booking = booking.NewService(s.DB, s.Clock)
+		}
+		if s.Fund == nil {
+			s.Fund = fund.NewService(s.DB, s.Clock)
+		}
 	}
 	return s
 }

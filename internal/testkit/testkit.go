@@ -61,35 +61,63 @@ func NewDSN(t testing.TB, d db.Dialect) (dsn, dataDir string) {
 	if d == db.SQLite {
 		return "", t.TempDir()
 	}
-	server := os.Getenv(PostgresEnv)
-	if server == "" {
+	return CloneDSN(t, ""), ""
+}
+
+// CloneDSN creates a uniquely named PostgreSQL database copied from template
+// (a database nobody is connected to; empty means an empty database), drops it
+// when the test ends, and returns its URL. Copying a prepared database takes
+// a second where building it again can take a minute.
+func CloneDSN(t testing.TB, template string) string {
+	t.Helper()
+	if os.Getenv(PostgresEnv) == "" {
 		t.Skip(PostgresEnv + " not set")
 	}
 	name := "gz_t_" + randHex(6)
-	admin, err := sql.Open("pgx", server)
+	dsn, err := CreateDatabase(name, template)
 	if err != nil {
 		t.Fatalf("postgres: %v", err)
+	}
+	t.Cleanup(func() { DropDatabase(name) })
+	return dsn
+}
+
+// CreateDatabase creates a PostgreSQL database on the test server, empty or
+// copied from template, and returns its URL.
+func CreateDatabase(name, template string) (string, error) {
+	server := os.Getenv(PostgresEnv)
+	if server == "" {
+		return "", fmt.Errorf("%s not set", PostgresEnv)
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		return "", fmt.Errorf("bad %s: %v", PostgresEnv, err)
+	}
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		return "", err
 	}
 	defer admin.Close()
 	// UTF-8 collation so Chinese text is visible to text search and sorts sanely.
 	q := fmt.Sprintf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'", name)
-	if _, err := admin.Exec(q); err != nil {
-		t.Fatalf("create database: %v", err)
+	if template != "" {
+		q = fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)
 	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", server)
-		if err != nil {
-			return
-		}
-		defer a.Close()
-		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatalf("bad %s: %v", PostgresEnv, err)
+	if _, err := admin.Exec(q); err != nil {
+		return "", fmt.Errorf("create database: %w", err)
 	}
 	u.Path = "/" + name
-	return u.String(), ""
+	return u.String(), nil
+}
+
+// DropDatabase drops a database CreateDatabase made, closing its sessions.
+func DropDatabase(name string) {
+	a, err := sql.Open("pgx", os.Getenv(PostgresEnv))
+	if err != nil {
+		return
+	}
+	defer a.Close()
+	a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 }
 
 // Clock returns a fake clock at a fixed, realistic moment (Asia/Shanghai working hours).

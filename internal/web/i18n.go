@@ -4,7 +4,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"strings"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/texts"
@@ -19,8 +21,37 @@ const (
 	langEN = texts.EN
 )
 
-// catalogFiles maps each interface language to its embedded catalog.
+// catalogFiles maps each interface language to its embedded catalog: the
+// file named here plus any "<name>.<capability>.json" beside it, so each
+// capability can keep its own texts (zh_CN.fund.json).
 var catalogFiles = map[string]string{langZH: "locales/zh_CN.json", langEN: "locales/en_US.json"}
+
+// readLocale reads a catalog file and its per-capability parts, refusing a
+// key defined twice.
+func readLocale(file string) (map[string]string, error) {
+	parts, err := fs.Glob(localeFS, strings.TrimSuffix(file, ".json")+".*.json")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, f := range append([]string{file}, parts...) {
+		b, err := localeFS.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("web: read %s: %w", f, err)
+		}
+		var c map[string]string
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		for k, v := range c {
+			if _, dup := out[k]; dup {
+				return nil, fmt.Errorf("web: %s: key %q is defined twice", f, k)
+			}
+			out[k] = v
+		}
+	}
+	return out, nil
+}
 
 // langCookie remembers the choice of visitors who are not signed in.
 const langCookie = "gz_lang"
@@ -34,13 +65,9 @@ type catalogs map[string]catalog
 func loadCatalogs() (catalogs, error) {
 	out := catalogs{}
 	for lang, file := range catalogFiles {
-		b, err := localeFS.ReadFile(file)
+		c, err := readLocale(file)
 		if err != nil {
-			return nil, fmt.Errorf("web: read %s: %w", file, err)
-		}
-		var c catalog
-		if err := json.Unmarshal(b, &c); err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", file, err)
+			return nil, err
 		}
 		out[lang] = c
 	}

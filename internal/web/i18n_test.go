@@ -19,15 +19,27 @@ import (
 // catalogFiles are read from disk: the test guards the files that get embedded.
 var catalogFiles = []string{"locales/zh_CN.json", "locales/en_US.json"}
 
+// readCatalog reads a catalog file with its per-capability parts
+// (zh_CN.fund.json beside zh_CN.json), as the server does.
 func readCatalog(t *testing.T, path string) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c map[string]string
-	if err := json.Unmarshal(b, &c); err != nil {
-		t.Fatalf("%s: %v", path, err)
+	parts, _ := filepath.Glob(strings.TrimSuffix(path, ".json") + ".*.json")
+	c := map[string]string{}
+	for _, f := range append([]string{path}, parts...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part map[string]string
+		if err := json.Unmarshal(b, &part); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k, v := range part {
+			if _, dup := c[k]; dup {
+				t.Errorf("%s: %s is defined twice", f, k)
+			}
+			c[k] = v
+		}
 	}
 	return c
 }

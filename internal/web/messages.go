@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"gongzhi/internal/errs"
@@ -17,13 +16,9 @@ const msgPrefix = "msg:"
 
 // mergeMessages adds the Chinese error messages to the Chinese catalog.
 func mergeMessages(c catalog) error {
-	b, err := localeFS.ReadFile(messagesFile)
+	m, err := readLocale(messagesFile)
 	if err != nil {
-		return fmt.Errorf("web: read %s: %w", messagesFile, err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return fmt.Errorf("web: parse %s: %w", messagesFile, err)
+		return err
 	}
 	for en, zh := range m {
 		c[msgPrefix+en] = zh

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -67,12 +66,8 @@ func errorFormats(t *testing.T) map[string]string {
 // TestErrorMessagesTranslated fails when a coded error's message has no
 // Chinese translation, so users never meet English in the Chinese interface.
 func TestErrorMessagesTranslated(t *testing.T) {
-	b, err := localeFS.ReadFile(messagesFile)
+	zh, err := readLocale(messagesFile)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var zh map[string]string
-	if err := json.Unmarshal(b, &zh); err != nil {
 		t.Fatal(err)
 	}
 	var missing []string

@@ -1,0 +1,6 @@
+package api
+
+// listsRoutes are the lists capability's endpoints.
+func listsRoutes() []route {
+	return []route{}
+}
