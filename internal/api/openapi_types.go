@@ -1,6 +1,8 @@
 package api
 
 import (
+	"slices"
+
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
@@ -14,8 +16,16 @@ import (
 type noFields struct{}
 
 // namedSchemas is every schema of components/schemas: its name, its Go
-// type and its words. Seeded from the hand-kept document it replaced.
+// type and its words. Seeded from the hand-kept document it replaced; each
+// later capability keeps its own in <capability>_schemas.go
+// (listsSchemas, bookingSchemas, fundSchemas).
 func namedSchemas() []schemaDef {
+	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas())
+}
+
+// coreSchemas are the schemas of the area tree, units, organisations,
+// users, demands, notices and jobs.
+func coreSchemas() []schemaDef {
 	return []schemaDef{
 		{Name: "Error", Type: typeOf[errorBody](), Desc: "Every error response. Internal errors say only \"internal error\".", Example: `{"error":{"code":"EINVALID","message":"per_page must be a whole number from 1 to 500","details":[{"field":"per_page","message":"per_page must be a whole number from 1 to 500"}]}}`, Props: map[string]prop{
 			"error.code":    {Desc: "EINVALID 400, EUNAUTHORIZED 401, EFORBIDDEN 403, ENOTFOUND 404, EMETHOD 405, ECONFLICT 409, ETOOLARGE 413, ETOOMANY 429, EINTERNAL 500.", Enum: []string{"EINVALID", "EUNAUTHORIZED", "EFORBIDDEN", "ENOTFOUND", "EMETHOD", "ECONFLICT", "ETOOLARGE", "ETOOMANY", "EINTERNAL"}},
@@ -661,6 +671,10 @@ func docTags() [][2]string {
 		{"visits", "Visiting campaigns (满意在徐汇·服务在基层)."},
 		{"jobs", "Background jobs (后台任务): SLA timers, webhook deliveries, e-mail; the operator's view with retry and cancel (district admin of the district)."},
 		{"track", "The resident's private tracking link: public, no token."},
+		{"lists", "三张清单: residents' needs, the resources units and others offer, and the matches people confirm between them."},
+		{"projects", "Service projects (项目清单) from proposal to residents' evaluation, the claim list, and their figures."},
+		{"bookings", "Bookings of venue resources inside their weekly availability."},
+		{"fund", "The community fund (社区公益基金): an append-only ledger in fen, disbursements with a second approval."},
 	}
 }
 
