@@ -55,6 +55,7 @@ func sections() []section {
 		adminSection(),
 		inboxSection(),
 		residentsSection(),
+		projectRateSection(),
 	}
 }
 

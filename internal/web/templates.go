@@ -129,6 +129,8 @@ func (s *server) staticFuncs() template.FuncMap {
 		"score":    func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
 		"i64":      func(n int64) string { return strconv.FormatInt(n, 10) },
 		"list":     func(xs ...string) []string { return xs },
+		"has":      func(xs []string, x string) bool { return slices.Contains(xs, x) },
+		"yuan":     func(fen int64) float64 { return float64(fen) / 100 },
 		"truthy":   func(b *bool) bool { return b != nil && *b },
 		"kib":      fileSize,
 		"fileInput": func(id string, limits uploadLimits, err string, again, optional bool) fileInput {
