@@ -249,14 +249,14 @@ func (s *server) resourceList(w http.ResponseWriter, r *http.Request, rq *reques
 // resourceForm is the offer form, phone-first: a liaison fills it between other work.
 type resourceForm struct {
 	Title, Detail, Kind, ProviderKind, UnitID, ProviderName, Area, Serves, Capacity, CapacityUnit, Windows string
-	AvailableFrom, AvailableUntil, Conditions, Address                                                  string
-	Categories                                                                                          []string
-	Errors                                                                                              map[string]string
-	General                                                                                             []string
-	Liaison                                                                                             bool // offering for the caller's own unit
-	Units                                                                                               []unitOption
-	Areas                                                                                               []areaOption
-	AllCategories, Kinds, CapacityUnits, ProviderKinds                                                  []string
+	AvailableFrom, AvailableUntil, Conditions, Address                                                     string
+	Categories                                                                                             []string
+	Errors                                                                                                 map[string]string
+	General                                                                                                []string
+	Liaison                                                                                                bool // offering for the caller's own unit
+	Units                                                                                                  []unitOption
+	Areas                                                                                                  []areaOption
+	AllCategories, Kinds, CapacityUnits, ProviderKinds                                                     []string
 }
 
 type unitOption struct {
@@ -362,4 +362,3 @@ func (s *server) resourceStatus(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	return redirect(w, r, "/resources/"+strconv.FormatInt(id, 10))
 }
-

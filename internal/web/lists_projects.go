@@ -204,11 +204,11 @@ func (s *server) projectExport(w http.ResponseWriter, r *http.Request, rq *reque
 // projectForm proposes a project.
 type projectForm struct {
 	Title, Summary, Domain, Area, LeadName, Budget, Funding, Beneficiaries, StartsOn, EndsOn, Milestones, MatchID string
-	Claimable                                                                                                    bool
-	Errors                                                                                                       map[string]string
-	General                                                                                                      []string
-	Areas                                                                                                        []areaOption
-	Domains                                                                                                      []string
+	Claimable                                                                                                     bool
+	Errors                                                                                                        map[string]string
+	General                                                                                                       []string
+	Areas                                                                                                         []areaOption
+	Domains                                                                                                       []string
 }
 
 var projectFields = []string{"title", "summary", "domain", "area", "lead_name", "budget_fen", "funding", "beneficiaries", "starts_on", "ends_on", "milestones", "match_id"}
