@@ -329,3 +329,77 @@ func (s *server) rateProject(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 	writeJSON(w, http.StatusOK, pp)
 	return nil
 }
+
+// matchBody confirms a pair.
+type matchBody struct {
+	NeedID     int64 `json:"need_id"`
+	ResourceID int64 `json:"resource_id"`
+}
+
+func (s *server) needCandidates(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "need")
+	if err != nil {
+		return err
+	}
+	k := 10
+	if v := r.URL.Query().Get("limit"); v != "" {
+		if k, err = strconv.Atoi(v); err != nil || k < 1 || k > 100 {
+			return errs.Invalid("limit", "limit must be a whole number from 1 to 100")
+		}
+	}
+	cs, err := s.Lists.Candidates(r.Context(), p, id, k)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, candidatesJSON{Items: cs})
+	return nil
+}
+
+// candidatesJSON is the ranked resources of a need.
+type candidatesJSON struct {
+	Items []lists.Candidate `json:"items"`
+}
+
+func (s *server) matchPlan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	code := r.URL.Query().Get("area")
+	if code == "" {
+		return errs.Invalid("area", "area is required")
+	}
+	plan, err := s.Lists.Plan(r.Context(), p, code)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, plan)
+	return nil
+}
+
+func (s *server) confirmMatch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	var in matchBody
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.Lists.ConfirmMatch(r.Context(), p, in.NeedID, in.ResourceID)
+	if err != nil {
+		return err
+	}
+	created(w, Prefix+"/needs/"+strconv.FormatInt(in.NeedID, 10), m)
+	return nil
+}
+
+func answerMatch(accept bool) handlerFunc {
+	return func(s *server, w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		id, err := pathID(r, "match")
+		if err != nil {
+			return err
+		}
+		if err := decodeOptional(w, r, &noFields{}); err != nil {
+			return err
+		}
+		m, err := s.Lists.AnswerMatch(r.Context(), p, id, accept)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, m)
+		return nil
+	}
+}

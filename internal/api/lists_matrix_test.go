@@ -44,6 +44,23 @@ func listsMatrixRows() map[string]matrixRow {
 		}
 		return p
 	}
+	confirmed := func(e *env, out bool) string {
+		n, err := e.lists.CreateNeed(ctx, sys, lists.NeedInput{Title: "夜间停车", Category: "parking", Area: where(out)})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r, _ := strconv.ParseInt(resource(e, out), 10, 64)
+		m, err := e.lists.ConfirmMatch(ctx, sys, n.ID, r)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return strconv.FormatInt(m.ID, 10)
+	}
+	answer := func(verb string) request {
+		return func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/matches/" + confirmed(e, out) + "/" + verb, nil
+		}
+	}
 	id := func(p lists.Project) string { return strconv.FormatInt(p.ID, 10) }
 	list := func(path string) request {
 		return func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
@@ -71,7 +88,21 @@ func listsMatrixRows() map[string]matrixRow {
 		"POST /needs/{id}/status": {"closing a need in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/needs/" + need(e, out) + "/status", map[string]any{"status": "closed"}
 		}, changeIn, changeOut},
-		"GET /resources": {"resources of ResA1 vs ResB1", list("/resources"), listIn, listOut},
+		"GET /needs/{id}/candidates": {"a need in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/needs/" + need(e, out) + "/candidates", nil
+		}, readIn, readOut},
+		"GET /matching/plan": {"the plan of ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/matching/plan?area=" + where(out), nil
+		}, "200 200 200 403 403 403 403 403", "200 403 403 403 403 403 403 403"},
+		// A need the caller cannot see is an unknown reference in the body: 400.
+		"POST /matches": {"a need in ResA1 with the ResA1 unit's parking vs the same in ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			n, _ := strconv.ParseInt(need(e, out), 10, 64)
+			res, _ := strconv.ParseInt(resource(e, out), 10, 64)
+			return "/matches", map[string]any{"need_id": n, "resource_id": res}
+		}, "201 201 201 400 403 403 403 403", "201 400 400 400 403 403 403 403"},
+		"POST /matches/{id}/accept":  {"a match of the ResA1 unit's resource vs the ResB1 unit's", answer("accept"), "200 200 200 404 200 404 404 403", changeOut},
+		"POST /matches/{id}/decline": {"a match of the ResA1 unit's resource vs the ResB1 unit's", answer("decline"), "200 200 200 404 200 404 404 403", changeOut},
+		"GET /resources":             {"resources of ResA1 vs ResB1", list("/resources"), listIn, listOut},
 		// The liaison offers its own unit's resource, not another unit's.
 		"POST /resources": {"a resource of the ResA1 unit vs the ResB1 unit", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/resources", map[string]any{"title": "活动室", "kind": "venue", "categories": []string{"venue", "culture"},

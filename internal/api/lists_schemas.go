@@ -2,6 +2,7 @@ package api
 
 import (
 	"gongzhi/internal/lists"
+	"gongzhi/internal/match"
 )
 
 // listsSchemas are the named schemas of needs, resources, projects and
@@ -100,6 +101,20 @@ func listsSchemas() []schemaDef {
 		{Name: "ProjectLevelCount", Type: typeOf[lists.LevelStat]()},
 		{Name: "ProjectAreaCount", Type: typeOf[lists.AreaStat]()},
 		{Name: "PublicProject", Type: typeOf[lists.PublicProject](), Desc: "A project as its rating link shows it: no personal data."},
+		{Name: "MatchReason", Type: typeOf[match.Reason](), Props: map[string]prop{
+			"code":   {Enum: []string{"category", "area", "distance", "time", "capacity", "urgency"}},
+			"detail": {Desc: "For area: residential, street or district."},
+			"value":  {Desc: "distance: km; time: share of the need's windows covered; capacity: share left."},
+		}},
+		{Name: "MatchCandidate", Type: typeOf[lists.Candidate]()},
+		{Name: "MatchCandidates", Type: typeOf[candidatesJSON]()},
+		{Name: "Match", Type: typeOf[lists.Match](), Props: map[string]prop{"status": {Enum: []string{"confirmed", "accepted", "declined", "cancelled"}}}},
+		{Name: "MatchPlan", Type: typeOf[lists.PlanResult](), Props: map[string]prop{
+			"total":  {Desc: "Sum of the proposals' scores: the most any pairing reaches."},
+			"greedy": {Desc: "What picking the best remaining pair one at a time reaches on the same data."},
+		}},
+		{Name: "MatchProposal", Type: typeOf[lists.Proposal]()},
+		{Name: "MatchConfirm", Type: typeOf[matchBody](), In: true, Required: []string{"need_id", "resource_id"}},
 		{Name: "StatusChange", Type: typeOf[statusBody](), In: true, Required: []string{"status"}},
 		{Name: "ProjectClaim", Type: typeOf[claimBody](), In: true},
 		{Name: "ProjectRate", Type: typeOf[projectRateBody](), In: true, Required: []string{"score"}, Props: map[string]prop{

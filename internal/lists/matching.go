@@ -175,6 +175,9 @@ func (s *Service) Plan(ctx context.Context, p *auth.Principal, code string) (Pla
 // the resource must still have capacity, and the need becomes matched.
 func (s *Service) ConfirmMatch(ctx context.Context, p *auth.Principal, needID, resourceID int64) (Match, error) {
 	var m Match
+	if err := auth.AuthorizeAny(p, auth.ListsWrite); err != nil {
+		return m, err
+	}
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		n, err := scanNeed(tx.QueryRow(ctx, `SELECT `+needCols+` FROM needs n WHERE n.id = ?`, needID))
 		if err != nil || auth.Authorize(p, auth.ListsRead, n.AreaPath) != nil {
