@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"gongzhi/internal/lists"
 	"testing"
 	"time"
 
@@ -78,6 +79,21 @@ func TestBuild(t *testing.T) {
 		}
 		if hi-lo < 0.1 {
 			t.Errorf("shop coverage by street spans only %.3f–%.3f", lo, hi)
+		}
+
+		// 三张清单: the projects reproduce DOMAIN.md's 75% and 70%; the
+		// demo liaison's unit offers night parking the engine can rank.
+		ls := lists.NewService(d, c)
+		pst, err := ls.Stats(ctx, sys, demo.DistrictCode, time.Time{}, time.Time{})
+		if err != nil || pst.Total != 1000 || *pst.ThreeDomainShare != 0.75 || *pst.StreetOrResidentialShare != 0.70 || len(pst.ByStreet) != 13 {
+			t.Errorf("project stats = %+v, %v", pst, err)
+		}
+		needs, err := ls.Needs(ctx, sys, lists.ListFilter{Status: "open", Category: "parking"})
+		if err != nil || needs.Total == 0 {
+			t.Fatalf("open parking needs: %d, %v", needs.Total, err)
+		}
+		if plan, err := ls.Plan(ctx, sys, demo.DistrictCode); err != nil || len(plan.Proposals) == 0 || plan.Total < plan.Greedy {
+			t.Errorf("district plan: %d proposals, total %d, greedy %d, %v", len(plan.Proposals), plan.Total, plan.Greedy, err)
 		}
 
 		count := func(q string, args ...any) int {
