@@ -76,6 +76,17 @@ var a11yPages = []a11yPage{
 	{path: "/admin/routes"},
 	{path: "/admin/calendar"},
 	{path: "/admin/targets"},
+	{path: "/needs"},
+	{link: `^/needs/\d+$`},
+	{path: "/needs/new?dq=%E5%81%9C%E8%BD%A6"}, // roll up demands about 停车 (parking)
+	{path: "/resources"},
+	{link: `^/resources/\d+$`},
+	{path: "/resources/new"},
+	{path: "/lists/board"},
+	{path: "/projects"},
+	{link: `^/projects/\d+$`},
+	{path: "/projects?claimable=1"},
+	{path: "/projects/new"},
 	{path: "/admin/jobs"},
 	{path: "/inbox"},
 }
@@ -93,6 +104,8 @@ var a11yEnglish = []a11yPage{
 	{path: "/demands/dashboard"},
 	{path: "/admin/users"},
 	{path: "/audit"},
+	{path: "/projects"},
+	{path: "/lists/board"},
 }
 
 // a11yForms are the forms the district admin sends empty, to check each
@@ -100,7 +113,7 @@ var a11yEnglish = []a11yPage{
 var a11yForms = []string{
 	"/units/new", "/demands/new", "/org/party-orgs/new", "/org/association/new",
 	"/org/part-time-members/new", "/org/service-points/new", "/admin/categories/new",
-	"/admin/users/new", "/account/password",
+	"/admin/users/new", "/account/password", "/needs/new", "/resources/new", "/projects/new",
 }
 
 // a11yRoles are the demo logins, one for each role, with the fewest pages

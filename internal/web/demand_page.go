@@ -64,6 +64,7 @@ type demandView struct {
 	Limits        uploadLimits
 	Attached      int    // files just added, for the notice
 	AttachError   string // why the files were refused
+	NeedID        int64  // the need (三张清单) it was rolled up into, when the viewer may read needs
 }
 
 // uploadLimits are the file limits as forms state them.
@@ -119,6 +120,11 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	v.LeadName = s.areaName(ctx, rq.Lang, d.Lead)
 	for _, c := range d.CoBodies {
 		v.CoNames = append(v.CoNames, s.areaName(ctx, rq.Lang, c))
+	}
+	if auth.AuthorizeAny(p, auth.ListsRead) == nil {
+		if v.NeedID, err = s.Lists.NeedOfDemand(ctx, d.ID); err != nil {
+			return err
+		}
 	}
 	allowed := func(a demand.Action) bool { return s.mayTry(ctx, p, d, a) }
 	for _, a := range pageActions {

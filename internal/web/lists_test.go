@@ -69,6 +69,9 @@ func TestListsPages(t *testing.T) {
 		if err != nil || n.Beneficiaries != 1 || n.Area != testkit.ResA1 || len(n.Demands) != 2 {
 			t.Fatalf("need = %+v, %v", n, err)
 		}
+		// Each demand shows the need it fed.
+		_, body = worker.get(fmt.Sprintf("/demands/%d", d1))
+		testkit.Contains(t, body, fmt.Sprintf(`href="/needs/%d"`, needID))
 		st, body = worker.get("/lists/board?area=" + testkit.ResA1)
 		wantStatus(t, "board", st, http.StatusOK, body)
 		testkit.Contains(t, body, "居民夜间停车难", fmt.Sprintf(`name="resource_id" value="%d"`, resourceID))
