@@ -3,29 +3,29 @@ package match
 // Assign proposes the pairing of needs with resources that maximises the
 // total score: each need to at most one resource, each resource to at most
 // Slots needs, a need left unmatched when every way of matching it lowers
-// the total. Ties between equally good plans are broken by input order,
-// so the same input always gives the same plan. The plan's Greedy is what
-// Greedy reaches on the same data; Total is never below it.
+// the total. The same input always gives the same plan, even where several
+// plans reach the same total. The plan's Greedy is what Greedy reaches on
+// the same data; Total is never below it.
 //
 // The problem is a transportation problem: needs supply one unit each,
 // resources take up to their slots, and a shared "unmatched" column of
 // score 0 takes any number. It is solved exactly by successive shortest
 // augmenting paths with node potentials (the Hungarian method for
-// rectangular problems, as Jonker and Volgenant write it): needs enter one
-// at a time, and each entry runs Dijkstra from the new need over reduced
-// costs, stopping as soon as it reaches a free slot or "unmatched". After
-// each entry the plan is optimal for the needs entered so far, so after
-// the last it is optimal for all.
+// rectangular problems): needs enter one at a time, and each entry runs
+// Dijkstra from the new need over reduced costs, stopping as soon as the
+// shortest path to a free slot or to "unmatched" is known, and moves the
+// needs along it. After each entry the plan is optimal for the needs
+// entered so far, so after the last it is optimal for all.
 //
 // Why it is fast at district scale without giving up exactness: a search
-// only ever reaches needs and resources joined to the new need by eligible
+// only reaches needs and resources joined to the new need by eligible
 // pairs, so it never leaves the new need's connected component, and it
-// stops at the first free slot, which in a district is usually one of the
-// need's own few dozen candidates. Solving each connected component
-// separately would run exactly the same searches; contention (a street
-// with more parking needs than spaces) makes searches longer only inside
-// the contended part. Per-node arrays are reset by generation stamps, not
-// cleared, so a search costs what it touches.
+// stops early, usually among the need's own few dozen candidates. Solving
+// each connected component separately would run exactly the same searches,
+// so the graph is not split; contention (a street with more parking needs
+// than spaces) makes searches longer only inside the contended part.
+// Per-node arrays are reset by generation stamps, not cleared, so a search
+// costs what it touches.
 func Assign(ns []Need, rs []Resource) Plan {
 	g := build(ns, rs)
 	p := plan(ns, rs, newSolver(g, rs).solve())
@@ -141,8 +141,11 @@ func (s *solver) entryPotential(u int) int64 {
 	return p
 }
 
+// relax offers v a path of length d. A settled node is never offered
+// again: with non-negative reduced costs it cannot improve, and refusing
+// keeps the path a path even if that promise were ever broken.
 func (s *solver) relax(v int32, d int64, from, gain int32) {
-	if s.seen[v] == s.gen && d >= s.dist[v] {
+	if s.seen[v] == s.gen && (d >= s.dist[v] || s.done[v] == s.gen) {
 		return
 	}
 	s.seen[v], s.dist[v], s.pred[v], s.predGain[v] = s.gen, d, from, gain

@@ -64,11 +64,11 @@ func evaluate(n Need, r Resource) (card, bool) {
 	}
 	var c card
 	c.add(Reason{Code: CodeCategory, Points: pointsCategory})
-	if r, ok := areaReason(n.Path, r.Path); ok {
-		c.add(r)
+	if a, ok := areaReason(n.Path, r.Path); ok {
+		c.add(a)
 	}
-	if r, ok := distanceReason(n, r); ok {
-		c.add(r)
+	if d, ok := distanceReason(n, r); ok {
+		c.add(d)
 	}
 	c.add(Reason{Code: CodeTime, Points: int(pointsTime * share.covered / share.of), Value: float64(share.covered) / float64(share.of)})
 	c.add(capacityReason(r))

@@ -26,8 +26,8 @@ type candidateView struct {
 // reasonText says one part of a score in the reader's language.
 func reasonText(rq *request, r match.Reason) string {
 	switch r.Code {
-	case "area":
-		return rq.T("match.reason.area."+r.Detail, r.Points)
+	case "area", "urgency":
+		return rq.T("match.reason."+r.Code+"."+r.Detail, r.Points)
 	case "distance":
 		return rq.T("match.reason.distance", fmt.Sprintf("%.1f", r.Value), r.Points)
 	case "time", "capacity":
