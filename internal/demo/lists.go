@@ -76,11 +76,11 @@ func (b *builder) writeLists(ctx context.Context, tx *db.Tx) error {
 	}
 	// Resources: the regional units of each street offer a few each.
 	type res struct {
-		id                  int64
-		spec                resourceSpec
-		u                   *unit
-		capacity            int
-		servesPath, serveOn string
+		id         int64
+		spec       resourceSpec
+		u          *unit
+		capacity   int
+		servesPath string
 	}
 	var resources []res
 	byStreet := map[*streetNode][]*unit{}
