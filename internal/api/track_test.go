@@ -13,7 +13,8 @@ import (
 )
 
 // TestPublicRoutes pins the routes served without a bearer token: this
-// document and the resident's tracking link, nothing else.
+// document, the resident's tracking link and a project's rating link,
+// nothing else.
 func TestPublicRoutes(t *testing.T) {
 	var public []string
 	for _, rt := range api.Routes() {
@@ -21,7 +22,8 @@ func TestPublicRoutes(t *testing.T) {
 			public = append(public, rt.Method+" "+rt.Path)
 		}
 	}
-	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/lookup", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}"}
+	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/lookup", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}",
+		"GET /project-ratings/{token}", "POST /project-ratings/{token}"}
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}
