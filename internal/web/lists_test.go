@@ -109,6 +109,9 @@ func TestListsPages(t *testing.T) {
 		resp = street.submit(projectPath+"/status", url.Values{"status": {"approved"}})
 		wantStatus(t, "approve", resp.StatusCode, http.StatusSeeOther, resp.Body)
 
+		// The unit's page shows what it offers and the project it leads.
+		_, body = street.get(fmt.Sprintf("/units/%d", s.F.Units[testkit.LiaisonUnit]))
+		testkit.Contains(t, body, "夜间停车位", "错时停车")
 		for _, page := range []string{"/projects", "/projects?claimable=1", "/needs", "/resources"} {
 			st, body := street.get(page)
 			wantStatus(t, page, st, http.StatusOK, body)

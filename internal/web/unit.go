@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"gongzhi/internal/lists"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,6 +19,10 @@ var unitFields = []string{"name", "kind", "area", "has_party_org", "platform_cov
 type unitView struct {
 	Unit    org.Unit
 	CanEdit bool
+	// What it offers and what it has served (三张清单), for readers of the lists.
+	Offers   []lists.Resource
+	Projects []lists.Project
+	Served   int // residents served by its finished projects
 }
 
 // unitPage shows one unit. The phone is masked here too: the page is read by
@@ -32,6 +37,22 @@ func (s *server) unitPage(w http.ResponseWriter, r *http.Request, rq *request) e
 		return err
 	}
 	page := unitView{Unit: u, CanEdit: auth.Authorize(rq.P, auth.UnitWrite, u.AreaPath) == nil}
+	if auth.AuthorizeAny(rq.P, auth.ListsRead) == nil {
+		offers, err := s.Lists.Resources(r.Context(), rq.P, lists.ListFilter{UnitID: id, PerPage: 50})
+		if err != nil {
+			return err
+		}
+		projects, err := s.Lists.Projects(r.Context(), rq.P, lists.ProjectFilter{ListFilter: lists.ListFilter{UnitID: id, PerPage: 50}})
+		if err != nil {
+			return err
+		}
+		page.Offers, page.Projects = offers.Items, projects.Items
+		for _, p := range projects.Items {
+			if p.Status == "done" || p.Status == "evaluated" {
+				page.Served += p.Beneficiaries
+			}
+		}
+	}
 	v := rq.view(r, "units", "unit.title", page)
 	v.Title = u.Name
 	s.render(w, rq, http.StatusOK, "unit.html", v)
