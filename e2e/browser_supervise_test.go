@@ -53,10 +53,17 @@ func TestBrowserSuperviseOverdue(t *testing.T) {
 			var to string
 			for _, d := range list.Items {
 				handled := d.Status == "dispatched" || d.Status == "signed" || d.Status == "in_progress"
-				// Re-dispatched to the grid or residential area where it lies.
-				if handled && d.Lead != "" && d.Area != d.Lead {
+				if !handled || d.Lead == "" {
+					continue
+				}
+				// Re-dispatched to the grid where it lies, or else to the
+				// residential area that owns it.
+				if d.Area != d.Lead {
 					id, to = d.ID, d.Area
 					break
+				}
+				if d.Owner != d.Lead && id == 0 {
+					id, to = d.ID, d.Owner
 				}
 			}
 			if id == 0 {

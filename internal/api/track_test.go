@@ -23,7 +23,7 @@ func TestPublicRoutes(t *testing.T) {
 		}
 	}
 	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/lookup", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}",
-		"GET /project-ratings/{token}", "POST /project-ratings/{token}"}
+		"GET /project-ratings/{token}", "POST /project-ratings/{token}", "GET /funds/{id}/public"}
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}
