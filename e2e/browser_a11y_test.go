@@ -87,6 +87,10 @@ var a11yPages = []a11yPage{
 	{link: `^/projects/\d+$`},
 	{path: "/projects?claimable=1"},
 	{path: "/projects/new"},
+	{path: "/funds"},
+	{link: `^/funds/\d+$`},
+	{link: `^/funds/\d+/entries/\d+/receipt$`},
+	{link: `^/funds/\d+/entries/\d+/reverse$`},
 	{path: "/admin/jobs"},
 	{path: "/inbox"},
 }
@@ -332,13 +336,14 @@ func (a *a11y) signedOut() {
 	}
 	track = track[i:]
 	page(track, "/t/{token}")
+	page("/fund/1", "/fund/{id} (a fund's public page)")
 	a.lang("en")
-	for _, p := range []string{"/", track, "/report", "/login"} {
+	for _, p := range []string{"/", track, "/report", "/login", "/fund/1"} {
 		page(p, "en "+p)
 	}
 	a.lang("zh-CN")
 	a.onPhone(func() { // residents file and track on their phones
-		for _, p := range []string{"/", "/report", "/track", track} {
+		for _, p := range []string{"/", "/report", "/track", track, "/fund/1"} {
 			page(p, "phone "+p)
 		}
 	})

@@ -648,6 +648,7 @@ func errorResponses() []errorResponse {
 		{Status: 403, Name: "Forbidden", Desc: "The caller's roles do not allow this here (EFORBIDDEN)."},
 		{Status: 404, Name: "NotFound", Desc: "No such record, or one the caller may not know of (ENOTFOUND)."},
 		{Status: 409, Name: "Conflict", Desc: "Duplicate, or not allowed in the record's current state (ECONFLICT)."},
+		{Status: 422, Name: "Unavailable", Desc: "Well formed, but outside what the record offers (EUNAVAILABLE): a booking outside the venue's opening hours or dates, or of a paused venue."},
 		{Status: 413, Name: "TooLarge", Desc: "Body over its limit: 1 MiB for JSON, 26 MiB for an upload of photos, 64 MiB for an import file (ETOOLARGE)."},
 		{Status: 500, Name: "Internal", Desc: "Our fault (EINTERNAL); logged with the request id, never detailed."},
 		{Status: 429, Name: "TooMany", Desc: "Throttled (ETOOMANY): too many failed password checks; wait 15 minutes."},
@@ -673,7 +674,7 @@ func docTags() [][2]string {
 		{"track", "The resident's private tracking link: public, no token."},
 		{"lists", "三张清单: residents' needs, the resources units and others offer, and the matches people confirm between them."},
 		{"projects", "Service projects (项目清单) from proposal to residents' evaluation, the claim list, and their figures."},
-		{"bookings", "Bookings of venue resources inside their weekly availability."},
+		{"booking", "Bookings of venue resources inside their opening hours; the database keeps live bookings of a venue from overlapping."},
 		{"fund", "The community fund (社区公益基金): an append-only ledger in fen, disbursements with a second approval."},
 	}
 }

@@ -25,6 +25,7 @@ var statusOf = map[string]int{
 	errs.ENOTFOUND:     http.StatusNotFound,
 	eMethod:            http.StatusMethodNotAllowed,
 	errs.ECONFLICT:     http.StatusConflict,
+	errs.EUNAVAILABLE:  http.StatusUnprocessableEntity,
 	errs.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	errs.ETOOMANY:      http.StatusTooManyRequests,
 	errs.EINTERNAL:     http.StatusInternalServerError,

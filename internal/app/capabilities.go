@@ -40,7 +40,10 @@ func capabilities() []capability {
 			m.Demand.RegisterJobs(m.Jobs)
 		}},
 		{name: "lists", open: func(m *Main) { m.Lists = lists.NewService(m.DB, m.Clock) }},
-		{name: "booking", open: func(m *Main) { m.Booking = booking.NewService(m.DB, m.Clock) }},
+		{name: "booking", open: func(m *Main) {
+			m.Booking = booking.NewService(m.DB, m.Clock)
+			m.Booking.RegisterJobs(m.Jobs)
+		}},
 		{name: "fund", open: func(m *Main) { m.Fund = fund.NewService(m.DB, m.Clock) }},
 	}
 }

@@ -92,7 +92,7 @@ func (l *loader) stop() {
 // data that arrives whole: SQLite's triggers (search index, reach tokens,
 // area tokens: rebuilt or carried) and its foreign-key checks until the
 // commit; PostgreSQL's own triggers (reach tokens: carried); and on both
-// the indexes that enforce nothing, built again in one pass each at the end
+// the indexes that enforce nothing (an exclusion constraint's index stays), built again in one pass each at the end
 // (the demo's bulk load does the same: sorting once beats updating ten
 // structures row by row).
 func (l *loader) quiet() error {
@@ -101,7 +101,8 @@ func (l *loader) quiet() error {
 	if tx.D() == db.Postgres {
 		q = `SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 			JOIN pg_class t ON t.oid = i.indrelid
-			WHERE t.relnamespace = current_schema()::regnamespace AND NOT i.indisunique AND NOT i.indisprimary ORDER BY c.relname`
+			WHERE t.relnamespace = current_schema()::regnamespace AND NOT i.indisunique AND NOT i.indisprimary
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname`
 	}
 	names, defs, err := pairs(ctx, tx, q)
 	if err != nil {

@@ -16,6 +16,7 @@ const (
 	sqliteConstraintUnique  = 2067
 	sqliteConstraintNotNull = 1299
 	sqliteConstraintCheck   = 275
+	sqliteConstraintTrigger = 1811 // RAISE(ABORT, …) in a trigger
 )
 
 // MapError turns driver errors into coded errors so no caller needs to know
@@ -34,6 +35,8 @@ func MapError(err error) error {
 			return &errs.Error{Code: errs.EINVALID, Message: "refers to a record that does not exist", Err: err}
 		case sqliteConstraintNotNull, sqliteConstraintCheck:
 			return &errs.Error{Code: errs.EINVALID, Message: "a value is missing or out of range", Err: err}
+		case sqliteConstraintTrigger:
+			return &errs.Error{Code: errs.ECONFLICT, Message: "the change breaks a rule the database keeps", Err: err}
 		}
 		return err
 	}
@@ -46,6 +49,8 @@ func MapError(err error) error {
 			return &errs.Error{Code: errs.EINVALID, Message: "refers to a record that does not exist", Err: err}
 		case "23502", "23514":
 			return &errs.Error{Code: errs.EINVALID, Message: "a value is missing or out of range", Err: err}
+		case "23P01": // exclusion_violation
+			return &errs.Error{Code: errs.ECONFLICT, Message: "the change overlaps a record the database keeps apart", Err: err}
 		}
 	}
 	return err

@@ -5,21 +5,29 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"gongzhi/internal/lists"
+	"slices"
 	"testing"
 	"time"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/booking"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/demo"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/lists"
 	"gongzhi/internal/org"
 	"gongzhi/internal/testkit"
+	"gongzhi/internal/week"
 )
 
+// TestBuild builds the demo district once per engine and checks it: the
+// organisation network and coverage, the demands (checkDemoDemands), the
+// three lists, bookings, and that both engines get the same district.
 func TestBuild(t *testing.T) {
 	digests := map[string]string{}
+	demandDigests := map[string]demandDigest{}
 	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		c := testkit.Clock()
@@ -104,6 +112,29 @@ func TestBuild(t *testing.T) {
 			}
 			return n
 		}
+		// Bookings: the halls' coming weeks hold confirmed and held slots,
+		// each hold with the job that lapses it, none outside the hall's hours.
+		if n := count("SELECT count(*) FROM bookings WHERE status = 'confirmed' AND starts_at > ?", c.Now()); n == 0 {
+			t.Error("no confirmed booking to come")
+		}
+		if held, lapse := count("SELECT count(*) FROM bookings WHERE status = 'held'"), count("SELECT count(*) FROM jobs WHERE kind = ? AND state = 'pending'", booking.JobLapse); held == 0 || held != lapse {
+			t.Errorf("%d held bookings, %d lapse jobs", held, lapse)
+		}
+		bs, err := booking.NewService(d, c).List(ctx, sys, booking.Filter{From: c.Now(), Live: true, PerPage: 500})
+		if err != nil || bs.Total == 0 {
+			t.Fatalf("bookings to come: %v", err)
+		}
+		for _, bk := range bs.Items {
+			var windows string
+			if err := d.QueryRow(ctx, "SELECT windows FROM resources WHERE id = ?", bk.ResourceID).Scan(&windows); err != nil {
+				t.Fatal(err)
+			}
+			if w, err := week.Parse("windows", windows); err != nil || !w.Contains(bk.Start, bk.End, clock.Shanghai) {
+				t.Errorf("booking %d %v–%v lies outside its hall's hours %q", bk.ID, bk.Start, bk.End, windows)
+				break
+			}
+		}
+
 		if n := count("SELECT count(*) FROM areas WHERE level = 'street'"); n != 13 {
 			t.Errorf("%d streets", n)
 		}
@@ -230,9 +261,15 @@ func TestBuild(t *testing.T) {
 			fmt.Fprintln(h, id, name, area, a, b, emp, phone)
 		}
 		digests[d.Dialect.String()] = hex.EncodeToString(h.Sum(nil))
+
+		// The demands last: their check files one through intake.
+		demandDigests[d.Dialect.String()] = checkDemoDemands(t, ctx, d, c)
 	})
 	if len(digests) == 2 && digests["sqlite"] != digests["postgres"] {
 		t.Errorf("the demo differs between engines: %v", digests)
+	}
+	if a, b := demandDigests["sqlite"], demandDigests["postgres"]; len(demandDigests) == 2 && (a.counts != b.counts || !slices.Equal(a.descs, b.descs)) {
+		t.Errorf("the demo's demands differ between engines: %v vs %v", a.counts, b.counts)
 	}
 }
 

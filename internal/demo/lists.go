@@ -97,8 +97,8 @@ func (b *builder) writeLists(ctx context.Context, tx *db.Tx) error {
 					break
 				}
 				u := units[(i*7+k*13+si)%len(units)]
-				if si == 0 && i == 0 && k == 0 {
-					u = b.liaisonUnit() // the demo liaison's own unit offers night parking
+				if si == 0 && i <= 1 && k == 0 {
+					u = b.liaisonUnit() // the demo liaison's own unit offers night parking and a hall
 				}
 				resources = append(resources, res{id: int64(len(resources) + 1), spec: spec, u: u,
 					capacity: spec.capacity[0] + b.rng.IntN(spec.capacity[1]-spec.capacity[0]+1), servesPath: st.area.path})

@@ -15,6 +15,7 @@ const (
 	EFORBIDDEN    = "EFORBIDDEN"    // authenticated but outside the caller's role or scope
 	ENOTFOUND     = "ENOTFOUND"     // no such record (or it must not be revealed)
 	ECONFLICT     = "ECONFLICT"     // duplicate, or not allowed in the record's current state
+	EUNAVAILABLE  = "EUNAVAILABLE"  // well-formed, but outside what the record offers (a booking outside availability)
 	ETOOLARGE     = "ETOOLARGE"     // body or file over its limit
 	ETOOMANY      = "ETOOMANY"      // throttled
 	EINTERNAL     = "EINTERNAL"     // our fault; logged, never detailed to the client

@@ -76,6 +76,7 @@ var statusOf = map[string]int{
 	errs.EFORBIDDEN:    http.StatusForbidden,
 	errs.ENOTFOUND:     http.StatusNotFound,
 	errs.ECONFLICT:     http.StatusConflict,
+	errs.EUNAVAILABLE:  http.StatusUnprocessableEntity,
 	errs.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	errs.ETOOMANY:      http.StatusTooManyRequests,
 	errs.EINTERNAL:     http.StatusInternalServerError,
@@ -107,7 +108,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err e
 	}
 	key := "error." + strings.ToLower(code)
 	e := errorPage{Status: status, Code: code, Heading: rq.T(key + ".title"), Message: rq.T(key + ".message")}
-	if code == errs.EINVALID || code == errs.ECONFLICT || code == errs.ETOOLARGE {
+	if code == errs.EINVALID || code == errs.ECONFLICT || code == errs.EUNAVAILABLE || code == errs.ETOOLARGE {
 		e.Detail = rq.ErrMsg(err)
 	}
 	v := rq.view(r, "", key+".title", e)
