@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -152,9 +156,27 @@ func TestBrowserListsPath(t *testing.T) {
 				t.Fatalf("the offered resource: %+v (unit link %s)", offered, unitHref)
 			}
 
-			// 2. The street worker rolls the parking demands up into a need.
-			// Demands that already feed a need cannot feed another: the
-			// worker unticks those (the form ticks every demand it finds).
+			// 2. A resident's call about night parking comes in; the street
+			// worker rolls the parking demands up into a need. Demands that
+			// already feed a need cannot feed another: the form shows them
+			// unticked and disabled, with the need they feed.
+			var filed struct {
+				ID int64 `json:"id"`
+			}
+			body, _ := json.Marshal(map[string]any{"category": "parking_night", "channel": "hotline", "area": street + "001",
+				"description": "小区晚上停车难，车位不够，车只能停到马路上（测试）"})
+			req, _ := http.NewRequestWithContext(context.Background(), "POST", srv.URL+"/api/v1/demands", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 201 || json.Unmarshal(raw, &filed) != nil {
+				t.Fatalf("file a parking demand: %d %s", resp.StatusCode, raw)
+			}
 			fed := map[int64]bool{}
 			var needs struct {
 				Items []struct {
@@ -176,17 +198,23 @@ func TestBrowserListsPath(t *testing.T) {
 				chromedp.Navigate(srv.URL+"/needs/new?dq="+url.QueryEscape("停车")),
 				chromedp.WaitVisible(css(`#n-title`)),
 			)
-			found := value(t, streetTab, chromedp.Evaluate[[]int64](`[...document.querySelectorAll('input[type=checkbox][name=demand]')].map(c => +c.value)`))
+			type box struct {
+				ID       int64 `json:"id"`
+				Checked  bool  `json:"checked"`
+				Disabled bool  `json:"disabled"`
+			}
+			found := value(t, streetTab, chromedp.Evaluate[[]box](`[...document.querySelectorAll('input[type=checkbox][name=demand]')].map(c => ({id: +c.value, checked: c.checked, disabled: c.disabled}))`))
 			var ticked []int64
-			for _, d := range found {
-				if fed[d] {
-					steps(t, streetTab, "untick a demand that feeds another need", chromedp.Click(css(fmt.Sprintf(`#d-%d`, d))))
-				} else {
-					ticked = append(ticked, d)
+			for _, b := range found {
+				if b.Checked == fed[b.ID] || b.Disabled != fed[b.ID] {
+					t.Errorf("demand %d (feeds a need: %v) is offered checked=%v disabled=%v", b.ID, fed[b.ID], b.Checked, b.Disabled)
+				}
+				if b.Checked {
+					ticked = append(ticked, b.ID)
 				}
 			}
-			if len(ticked) == 0 {
-				t.Fatalf("the roll-up found no parking demand free to roll up (found %v, all feeding needs)", found)
+			if !slices.Contains(ticked, filed.ID) {
+				t.Fatalf("the roll-up does not tick the new parking demand %d (found %+v)", filed.ID, found)
 			}
 			const needTitle = "湖南路街道夜间停车难（测试）"
 			steps(t, streetTab, "save the need",
@@ -282,9 +310,9 @@ func TestBrowserListsPath(t *testing.T) {
 			}
 			get("/projects/"+pid, &proj)
 			if proj.Status != "approved" || proj.Source != "match" || proj.NeedID == nil || *proj.NeedID != needID || proj.MatchID == nil ||
-				proj.LeadUnitID == nil || *proj.LeadUnitID != *offered.UnitID || proj.Area != street || proj.Beneficiaries != need.Beneficiaries {
-				t.Fatalf("the project from the match: %+v, want approved, from need %d, led by unit %d, in %s serving %d",
-					proj, needID, *offered.UnitID, street, need.Beneficiaries)
+				proj.LeadUnitID == nil || *proj.LeadUnitID != *offered.UnitID || proj.Area != need.Area || proj.Beneficiaries != need.Beneficiaries {
+				t.Fatalf("the project from the match: %+v, want approved, from need %d, led by unit %d, in the need's area %s serving %d",
+					proj, needID, *offered.UnitID, need.Area, need.Beneficiaries)
 			}
 			// The liaison sees the project its unit leads.
 			steps(t, liaison, "the liaison's unit leads the project",

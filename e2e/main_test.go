@@ -57,17 +57,26 @@ func newStore(t *testing.T, d db.Dialect) store {
 // demos holds one demo district per engine, built on first use and copied
 // for every test that needs one: a copy takes a second, a build up to a
 // minute on PostgreSQL, and each test still gets its own database.
-var demos = &demoTemplates{built: map[db.Dialect]string{}}
+var demos = &demoTemplates{built: map[db.Dialect]string{}, out: map[db.Dialect]string{}}
 
 type demoTemplates struct {
 	mu    sync.Mutex
 	built map[db.Dialect]string // SQLite: a data directory; PostgreSQL: a database name
+	out   map[db.Dialect]string // what `gongzhi demo` printed building it
 }
 
 // demoStore returns a store of its own holding a copy of the demo district.
 func demoStore(t *testing.T, d db.Dialect) store {
 	t.Helper()
-	tmpl := demos.get(t, d)
+	s, _ := demoStoreOut(t, d)
+	return s
+}
+
+// demoStoreOut is demoStore that also returns what `gongzhi demo` printed
+// when it built the district on an empty store.
+func demoStoreOut(t *testing.T, d db.Dialect) (store, string) {
+	t.Helper()
+	tmpl, out := demos.get(t, d)
 	if d == db.SQLite {
 		dir := t.TempDir()
 		entries, err := os.ReadDir(tmpl)
@@ -83,12 +92,12 @@ func demoStore(t *testing.T, d db.Dialect) store {
 				t.Fatal(err)
 			}
 		}
-		return store{"--data", dir}
+		return store{"--data", dir}, out
 	}
-	return store{"--db", testkit.CloneDSN(t, tmpl)}
+	return store{"--db", testkit.CloneDSN(t, tmpl)}, out
 }
 
-func (m *demoTemplates) get(t *testing.T, d db.Dialect) string {
+func (m *demoTemplates) get(t *testing.T, d db.Dialect) (tmpl, out string) {
 	t.Helper()
 	if d == db.Postgres && os.Getenv(testkit.PostgresEnv) == "" {
 		t.Skip(testkit.PostgresEnv + " not set")
@@ -96,10 +105,9 @@ func (m *demoTemplates) get(t *testing.T, d db.Dialect) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if tmpl, ok := m.built[d]; ok {
-		return tmpl
+		return tmpl, m.out[d]
 	}
 	var s store
-	var tmpl string
 	if d == db.SQLite {
 		dir, err := os.MkdirTemp("", "gongzhi-demo")
 		if err != nil {
@@ -114,12 +122,13 @@ func (m *demoTemplates) get(t *testing.T, d db.Dialect) string {
 		}
 		s = store{"--db", dsn}
 	}
-	if r := s.run(t, "", "demo"); r.code != 0 {
+	r := s.run(t, "", "demo")
+	if r.code != 0 {
 		(&demoTemplates{built: map[db.Dialect]string{d: tmpl}}).drop()
 		t.Fatalf("demo: %s", r.stderr)
 	}
-	m.built[d] = tmpl
-	return tmpl
+	m.built[d], m.out[d] = tmpl, r.stdout
+	return tmpl, r.stdout
 }
 
 func (m *demoTemplates) drop() {

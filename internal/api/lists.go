@@ -305,8 +305,48 @@ func (s *server) projectStats(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	return nil
 }
 
+// ratingCodesBody asks for single-use rating codes.
+type ratingCodesBody struct {
+	Count int `json:"count"`
+}
+
+// issuedCodes are the codes just issued.
+type issuedCodes struct {
+	Items []lists.RatingCode `json:"items"`
+}
+
+func (s *server) projectRatingCodes(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "project")
+	if err != nil {
+		return err
+	}
+	rc, err := s.Lists.ProjectRatingCodes(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rc)
+	return nil
+}
+
+func (s *server) issueRatingCodes(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "project")
+	if err != nil {
+		return err
+	}
+	var in ratingCodesBody
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	codes, err := s.Lists.IssueRatingCodes(r.Context(), p, id, in.Count)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, issuedCodes{Items: codes})
+	return nil
+}
+
 func (s *server) ratedProject(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
-	pp, err := s.Lists.ProjectByToken(r.Context(), r.PathValue("token"))
+	pp, err := s.Lists.ProjectByCode(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -322,7 +362,7 @@ func (s *server) rateProject(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 	if err := s.Lists.RateProject(r.Context(), r.PathValue("token"), in.Score, in.Comment); err != nil {
 		return err
 	}
-	pp, err := s.Lists.ProjectByToken(r.Context(), r.PathValue("token"))
+	pp, err := s.Lists.ProjectByCode(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}

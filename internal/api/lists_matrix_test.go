@@ -44,6 +44,14 @@ func listsMatrixRows() map[string]matrixRow {
 		}
 		return p
 	}
+	// code is a single-use rating code of a project in ResA1.
+	code := func(e *env, p lists.Project) string {
+		c, err := e.lists.IssueRatingCodes(ctx, sys, p.ID, 1)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return c[0].Code
+	}
 	confirmed := func(e *env, out bool) string {
 		n, err := e.lists.CreateNeed(ctx, sys, lists.NeedInput{Title: "夜间停车", Category: "parking", Area: where(out)})
 		if err != nil {
@@ -135,16 +143,23 @@ func listsMatrixRows() map[string]matrixRow {
 		"GET /stats/projects": {"projects of ResA1 vs the district", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/stats/projects?area=" + pick(out, testkit.ResA1, testkit.District), nil
 		}, "200 200 200 403 200 403 403 200", "200 403 403 403 403 403 403 200"},
-		// Public: the link is the key; a made-up one names nothing.
-		"GET /project-ratings/{token}": {"a project's rating link vs a made-up one", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+		// Codes are issued and listed by whoever runs the project (the liaison's unit does not lead this one).
+		"GET /projects/{id}/rating-codes": {"the rating codes of a project in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/projects/" + id(project(e, out)) + "/rating-codes", nil
+		}, changeIn, changeOut},
+		"POST /projects/{id}/rating-codes": {"issuing rating codes for a project in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/projects/" + id(project(e, out)) + "/rating-codes", map[string]any{"count": 3}
+		}, "201 201 201 404 403 404 404 403", "201 404 404 404 404 404 404 403"},
+		// Public: the code is the key; a made-up one names nothing.
+		"GET /project-ratings/{token}": {"a resident's rating code vs a made-up one", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			if out {
-				return "/project-ratings/nothing-here", nil
+				return "/project-ratings/NOTHINGHERE", nil
 			}
-			return "/project-ratings/" + project(e, false).RateToken, nil
+			return "/project-ratings/" + code(e, project(e, false)), nil
 		}, "200 200 200 200 200 200 200 200", "404 404 404 404 404 404 404 404"},
 		"POST /project-ratings/{token}": {"rating a finished project vs a running one", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			p := pick(out, project(e, false, "approved", "running", "done"), project(e, false, "approved", "running"))
-			return "/project-ratings/" + p.RateToken, map[string]any{"score": 5}
+			return "/project-ratings/" + code(e, p), map[string]any{"score": 5}
 		}, "200 200 200 200 200 200 200 200", "409 409 409 409 409 409 409 409"},
 	}
 }

@@ -100,7 +100,14 @@ func listsSchemas() []schemaDef {
 		{Name: "ProjectDomainCount", Type: typeOf[lists.DomainStat]()},
 		{Name: "ProjectLevelCount", Type: typeOf[lists.LevelStat]()},
 		{Name: "ProjectAreaCount", Type: typeOf[lists.AreaStat]()},
-		{Name: "PublicProject", Type: typeOf[lists.PublicProject](), Desc: "A project as its rating link shows it: no personal data."},
+		{Name: "PublicProject", Type: typeOf[lists.PublicProject](), Desc: "A project as a resident's rating code shows it: no personal data."},
+		{Name: "RatingCode", Type: typeOf[lists.RatingCode](), Desc: "One resident's single-use code to rate a project at /rate/p/{code}.", Props: map[string]prop{
+			"code":    {Desc: "10 characters of 23456789ABCDEFGHJKMNPQRSTUVWXYZ; typed in any case, spaces and dashes ignored."},
+			"used_at": {Desc: "When it rated; absent while unused."},
+		}},
+		{Name: "RatingCodes", Type: typeOf[lists.RatingCodes](), Desc: "A project's unused codes and how many were issued and used."},
+		{Name: "RatingCodesBody", Type: typeOf[ratingCodesBody](), Props: map[string]prop{"count": {Desc: "How many codes, 1–500; a project has at most 5,000."}}},
+		{Name: "IssuedRatingCodes", Type: typeOf[issuedCodes]()},
 		{Name: "MatchReason", Type: typeOf[match.Reason](), Props: map[string]prop{
 			"code":   {Enum: []string{"category", "area", "distance", "time", "capacity", "urgency"}},
 			"detail": {Desc: "For area: residential, street or district."},

@@ -9,7 +9,7 @@ import (
 func listsRoutes() []route {
 	area := Param{Name: "area", Desc: "Only records in this area's subtree (unknown: 400)."}
 	status := Param{Name: "status", Desc: "Only this status."}
-	q := Param{Name: "q", Desc: "Title contains."}
+	q := Param{Name: "q", Desc: "Words of the title, description, provider, lead unit or address (the shared search index; Chinese by character pairs)."}
 	unit := Param{Name: "unit_id", Desc: "Only those of this unit.", Schema: `{"type":"integer","format":"int64"}`}
 	statusErrs := []int{400, 403, 404, 409, 413}
 	return []route{
@@ -118,13 +118,22 @@ func listsRoutes() []route {
 				{Name: "to", Desc: "Up to this day, inclusive.", Schema: `{"type":"string","format":"date"}`}},
 			Resps: []Resp{{Status: 200, Desc: "The figures; shares are null when there is no project.", Type: typeOf[lists.ProjectStats]()}},
 			Errs:  []int{400, 403}}}, (*server).projectStats},
+		{Route{Method: "GET", Path: "/projects/{id}/rating-codes", Op: Op{ID: "projectRatingCodes", Tag: "projects",
+			Summary: "A project's unused rating codes (to print again) with how many were issued and used; for its staff and lead unit.",
+			Resps:   []Resp{{Status: 200, Desc: "The unused codes, newest first, and the counts.", Type: typeOf[lists.RatingCodes]()}},
+			Errs:    []int{403, 404}}}, (*server).projectRatingCodes},
+		{Route{Method: "POST", Path: "/projects/{id}/rating-codes", Op: Op{ID: "issueRatingCodes", Tag: "projects",
+			Summary: "Issue single-use rating codes (1–500 at a time) for the residents a project serves; each rates once at /rate/p/{code}.",
+			Body:    &Body{Type: typeOf[ratingCodesBody]()},
+			Resps:   []Resp{{Status: 201, Desc: "The codes issued.", Type: typeOf[issuedCodes]()}},
+			Errs:    []int{400, 403, 404, 409, 413}}}, (*server).issueRatingCodes},
 		{Route{Method: "GET", Path: "/project-ratings/{token}", Public: true, Op: Op{ID: "ratedProject", Tag: "projects",
-			Summary: "What a project's rating link shows residents: title, lead, status; no personal data.",
+			Summary: "What a resident's rating code shows: title, lead, status, whether the code was used; no personal data.",
 			Params:  []Param{{Ref: "token"}},
 			Resps:   []Resp{{Status: 200, Desc: "The project as residents see it.", Type: typeOf[lists.PublicProject]()}},
 			Errs:    []int{404}}}, (*server).ratedProject},
 		{Route{Method: "POST", Path: "/project-ratings/{token}", Public: true, Op: Op{ID: "rateProject", Tag: "projects",
-			Summary: "A resident served rates a finished project (1–5) through its link; no account needed.",
+			Summary: "A resident served rates a finished project (1–5) with their single-use code; no account needed; a used code is 409.",
 			Params:  []Param{{Ref: "token"}},
 			Body:    &Body{Type: typeOf[projectRateBody]()},
 			Resps:   []Resp{{Status: 200, Desc: "The project as residents see it.", Type: typeOf[lists.PublicProject]()}},

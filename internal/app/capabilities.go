@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"gongzhi/internal/booking"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/fund"
@@ -39,7 +40,15 @@ func capabilities() []capability {
 			m.Demand = demand.NewService(m.DB, m.Clock, m.Notify)
 			m.Demand.RegisterJobs(m.Jobs)
 		}},
-		{name: "lists", open: func(m *Main) { m.Lists = lists.NewService(m.DB, m.Clock) }},
+		{name: "lists", open: func(m *Main) { m.Lists = lists.NewService(m.DB, m.Clock) },
+			serve: func(m *Main, _ notify.Mailer) {
+				// Records written before the shared index served the lists (an upgrade) become findable.
+				if n, err := m.Lists.IndexMissing(context.Background()); err != nil {
+					m.Logger.Error("lists search index", "err", err)
+				} else if n > 0 {
+					m.Logger.Info("lists search index", "added", n)
+				}
+			}},
 		{name: "booking", open: func(m *Main) {
 			m.Booking = booking.NewService(m.DB, m.Clock)
 			m.Booking.RegisterJobs(m.Jobs)

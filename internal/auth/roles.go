@@ -155,6 +155,21 @@ func (p *Principal) Name() string {
 	return p.Username
 }
 
+// Actor is how p is named on the records it writes: its user id (nil for
+// the system, a token-less caller or nobody) and its display name, or its
+// username when it has none.
+func (p *Principal) Actor() (*int64, string) {
+	name := p.Name()
+	if p != nil && p.DisplayName != "" {
+		name = p.DisplayName
+	}
+	if p == nil || p.UserID == 0 {
+		return nil, name
+	}
+	id := p.UserID
+	return &id, name
+}
+
 // HasRole reports whether the principal holds the role anywhere.
 func (p *Principal) HasRole(r Role) bool {
 	if p == nil {

@@ -14,6 +14,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -99,20 +100,12 @@ func scan(r db.Scanner) (Booking, error) {
 	err := r.Scan(&b.ID, &b.ResourceID, &b.ResourceTitle, &b.Provider, &unit, &b.Start, &b.End, &b.Status, &hold,
 		&b.Purpose, &b.Attendees, &project, &b.ProjectTitle, &by, &b.BookedBy, &b.DecidedBy, &b.Reason,
 		&b.CreatedAt, &b.UpdatedAt, &b.AreaPath)
-	b.UnitID, b.ProjectID, b.BookedByID = nullID(unit), nullID(project), nullID(by)
+	b.UnitID, b.ProjectID, b.BookedByID = db.NullID(unit), db.NullID(project), db.NullID(by)
 	if hold.Valid {
 		t := hold.Time
 		b.HoldUntil = &t
 	}
 	return b, err
-}
-
-func nullID(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
 }
 
 // venue is the resource a booking is for, read in the booking's transaction.
@@ -129,7 +122,7 @@ func loadVenue(ctx context.Context, q db.Querier, id int64) (venue, error) {
 	var unit sql.NullInt64
 	err := q.QueryRow(ctx, `SELECT id, title, kind, status, capacity, windows, available_from, available_until, unit_id, area_path
 		FROM resources WHERE id = ?`, id).Scan(&v.id, &v.title, &v.Kind, &v.Status, &v.Capacity, &v.Windows, &v.From, &v.Until, &unit, &v.path)
-	v.unit = nullID(unit)
+	v.unit = db.NullID(unit)
 	return v, db.NotFound(err, "resource")
 }
 
@@ -205,7 +198,7 @@ func (s *Service) Book(ctx context.Context, p *auth.Principal, in Input) (Bookin
 			h := slot(HoldUntil(now, in.Start))
 			status, hold = Held, &h
 		}
-		by, name := actor(p)
+		by, name := p.Actor()
 		id, err = db.InsertID(ctx, tx, `INSERT INTO bookings (resource_id, area_path, unit_id, starts_at, ends_at, status, hold_until, purpose,
 			attendees, project_id, booked_by, booked_by_name, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -233,12 +226,7 @@ func (s *Service) Book(ctx context.Context, p *auth.Principal, in Input) (Bookin
 // ownUnit reports whether p books for the unit itself: a liaison of that
 // unit. Staff booking a unit's venue ask the unit, which confirms.
 func ownUnit(p *auth.Principal, unit *int64) bool {
-	for _, u := range auth.ScopeUnits(p, auth.ResourceOffer) {
-		if u == *unit {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(auth.ScopeUnits(p, auth.ResourceOffer), *unit)
 }
 
 // clash returns a live booking of the resource overlapping [start, end), if any.
@@ -253,8 +241,8 @@ func (s *Service) clash(ctx context.Context, q db.Querier, resource int64, start
 
 // conflict is the 409 naming the booking in the way.
 func conflict(b *Booking) error {
-	return errs.New(errs.ECONFLICT, "the venue is already booked %s–%s (%s); choose another time",
-		b.Start.In(clock.Shanghai).Format("2006-01-02 15:04"), b.End.In(clock.Shanghai).Format("15:04"), b.Status)
+	return errs.New(errs.ECONFLICT, "the venue is already booked %s–%s; choose another time",
+		b.Start.In(clock.Shanghai).Format("2006-01-02 15:04"), b.End.In(clock.Shanghai).Format("15:04"))
 }
 
 // LapseJob is the job that lapses hold id at when nobody confirmed it (the
@@ -339,7 +327,7 @@ func (s *Service) decide(ctx context.Context, p *auth.Principal, id int64, actio
 		if action == "confirm" && b.HoldUntil != nil && !b.HoldUntil.After(now) {
 			return errs.New(errs.ECONFLICT, "the hold lapsed at %s; book again", b.HoldUntil.In(clock.Shanghai).Format("2006-01-02 15:04"))
 		}
-		_, name := actor(p)
+		_, name := p.Actor()
 		if _, err := tx.Exec(ctx, `UPDATE bookings SET status = ?, hold_until = NULL, decided_by_name = ?, reason = ?, updated_at = ?
 			WHERE id = ? AND status = ?`, to, name, reason, now, id, b.Status); err != nil {
 			return errs.Wrap(err, action+" booking")
@@ -439,27 +427,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) (db.Lis
 }
 
 // Valid reports whether s is a booking status.
-func Valid(s string) bool {
-	for _, v := range Statuses {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// actor is how p is named on the records it writes.
-func actor(p *auth.Principal) (*int64, string) {
-	name := p.Name()
-	if p != nil && p.DisplayName != "" {
-		name = p.DisplayName
-	}
-	if p == nil || p.UserID == 0 {
-		return nil, name
-	}
-	id := p.UserID
-	return &id, name
-}
+func Valid(s string) bool { return slices.Contains(Statuses, s) }
 
 // record writes the audit row of one change of a booking.
 func record(ctx context.Context, tx *db.Tx, now time.Time, p *auth.Principal, action string, id int64, path string, before, after any) error {

@@ -77,7 +77,7 @@ func Check(v Venue, start, end, now time.Time, attendees int) error {
 		return errs.Fields(details)
 	}
 	if v.Status != "active" {
-		return errs.New(errs.EUNAVAILABLE, "the venue is %s and takes no bookings", v.Status)
+		return errs.New(errs.EUNAVAILABLE, "the venue is paused or retired and takes no bookings")
 	}
 	day := func(t time.Time) string { return t.In(clock.Shanghai).Format(time.DateOnly) }
 	if v.From != "" && day(start) < v.From {
@@ -116,7 +116,9 @@ func Move(from, action string) (string, error) {
 	case action == "lapse" && from == Held:
 		return Lapsed, nil
 	}
-	return "", errs.New(errs.ECONFLICT, "a booking that is %s cannot be %s", from, doneWord[action])
+	// Messages without the status words, so they read whole in Chinese.
+	if action == "cancel" {
+		return "", errs.New(errs.ECONFLICT, "the booking was cancelled or lapsed already")
+	}
+	return "", errs.New(errs.ECONFLICT, "only a booking waiting for confirmation can be confirmed")
 }
-
-var doneWord = map[string]string{"confirm": "confirmed", "cancel": "cancelled", "lapse": "lapsed"}

@@ -318,3 +318,12 @@ func (d *DB) Analyze(ctx context.Context, tables ...string) error {
 	}
 	return nil
 }
+
+// NullID is a nullable id column as a pointer, nil for NULL.
+func NullID(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	v := n.Int64
+	return &v
+}

@@ -39,9 +39,7 @@ func (b *builder) writeBookings(ctx context.Context, tx *db.Tx) error {
 		return errs.Wrap(err, "demo venues")
 	}
 	now := b.now.UTC().Truncate(time.Minute)
-	// Monday 00:00 of this week, in Shanghai.
-	local := now.In(clock.Shanghai)
-	monday := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, clock.Shanghai).AddDate(0, 0, -(int(local.Weekday())+6)%7)
+	monday := week.Monday(now, clock.Shanghai)
 	type row struct {
 		id, resource int64
 		path         string

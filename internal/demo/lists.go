@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	areas "gongzhi/internal/area"
+	"gongzhi/internal/lists"
 	"slices"
 	"strings"
 	"time"
@@ -225,7 +226,10 @@ func (b *builder) writeLists(ctx context.Context, tx *db.Tx) error {
 	if err := b.writeProjects(ctx, put); err != nil {
 		return err
 	}
-	if err := db.ResetIDs(ctx, tx, "resources", "needs", "matches", "projects", "project_milestones"); err != nil {
+	if err := db.ResetIDs(ctx, tx, "resources", "needs", "matches", "projects", "project_milestones", "project_ratings", "project_rating_codes"); err != nil {
+		return err
+	}
+	if _, err := lists.IndexMissing(ctx, tx); err != nil {
 		return err
 	}
 	for _, e := range []struct{ entity, table string }{{"resource", "resources"}, {"need", "needs"}, {"project", "projects"}} {
@@ -339,23 +343,60 @@ func (b *builder) writeProjects(ctx context.Context, put func(string, []string, 
 	}); err != nil {
 		return err
 	}
+	// Each resident served rated with their own code; a few codes handed
+	// out were never used.
 	type rating struct {
-		project int64
-		score   int
-		at      time.Time
+		id, project int64
+		score       int
+		at          time.Time
+	}
+	type code struct {
+		project, rating int64
+		issued, used    time.Time
 	}
 	var ratings []rating
+	var codes []code
 	for _, p := range projects {
 		if p.status == "done" || p.status == "evaluated" {
+			issued := p.created.AddDate(0, 2, 20)
 			for range 1 + b.rng.IntN(4) {
-				ratings = append(ratings, rating{p.id, []int{5, 5, 4, 4, 3}[b.rng.IntN(5)], p.created.AddDate(0, 3, 0)})
+				r := rating{int64(len(ratings) + 1), p.id, []int{5, 5, 4, 4, 3}[b.rng.IntN(5)], p.created.AddDate(0, 3, 0)}
+				ratings = append(ratings, r)
+				codes = append(codes, code{p.id, r.id, issued, r.at})
+			}
+			for range b.rng.IntN(3) {
+				codes = append(codes, code{project: p.id, issued: issued})
 			}
 		}
 	}
-	return put("project_ratings", []string{"project_id", "score", "comment", "at"}, len(ratings), func(i int) []any {
+	if err := put("project_ratings", []string{"id", "project_id", "score", "comment", "at"}, len(ratings), func(i int) []any {
 		r := ratings[i]
-		return []any{r.project, r.score, "", r.at}
+		return []any{r.id, r.project, r.score, "", r.at}
+	}); err != nil {
+		return err
+	}
+	return put("project_rating_codes", []string{"id", "project_id", "code", "issued_at", "used_at", "rating_id"}, len(codes), func(i int) []any {
+		c := codes[i]
+		var used, rating any
+		if c.rating != 0 {
+			used, rating = c.used, c.rating
+		}
+		return []any{i + 1, c.project, demoCode(i, b.rng.Uint64()), c.issued, used, rating}
 	})
+}
+
+// demoCode is a rating code unique by its index i (the first four
+// characters) with random rest.
+func demoCode(i int, r uint64) string {
+	const alphabet = lists.CodeAlphabet
+	out := make([]byte, 10)
+	for k := 3; k >= 0; k-- {
+		out[k], i = alphabet[i%len(alphabet)], i/len(alphabet)
+	}
+	for k := 4; k < 10; k++ {
+		out[k], r = alphabet[r%uint64(len(alphabet))], r/uint64(len(alphabet))
+	}
+	return string(out)
 }
 
 // liaisonUnit is the unit the demo's unit liaison handles (see createUsers).

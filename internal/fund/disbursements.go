@@ -38,7 +38,7 @@ func scanDisbursement(r db.Scanner) (Disbursement, error) {
 	var decided sql.NullTime
 	err := r.Scan(&d.ID, &d.FundID, &d.ProjectID, &d.ProjectTitle, &d.ProjectStatus, &d.Beneficiaries, &d.AmountFen, &d.Note, &d.Status,
 		&proposer, &d.ProposedBy, &d.ProposedAt, &d.DecidedBy, &decided, &d.Reason, &entry, &d.AreaPath)
-	d.ProposedByID, d.EntryID = nullID(proposer), nullID(entry)
+	d.ProposedByID, d.EntryID = db.NullID(proposer), db.NullID(entry)
 	if decided.Valid {
 		t := decided.Time
 		d.DecidedAt = &t
@@ -117,7 +117,7 @@ func (s *Service) Propose(ctx context.Context, p *auth.Principal, fundID int64, 
 			return overdraw(f.BalanceFen, in.AmountFen)
 		}
 		now := s.clock.Now()
-		by, name := actor(p)
+		by, name := p.Actor()
 		id, err := db.InsertID(ctx, tx, `INSERT INTO fund_disbursements (fund_id, project_id, amount_fen, note, status, proposed_by, proposed_by_name, proposed_at)
 			VALUES (?, ?, ?, ?, 'proposed', ?, ?, ?)`, f.ID, in.ProjectID, in.AmountFen, in.Note, by, name, now)
 		if err != nil {
@@ -240,7 +240,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Dis
 			return overdraw(f.BalanceFen, d.AmountFen)
 		}
 		now := s.clock.Now()
-		by, name := actor(p)
+		by, name := p.Actor()
 		if _, err := tx.Exec(ctx, `UPDATE fund_disbursements SET status = 'approved', decided_by = ?, decided_by_name = ?, decided_at = ?
 			WHERE id = ? AND status = 'proposed'`, by, name, now, d.ID); err != nil {
 			return errs.Wrap(err, "approve disbursement")
@@ -275,7 +275,7 @@ func (s *Service) Reject(ctx context.Context, p *auth.Principal, id int64, reaso
 		return err
 	}
 	return s.decide(ctx, p, id, "reject", perm, func(tx *db.Tx, f Fund, d Disbursement) error {
-		by, name := actor(p)
+		by, name := p.Actor()
 		_, err := tx.Exec(ctx, `UPDATE fund_disbursements SET status = 'rejected', decided_by = ?, decided_by_name = ?, decided_at = ?, reason = ?
 			WHERE id = ? AND status = 'proposed'`, by, name, s.clock.Now(), reason, d.ID)
 		return errs.Wrap(err, "reject disbursement")

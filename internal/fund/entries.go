@@ -48,7 +48,7 @@ func scanEntry(r db.Scanner) (Entry, error) {
 	if source != "" {
 		e.Source = &source
 	}
-	e.UnitID, e.ProjectID, e.DisbursementID, e.ReversesID, e.ReversedBy = nullID(unit), nullID(project), nullID(disb), nullID(reverses), nullID(reversedBy)
+	e.UnitID, e.ProjectID, e.DisbursementID, e.ReversesID, e.ReversedBy = db.NullID(unit), db.NullID(project), db.NullID(disb), db.NullID(reverses), db.NullID(reversedBy)
 	if e.Donation() {
 		e.ReceiptNo = ReceiptNo(e.FundID, e.ID)
 	}
@@ -132,7 +132,7 @@ func (s *Service) RecordIn(ctx context.Context, p *auth.Principal, fundID int64,
 			return err
 		}
 		now := s.clock.Now()
-		by, name := actor(p)
+		by, name := p.Actor()
 		id, err := db.InsertID(ctx, tx, `INSERT INTO fund_entries (fund_id, direction, source, amount_fen, donor_name, unit_id, show_name, received_on, note,
 			created_by, created_by_name, created_at) VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			f.ID, in.Source, in.AmountFen, in.DonorName, in.UnitID, in.ShowName, in.ReceivedOn, in.Note, by, name, now)
@@ -256,7 +256,7 @@ func (s *Service) Reverse(ctx context.Context, p *auth.Principal, entryID int64,
 			return errs.New(errs.ECONFLICT, "reversing entry %d would take the balance below zero: the fund holds %s yuan", o.ID, Yuan(f.BalanceFen))
 		}
 		now := s.clock.Now()
-		by, name := actor(p)
+		by, name := p.Actor()
 		source := ""
 		if o.Source != nil {
 			source = *o.Source

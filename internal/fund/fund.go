@@ -12,7 +12,6 @@ package fund
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"time"
 
@@ -100,27 +99,6 @@ type Disbursement struct {
 	Reason        string     `json:"reason"`
 	EntryID       *int64     `json:"entry_id"` // the payout, once approved
 	AreaPath      string     `json:"-"`        // the fund's
-}
-
-// actor is how p is named on the records it writes.
-func actor(p *auth.Principal) (*int64, string) {
-	name := p.Name()
-	if p != nil && p.DisplayName != "" {
-		name = p.DisplayName
-	}
-	if p == nil || p.UserID == 0 {
-		return nil, name
-	}
-	id := p.UserID
-	return &id, name
-}
-
-func nullID(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
 }
 
 // hide turns a failed read authorization into "not found", so a record

@@ -71,7 +71,7 @@ func (s *Service) CreateFund(ctx context.Context, p *auth.Principal, in FundInpu
 	}
 	now := s.clock.Now()
 	f := Fund{Name: in.Name, Area: a.Code, AreaName: a.Name, AreaPath: a.Path, BySource: emptySources(), CreatedAt: now}
-	by, _ := actor(p)
+	by, _ := p.Actor()
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		id, err := db.InsertID(ctx, tx, `INSERT INTO funds (name, area_code, area_path, balance_fen, created_by, created_at) VALUES (?, ?, ?, 0, ?, ?)`,
 			f.Name, f.Area, f.AreaPath, by, now)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gongzhi/internal/area"
@@ -61,14 +62,7 @@ type Event struct {
 
 // record writes a timeline line and the audit row of one change.
 func record(ctx context.Context, tx *db.Tx, now time.Time, p *auth.Principal, entity string, id int64, path, action, note string, after any) error {
-	var actor *int64
-	if p != nil && p.UserID != 0 {
-		actor = &p.UserID
-	}
-	name := p.Name()
-	if p != nil && p.DisplayName != "" {
-		name = p.DisplayName
-	}
+	actor, name := p.Actor()
 	if _, err := tx.Exec(ctx, `INSERT INTO list_events (entity, entity_id, at, actor_id, actor_name, action, note) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		entity, id, now, actor, name, action, note); err != nil {
 		return errs.Wrap(err, "timeline")
@@ -116,14 +110,14 @@ type ListFilter struct {
 	Status   string
 	Category string // needs and resources: category; projects: domain
 	Kind     string // resources: kind; projects: level
-	Q        string // title contains
+	Q        string // words, through the shared index
 	UnitID   int64  // resources and projects: of this unit
 	Page     int
 	PerPage  int
 }
 
-// common adds the filter's area and text conditions.
-func (s *Service) common(ctx context.Context, w *db.Where, f ListFilter, alias string) error {
+// common adds the filter's area and text conditions on a list of kind.
+func (s *Service) common(ctx context.Context, w *db.Where, f ListFilter, kind, alias string) error {
 	if f.Area != "" {
 		path, err := areaOf(ctx, s.db, "area", f.Area)
 		if err != nil {
@@ -132,8 +126,9 @@ func (s *Service) common(ctx context.Context, w *db.Where, f ListFilter, alias s
 		cond, arg := area.Subtree(s.db.Dialect, alias+".area_path", path)
 		w.And(cond, arg)
 	}
-	if f.Q != "" {
-		w.And(alias+".title LIKE ? ESCAPE '\\'", "%"+db.Like(f.Q)+"%")
+	if strings.TrimSpace(f.Q) != "" {
+		cond, args := textCond(s.db.Dialect, kind, alias+".id", f.Q)
+		w.And(cond, args...)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package lists_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -181,23 +182,40 @@ func TestProjects(t *testing.T) {
 		if _, err := e.s.ClaimProject(e.ctx, staff, pr.ID, ptr(e.f.Units[testkit.UnitInA2])); errs.Code(err) != errs.ECONFLICT {
 			t.Fatalf("second claim: %v", err)
 		}
-		// The lead unit runs it and finishes it; a rating link works once done.
+		// The lead unit runs it, hands out rating codes, and finishes it; a
+		// code rates once, and only once the project is done.
 		if _, err := e.s.MoveProject(e.ctx, e.as(auth.UnitLiaison), pr.ID, "running", "", nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.s.RateProject(e.ctx, pr.RateToken, 5, ""); errs.Code(err) != errs.ECONFLICT {
-			t.Fatalf("rate while running: %v", err)
+		codes, err := e.s.IssueRatingCodes(e.ctx, e.as(auth.UnitLiaison), pr.ID, 3)
+		if err != nil || len(codes) != 3 || codes[0].Code == codes[1].Code {
+			t.Fatalf("codes = %+v, %v", codes, err)
 		}
+		wantCode(t, e.s.RateProject(e.ctx, codes[0].Code, 5, ""), errs.ECONFLICT)
+		for _, n := range []int{0, 501} {
+			_, err := e.s.IssueRatingCodes(e.ctx, staff, pr.ID, n)
+			wantCode(t, err, errs.EINVALID)
+		}
+		_, err = e.s.IssueRatingCodes(e.ctx, e.as(auth.GridWorker), pr.ID, 1)
+		wantCode(t, err, errs.ENOTFOUND)
+		_, err = e.s.IssueRatingCodes(e.ctx, e.as(auth.Auditor), pr.ID, 1)
+		wantCode(t, err, errs.EFORBIDDEN)
 		served := 120
 		if _, err := e.s.MoveProject(e.ctx, e.as(auth.UnitLiaison), pr.ID, "done", "", &served); err != nil {
 			t.Fatal(err)
 		}
-		for _, score := range []int{5, 4} {
-			if err := e.s.RateProject(e.ctx, pr.RateToken, score, "好"); err != nil {
+		for i, score := range []int{5, 4} {
+			if err := e.s.RateProject(e.ctx, codes[i].Code, score, "好"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		wantCode(t, e.s.RateProject(e.ctx, pr.RateToken, 6, ""), errs.EINVALID)
+		wantCode(t, e.s.RateProject(e.ctx, codes[0].Code, 1, ""), errs.ECONFLICT) // spent
+		wantCode(t, e.s.RateProject(e.ctx, codes[2].Code, 6, ""), errs.EINVALID)
+		wantCode(t, e.s.RateProject(e.ctx, "ZZZZZZZZZZ", 5, ""), errs.ENOTFOUND)
+		rc, err := e.s.ProjectRatingCodes(e.ctx, e.as(auth.UnitLiaison), pr.ID)
+		if err != nil || rc.Issued != 3 || rc.Used != 2 || len(rc.Items) != 1 || rc.Items[0].Code != codes[2].Code {
+			t.Fatalf("codes after = %+v, %v", rc, err)
+		}
 		pr, _, err = e.s.Project(e.ctx, staff, pr.ID)
 		if err != nil || pr.Rating == nil || pr.Rating.Count != 2 || pr.Rating.Average != 4.5 || pr.Beneficiaries != 120 {
 			t.Fatalf("project = %+v %v", pr, err)
@@ -234,3 +252,46 @@ func TestProjectStats(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestRatingCodeOnce: 20 taps of one code at once give one rating.
+func TestRatingCodeOnce(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		sys := auth.SystemPrincipal()
+		pr, err := e.s.CreateProject(e.ctx, sys, lists.ProjectInput{Title: "睦邻点", Domain: "culture", Area: testkit.ResA1, LeadName: "居委会"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []string{"approved", "running", "done"} {
+			if _, err := e.s.MoveProject(e.ctx, sys, pr.ID, to, "", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		codes, err := e.s.IssueRatingCodes(e.ctx, sys, pr.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		results := make([]error, 20)
+		for i := range results {
+			wg.Go(func() { results[i] = e.s.RateProject(e.ctx, codes[0].Code, 4, "") })
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range results {
+			switch {
+			case err == nil:
+				ok++
+			case errs.Code(err) != errs.ECONFLICT:
+				t.Errorf("tap: %v", err)
+			}
+		}
+		var n int
+		if err := d.QueryRow(e.ctx, "SELECT count(*) FROM project_ratings WHERE project_id = ?", pr.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || n != 1 {
+			t.Fatalf("%d taps succeeded, %d ratings stored; want 1 and 1", ok, n)
+		}
+	})
+}

@@ -230,7 +230,7 @@ func (s *Service) AnswerMatch(ctx context.Context, p *auth.Principal, id int64, 
 			Scan(&path, &unit, &needID, &status); err != nil {
 			return db.NotFound(err, "match")
 		}
-		u := nullID(unit)
+		u := db.NullID(unit)
 		if auth.AuthorizeUnit(p, auth.ResourceOffer, path, u) != nil && auth.Authorize(p, auth.ListsRead, path) != nil {
 			return errs.New(errs.ENOTFOUND, "no such match")
 		}

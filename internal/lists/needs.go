@@ -10,6 +10,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/search"
 	"gongzhi/internal/week"
 )
 
@@ -131,6 +132,9 @@ func (s *Service) CreateNeed(ctx context.Context, p *auth.Principal, in NeedInpu
 				return errs.Wrap(err, "link demand")
 			}
 		}
+		if err := search.Put(ctx, tx, needDoc(n)); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, p, "need", n.ID, n.AreaPath, "create", "", n)
 	})
 	return n, err
@@ -206,7 +210,7 @@ func (s *Service) Needs(ctx context.Context, p *auth.Principal, f ListFilter) (d
 	}
 	var w db.Where
 	s.scopeWhere(&w, p, auth.ListsRead, "n.area_path")
-	if err := s.common(ctx, &w, f, "n"); err != nil {
+	if err := s.common(ctx, &w, f, "need", "n"); err != nil {
 		return db.Listed[Need]{}, err
 	}
 	if f.Status != "" {
@@ -228,6 +232,25 @@ func (s *Service) NeedOfDemand(ctx context.Context, demandID int64) (int64, erro
 		return 0, nil
 	}
 	return id, errs.Wrap(err, "need of demand")
+}
+
+// NeedsOfDemands maps those of ids that feed a need to it.
+func (s *Service) NeedsOfDemands(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids)
+	type pair struct{ demand, need int64 }
+	rows, err := db.All(ctx, s.db, `SELECT demand_id, need_id FROM need_demands WHERE demand_id IN (`+in+`)`, args, func(r db.Scanner) (pair, error) {
+		var p pair
+		err := r.Scan(&p.demand, &p.need)
+		return p, err
+	})
+	for _, p := range rows {
+		out[p.demand] = p.need
+	}
+	return out, errs.Wrap(err, "needs of demands")
 }
 
 // needMoves are the status changes of a need a person may make.

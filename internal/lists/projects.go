@@ -13,6 +13,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/search"
 )
 
 // Project is a service project (项目清单).
@@ -36,7 +37,6 @@ type Project struct {
 	MatchID       *int64      `json:"match_id,omitempty"`
 	StartsOn      string      `json:"starts_on,omitempty"`
 	EndsOn        string      `json:"ends_on,omitempty"`
-	RateToken     string      `json:"-"`
 	Partners      []Partner   `json:"partners"`
 	Milestones    []Milestone `json:"milestones"`
 	Rating        *Rating     `json:"rating,omitempty"`
@@ -85,24 +85,16 @@ type ProjectInput struct {
 }
 
 const projectCols = `p.id, p.title, p.summary, p.domain, p.level, p.area_code, p.area_path, p.status, p.source, p.lead_unit_id, p.lead_name,
-	p.claimable, p.budget_fen, p.funding, p.beneficiaries, p.need_id, p.match_id, p.starts_on, p.ends_on, p.rate_token, p.created_at, p.updated_at`
+	p.claimable, p.budget_fen, p.funding, p.beneficiaries, p.need_id, p.match_id, p.starts_on, p.ends_on, p.created_at, p.updated_at`
 
 func scanProject(r db.Scanner) (Project, error) {
 	var p Project
 	var lead, need, match sql.NullInt64
 	err := r.Scan(&p.ID, &p.Title, &p.Summary, &p.Domain, &p.Level, &p.Area, &p.AreaPath, &p.Status, &p.Source, &lead, &p.LeadName,
-		&p.Claimable, &p.BudgetFen, &p.Funding, &p.Beneficiaries, &need, &match, &p.StartsOn, &p.EndsOn, &p.RateToken, &p.CreatedAt, &p.UpdatedAt)
-	p.LeadUnitID, p.NeedID, p.MatchID = nullID(lead), nullID(need), nullID(match)
+		&p.Claimable, &p.BudgetFen, &p.Funding, &p.Beneficiaries, &need, &match, &p.StartsOn, &p.EndsOn, &p.CreatedAt, &p.UpdatedAt)
+	p.LeadUnitID, p.NeedID, p.MatchID = db.NullID(lead), db.NullID(need), db.NullID(match)
 	p.Partners, p.Milestones = []Partner{}, []Milestone{}
 	return p, err
-}
-
-func nullID(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
 }
 
 // LevelOf is the landing level of a project on an area of the given level.
@@ -158,6 +150,7 @@ func (s *Service) CreateProject(ctx context.Context, p *auth.Principal, in Proje
 		return Project{}, errs.Fields(details)
 	}
 	now := s.clock.Now()
+	// rate_token is retired (RatingCode) but NOT NULL UNIQUE on SQLite for good.
 	token, err := newToken()
 	if err != nil {
 		return Project{}, err
@@ -165,7 +158,7 @@ func (s *Service) CreateProject(ctx context.Context, p *auth.Principal, in Proje
 	pr := Project{Title: in.Title, Summary: strings.TrimSpace(in.Summary), Domain: in.Domain, Area: in.Area, Status: "proposed", Source: "direct",
 		LeadUnitID: in.LeadUnitID, LeadName: strings.TrimSpace(in.LeadName), Claimable: in.Claimable, BudgetFen: in.BudgetFen,
 		Funding: strings.TrimSpace(in.Funding), Beneficiaries: in.Beneficiaries, MatchID: in.MatchID, StartsOn: in.StartsOn, EndsOn: in.EndsOn,
-		RateToken: token, Partners: []Partner{}, Milestones: milestones, CreatedAt: now, UpdatedAt: now}
+		Partners: []Partner{}, Milestones: milestones, CreatedAt: now, UpdatedAt: now}
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		if pr.MatchID != nil {
 			if err := s.fromMatch(ctx, tx, p, &pr); err != nil {
@@ -198,7 +191,7 @@ func (s *Service) CreateProject(ctx context.Context, p *auth.Principal, in Proje
 			claimable, budget_fen, funding, beneficiaries, need_id, match_id, starts_on, ends_on, rate_token, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			pr.Title, pr.Summary, pr.Domain, pr.Level, pr.Area, pr.AreaPath, pr.Status, pr.Source, pr.LeadUnitID, pr.LeadName,
-			pr.Claimable, pr.BudgetFen, pr.Funding, pr.Beneficiaries, pr.NeedID, pr.MatchID, pr.StartsOn, pr.EndsOn, pr.RateToken, userID(p), now, now)
+			pr.Claimable, pr.BudgetFen, pr.Funding, pr.Beneficiaries, pr.NeedID, pr.MatchID, pr.StartsOn, pr.EndsOn, token, userID(p), now, now)
 		if err != nil {
 			return errs.Wrap(err, "insert project")
 		}
@@ -217,6 +210,9 @@ func (s *Service) CreateProject(ctx context.Context, p *auth.Principal, in Proje
 				pr.ID, pr.Milestones[i].Title, pr.Milestones[i].DueOn); err != nil {
 				return errs.Wrap(err, "milestone")
 			}
+		}
+		if err := search.Put(ctx, tx, projectDoc(pr)); err != nil {
+			return err
 		}
 		return record(ctx, tx, now, p, "project", pr.ID, pr.AreaPath, "create", "", pr)
 	})
@@ -248,7 +244,7 @@ func (s *Service) fromMatch(ctx context.Context, tx *db.Tx, p *auth.Principal, p
 		pr.Beneficiaries = beneficiaries
 	}
 	if pr.LeadUnitID == nil && pr.LeadName == "" {
-		pr.LeadUnitID, pr.LeadName = nullID(unit), provider
+		pr.LeadUnitID, pr.LeadName = db.NullID(unit), provider
 	}
 	return nil
 }
@@ -350,7 +346,7 @@ func (s *Service) Projects(ctx context.Context, p *auth.Principal, f ProjectFilt
 		args = append(append(args, uargs...), uargs...)
 	}
 	w.And(cond, args...)
-	if err := s.common(ctx, &w, f.ListFilter, "p"); err != nil {
+	if err := s.common(ctx, &w, f.ListFilter, "project", "p"); err != nil {
 		return db.Listed[Project]{}, err
 	}
 	if f.Status != "" {
@@ -480,6 +476,9 @@ func (s *Service) ClaimProject(ctx context.Context, p *auth.Principal, id int64,
 			return errs.Wrap(err, "claimant")
 		}
 		pr.LeadUnitID, pr.LeadName, pr.UpdatedAt = unitID, name, now
+		if err := search.Put(ctx, tx, projectDoc(pr)); err != nil { // found by its new lead's name
+			return err
+		}
 		return record(ctx, tx, now, p, "project", id, pr.AreaPath, "claim", name, pr)
 	})
 	if err != nil {
@@ -492,15 +491,8 @@ func (s *Service) ClaimProject(ctx context.Context, p *auth.Principal, id int64,
 // CompleteMilestone marks a milestone done.
 func (s *Service) CompleteMilestone(ctx context.Context, p *auth.Principal, projectID, milestoneID int64) (Project, error) {
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		pr, err := s.project(ctx, tx, projectID)
+		pr, err := s.projectToRun(ctx, tx, p, projectID)
 		if err != nil {
-			return err
-		}
-		if !s.canSeeProject(ctx, p, pr) {
-			return errs.New(errs.ENOTFOUND, "no such project")
-		}
-		if err := auth.Authorize(p, auth.ListsWrite, pr.AreaPath); err != nil && (pr.LeadUnitID == nil ||
-			auth.AuthorizeUnit(p, auth.ResourceOffer, pr.AreaPath, pr.LeadUnitID) != nil) {
 			return err
 		}
 		now := s.clock.Now()
@@ -518,48 +510,4 @@ func (s *Service) CompleteMilestone(ctx context.Context, p *auth.Principal, proj
 	}
 	pr, _, err := s.Project(ctx, p, projectID)
 	return pr, err
-}
-
-// PublicProject is what a rating link shows: no names of people, no phones.
-type PublicProject struct {
-	Title    string `json:"title"`
-	Summary  string `json:"summary"`
-	LeadName string `json:"lead_name"`
-	Status   string `json:"status"`
-	CanRate  bool   `json:"can_rate"`
-}
-
-// ProjectByToken is the project a rating link names.
-func (s *Service) ProjectByToken(ctx context.Context, token string) (PublicProject, error) {
-	var pp PublicProject
-	err := s.db.QueryRow(ctx, `SELECT title, summary, lead_name, status FROM projects WHERE rate_token = ?`, token).Scan(&pp.Title, &pp.Summary, &pp.LeadName, &pp.Status)
-	if err != nil {
-		return pp, db.NotFound(err, "project")
-	}
-	pp.CanRate = pp.Status == "done" || pp.Status == "evaluated"
-	return pp, nil
-}
-
-// RateProject records a served resident's rating (1–5) through the
-// project's link, once the project is done.
-func (s *Service) RateProject(ctx context.Context, token string, score int, comment string) error {
-	if score < 1 || score > 5 {
-		return errs.Invalid("score", "choose 1 to 5 stars")
-	}
-	comment = strings.TrimSpace(comment)
-	if len([]rune(comment)) > 500 {
-		return errs.Invalid("comment", "at most 500 characters")
-	}
-	return s.db.InTx(ctx, func(tx *db.Tx) error {
-		var id int64
-		var status string
-		if err := tx.QueryRow(ctx, `SELECT id, status FROM projects WHERE rate_token = ?`, token).Scan(&id, &status); err != nil {
-			return db.NotFound(err, "project")
-		}
-		if status != "done" && status != "evaluated" {
-			return errs.New(errs.ECONFLICT, "the project can be rated once it is done")
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO project_ratings (project_id, score, comment, at) VALUES (?, ?, ?, ?)`, id, score, comment, s.clock.Now())
-		return errs.Wrap(err, "rate project")
-	})
 }

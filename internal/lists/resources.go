@@ -11,6 +11,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/search"
 	"gongzhi/internal/week"
 )
 
@@ -203,6 +204,9 @@ func (s *Service) CreateResource(ctx context.Context, p *auth.Principal, in Reso
 		if err != nil {
 			return errs.Wrap(err, "insert resource")
 		}
+		if err := search.Put(ctx, tx, resourceDoc(r)); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, p, "resource", r.ID, r.AreaPath, "create", "", r)
 	})
 	return r, err
@@ -249,7 +253,7 @@ func (s *Service) Resources(ctx context.Context, p *auth.Principal, f ListFilter
 		cond, args = "("+cond+" OR r.unit_id IN ("+in+"))", append(args, uargs...)
 	}
 	w.And(cond, args...)
-	if err := s.common(ctx, &w, f, "r"); err != nil {
+	if err := s.common(ctx, &w, f, "resource", "r"); err != nil {
 		return db.Listed[Resource]{}, err
 	}
 	if f.Status != "" {

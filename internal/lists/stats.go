@@ -63,10 +63,10 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, code string, fro
 	cond, arg := area.Subtree(s.db.Dialect, "p.area_path", a.Path)
 	w.And(cond, arg).And("p.status <> 'cancelled'")
 	if !from.IsZero() {
-		w.And("p.created_at >= ?", from)
+		w.And("p.created_at >= ?", from.UTC()) // SQLite compares stored times as text, all in UTC
 	}
 	if !to.IsZero() {
-		w.And("p.created_at < ?", to)
+		w.And("p.created_at < ?", to.UTC())
 	}
 	type row struct {
 		domain, level, street string

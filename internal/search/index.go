@@ -28,16 +28,25 @@ type Doc struct {
 // kindTag is the token every record of a kind carries.
 func kindTag(kind string) string { return Tag("k", kind) }
 
+// row is d as search_docs' text and tags columns.
+func (d Doc) row() (text, tags string, err error) {
+	if d.Kind == "" || d.Ref == 0 || !strings.HasPrefix(d.AreaPath, "/") {
+		return "", "", errs.New(errs.EINTERNAL, "search: a document needs a kind, a ref and an area path")
+	}
+	text = Text(strings.Join(d.Text, "\n"))
+	tags = strings.Join(append([]string{kindTag(d.Kind), ScopeTokens(d.AreaPath)}, d.Tags...), " ")
+	return text, tags, nil
+}
+
 // Put adds or replaces d in the index, in tx (the change's transaction).
 func Put(ctx context.Context, tx *db.Tx, d Doc) error {
-	if d.Kind == "" || d.Ref == 0 || !strings.HasPrefix(d.AreaPath, "/") {
-		return errs.New(errs.EINTERNAL, "search: a document needs a kind, a ref and an area path")
+	text, tags, err := d.row()
+	if err != nil {
+		return err
 	}
 	if err := Delete(ctx, tx, d.Kind, d.Ref); err != nil {
 		return err
 	}
-	text := Text(strings.Join(d.Text, "\n"))
-	tags := strings.Join(append([]string{kindTag(d.Kind), ScopeTokens(d.AreaPath)}, d.Tags...), " ")
 	id, err := db.InsertID(ctx, tx, "INSERT INTO search_docs (kind, ref, area_path, text, tags) VALUES (?, ?, ?, ?, ?)",
 		d.Kind, d.Ref, d.AreaPath, text, tags)
 	if err != nil {
@@ -45,6 +54,38 @@ func Put(ctx context.Context, tx *db.Tx, d Doc) error {
 	}
 	if tx.D() == db.SQLite { // PostgreSQL's vector is a generated column
 		if _, err := tx.Exec(ctx, "INSERT INTO search_docs_fts (rowid, text, tags) VALUES (?, ?, ?)", id, text, tags); err != nil {
+			return errs.Wrap(err, "search index")
+		}
+	}
+	return nil
+}
+
+// PutAll adds docs the index does not hold yet, in tx, by a few multi-row
+// statements instead of three per record: a demo build's thousands, or a
+// first start after an upgrade.
+func PutAll(ctx context.Context, tx *db.Tx, docs []Doc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	var last int64
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(max(id), 0) FROM search_docs").Scan(&last); err != nil {
+		return errs.Wrap(err, "search index")
+	}
+	ins := db.NewBulkInsert(tx, "search_docs", []string{"kind", "ref", "area_path", "text", "tags"})
+	for _, d := range docs {
+		text, tags, err := d.row()
+		if err != nil {
+			return err
+		}
+		if err := ins.Add(ctx, d.Kind, d.Ref, d.AreaPath, text, tags); err != nil {
+			return errs.Wrap(err, "search index")
+		}
+	}
+	if err := ins.Close(ctx); err != nil {
+		return errs.Wrap(err, "search index")
+	}
+	if tx.D() == db.SQLite {
+		if _, err := tx.Exec(ctx, "INSERT INTO search_docs_fts (rowid, text, tags) SELECT id, text, tags FROM search_docs WHERE id > ?", last); err != nil {
 			return errs.Wrap(err, "search index")
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"gongzhi/internal/clock"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/lists"
+	"gongzhi/internal/week"
 )
 
 // weekLimit caps the bookings one calendar page reads: a week of an area's
@@ -73,11 +74,7 @@ type bookForm struct {
 }
 
 // startOfWeek is the Monday (00:00, Shanghai) of the week holding t.
-func startOfWeek(t time.Time) time.Time {
-	t = t.In(clock.Shanghai)
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, clock.Shanghai)
-	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
-}
+func startOfWeek(t time.Time) time.Time { return week.Monday(t, clock.Shanghai) }
 
 // weekParam reads ?week= (any day of the week wanted) as its Monday; no
 // parameter is this week.

@@ -92,7 +92,7 @@ func TestBookingPages(t *testing.T) {
 		before := s.count(t, bookingRows)
 		resp = street.submit(cal, slot("20:00", "21:00", "楼组长会议"))
 		wantStatus(t, "a clash", resp.StatusCode, http.StatusConflict, resp.Body)
-		testkit.Contains(t, resp.Body, `role="alert"`, "该场地 2026-12-01 19:00–20:30 已被预约（held），请换一个时间", `value="楼组长会议"`, `value="20:00"`)
+		testkit.Contains(t, resp.Body, `role="alert"`, "该场地 2026-12-01 19:00–20:30 已被预约，请换一个时间", `value="楼组长会议"`, `value="20:00"`)
 		resp = street.submit(cal, slot("17:00", "18:30", "楼组长会议"))
 		wantStatus(t, "before the hall opens", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
 		testkit.Contains(t, resp.Body, "该场地开放时间为 1-5 18:00-21:00; 6 08:00-12:00，所选时间不在开放时间内", `value="17:00"`)
@@ -126,7 +126,7 @@ func TestBookingPages(t *testing.T) {
 		}
 		resp = liaison.submit(page+"/confirm", nil)
 		wantStatus(t, "confirm twice", resp.StatusCode, http.StatusConflict, resp.Body)
-		testkit.Contains(t, resp.Body, "状态为 confirmed 的预约不能改为 confirmed")
+		testkit.Contains(t, resp.Body, "只有待确认的预约才能确认")
 		_, body = liaison.get("/bookings")
 		testkit.Contains(t, body, "19:00–20:30", "已确认")
 		resp = liaison.submit(page+"/cancel", url.Values{"reason": {""}})
@@ -177,6 +177,6 @@ func TestBookingPages(t *testing.T) {
 		testkit.Contains(t, body, "Opening hours", "2026-11-30 to 2026-12-06", "Tentative only", "Awaiting confirmation", "Tue")
 		resp = street.submit(cal, slot("20:30", "21:00", "team meeting"))
 		wantStatus(t, "an English clash", resp.StatusCode, http.StatusConflict, resp.Body)
-		testkit.Contains(t, resp.Body, "the venue is already booked 2026-12-01 20:00–21:00 (held)")
+		testkit.Contains(t, resp.Body, "the venue is already booked 2026-12-01 20:00–21:00; choose another time")
 	})
 }

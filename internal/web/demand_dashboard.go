@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/lists"
 	"gongzhi/internal/org"
 )
 
@@ -31,6 +33,9 @@ type dashPage struct {
 	// Compare is each rate (response, resolution, satisfaction) against its
 	// target and against the period of the same length just before.
 	Compare map[string]rateCompare
+	// Projects are the service projects of the same area and period; nil
+	// when the reader may not read the lists (三张清单) there.
+	Projects *dashProjects
 }
 
 // rateCompare is one rate against its target and the previous period.
@@ -180,10 +185,131 @@ func (s *server) dashboardData(ctx context.Context, rq *request, f demand.StatsF
 		return page, err
 	}
 	page.Area.Name = page.Area.NameIn(rq.Lang)
+	if page.Projects, err = s.dashProjectsOf(ctx, rq, f, page.Area); err != nil {
+		return page, err
+	}
 	if full {
 		page.Chart, err = s.dashChartOf(ctx, rq, f, b)
 	}
 	return page, err
+}
+
+// The shares DOMAIN.md §4 quotes from Xuhui's two years of service
+// projects: the dashboard holds an area's shares against them.
+const (
+	threeDomainBenchmark         = 0.75 // in livelihood services, social governance, culture & sports
+	streetOrResidentialBenchmark = 0.70 // landed at street or residential level
+)
+
+// dashProjects is the service projects' part of the dashboard (服务项目):
+// the lists service's figures for the dashboard's area and period, the two
+// shares against DOMAIN.md's benchmarks, and tables whose rows open the
+// project list filtered to them.
+type dashProjects struct {
+	lists.ProjectStats
+	Shares  []shareStanding // the three-domain share, then the street-or-residential one
+	ListURL string          // every project of the area
+	Tables  []projectTable  // by domain, by landing level, by child area (when any holds projects)
+}
+
+// shareStanding is one share against its benchmark, in words as well as colour.
+type shareStanding struct {
+	Key       string   // three or low
+	Share     *float64 // nil when there are no projects
+	Benchmark float64
+	Standing  demand.Standing
+}
+
+// projectTable is one breakdown of the projects: its caption, the header
+// of its first column and one row per domain, level or child area.
+type projectTable struct {
+	ID, Caption, Head string
+	Rows              []projectRow
+}
+
+// projectRow is one line of a projects table: a count, its share of the
+// total and the project list filtered to it.
+type projectRow struct {
+	Key, Name string
+	Count     int
+	Share     *float64
+	URL       string
+}
+
+// dashProjectsOf reads the service projects created in the dashboard's
+// period (its inclusive dates, in Shanghai) under its area. A reader who may
+// not read the lists there gets nil and the page leaves the part out.
+func (s *server) dashProjectsOf(ctx context.Context, rq *request, f demand.StatsFilter, a org.Area) (*dashProjects, error) {
+	if auth.Authorize(rq.P, auth.ListsRead, a.Path) != nil {
+		return nil, nil
+	}
+	var days [2]time.Time // the period's first day and the day after its last, at midnight in Shanghai
+	for i, v := range []struct{ field, val string }{{"from", f.From}, {"to", f.To}} {
+		day, err := time.ParseInLocation(time.DateOnly, v.val, clock.Shanghai)
+		if err != nil {
+			return nil, errs.Invalid(v.field, "%s must be a date like 2026-01-01", v.field)
+		}
+		days[i] = day.AddDate(0, 0, i)
+	}
+	// In UTC, as stored: SQLite compares times as text, offset and all.
+	st, err := s.Lists.Stats(ctx, rq.P, a.Code, days[0].UTC(), days[1].UTC())
+	if errs.Code(err) == errs.EFORBIDDEN {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	d := &dashProjects{ProjectStats: st, ListURL: projectsURL(a.Code, "", ""), Shares: []shareStanding{
+		{"three", st.ThreeDomainShare, threeDomainBenchmark, demand.Stand(st.ThreeDomainShare, threeDomainBenchmark)},
+		{"low", st.StreetOrResidentialShare, streetOrResidentialBenchmark, demand.Stand(st.StreetOrResidentialShare, streetOrResidentialBenchmark)},
+	}}
+	row := func(key, name string, n int, link string) projectRow {
+		r := projectRow{Key: key, Name: name, Count: n, URL: link}
+		if st.Total > 0 {
+			v := float64(n) / float64(st.Total)
+			r.Share = &v
+		}
+		return r
+	}
+	domains := projectTable{ID: "proj-domains", Caption: rq.T("lists.dash.by_domain", a.Name), Head: rq.T("lists.domain")}
+	for _, x := range st.ByDomain {
+		domains.Rows = append(domains.Rows, row(x.Domain, rq.T("domain."+x.Domain), x.Count, projectsURL(a.Code, x.Domain, "")))
+	}
+	levels := projectTable{ID: "proj-levels", Caption: rq.T("lists.dash.by_level", a.Name), Head: rq.T("lists.level")}
+	for _, x := range st.ByLevel {
+		levels.Rows = append(levels.Rows, row(x.Level, rq.T("level."+x.Level), x.Count, projectsURL(a.Code, "", x.Level)))
+	}
+	d.Tables = []projectTable{domains, levels}
+	if len(st.ByStreet) == 0 {
+		return d, nil
+	}
+	labels, err := s.Org.AreaLabels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	kids := projectTable{ID: "proj-areas", Caption: rq.T("lists.dash.by_area", a.Name), Head: rq.T("demand.area")}
+	for _, x := range st.ByStreet {
+		name := x.Name
+		if c, ok := labels.Area(x.Area); ok {
+			name = c.NameIn(rq.Lang)
+		}
+		kids.Rows = append(kids.Rows, row(x.Area, name, x.Count, projectsURL(x.Area, "", "")))
+	}
+	d.Tables = append(d.Tables, kids)
+	return d, nil
+}
+
+// projectsURL is the project list of an area, of one domain and one
+// landing level when given (the list calls them category and kind).
+func projectsURL(area, domain, level string) string {
+	q := url.Values{}
+	q.Set("area", area)
+	if domain != "" {
+		q.Set("category", domain)
+	}
+	if level != "" {
+		q.Set("kind", level)
+	}
+	return "/projects?" + q.Encode()
 }
 
 // dashChartOf lays the breakdown out for ECharts: the daily trend, hot
@@ -261,7 +387,9 @@ func (s *server) dashChartOf(ctx context.Context, rq *request, f demand.StatsFil
 
 // demandDashboard shows the three rates of an area and period as big
 // figures, the grid heat map, the daily trend, hot categories, overdue by
-// child area and a heat map of child areas × hot categories; a click drills down.
+// child area and a heat map of child areas × hot categories; a click drills
+// down. Below them, for readers of the lists, the service projects of the
+// same area and period (dashProjectsOf).
 func (s *server) demandDashboard(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ctx, p := r.Context(), rq.P
 	f := s.dashFilter(r, p)

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,9 +92,15 @@ type needForm struct {
 	Demands                                                                []int64
 	Errors                                                                 map[string]string
 	General                                                                []string
-	// The roll-up search: open demands matching DQ in the area.
+	// The roll-up search: open demands matching DQ in the area. Those that
+	// feed a need already (Fed: demand → need) cannot be ticked; the others
+	// are ticked at first, and as the worker left them after a failed save.
 	DQ         string
 	Found      []demand.Demand
+	Fed        map[int64]int64
+	Ticked     map[int64]bool
+	Extra      []int64 // demands named by the link that opened the form, not among Found
+	posted     bool
 	Areas      []areaOption
 	Categories []string
 }
@@ -127,6 +134,22 @@ func (s *server) showNeedForm(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 		f.Found = found.Items
 	}
+	ids := make([]int64, len(f.Found))
+	for i, d := range f.Found {
+		ids[i] = d.ID
+	}
+	if f.Fed, err = s.Lists.NeedsOfDemands(r.Context(), ids); err != nil {
+		return err
+	}
+	f.Ticked = map[int64]bool{}
+	for _, id := range ids {
+		f.Ticked[id] = f.Fed[id] == 0 && (!f.posted || slices.Contains(f.Demands, id))
+	}
+	for _, id := range f.Demands {
+		if !slices.Contains(ids, id) {
+			f.Extra = append(f.Extra, id)
+		}
+	}
 	s.render(w, rq, status, "lists_need_form.html", rq.view(r, "lists", "lists.need.new", f))
 	return nil
 }
@@ -134,7 +157,7 @@ func (s *server) showNeedForm(w http.ResponseWriter, r *http.Request, rq *reques
 func (s *server) needCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := needForm{Title: v("title"), Detail: v("detail"), Category: v("category"), Area: v("area"), Windows: v("windows"),
-		Beneficiaries: v("beneficiaries"), Urgency: v("urgency"), Source: v("source")}
+		Beneficiaries: v("beneficiaries"), Urgency: v("urgency"), Source: v("source"), DQ: v("dq"), posted: true}
 	bad := map[string]string{}
 	for _, s := range r.PostForm["demand"] {
 		id, err := strconv.ParseInt(s, 10, 64)

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"encoding/base64"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/skip2/go-qrcode"
 	"github.com/xuri/excelize/v2"
 
 	"gongzhi/internal/auth"
@@ -286,7 +289,10 @@ type projectPage struct {
 	Moves    []string
 	CanClaim bool
 	CanWrite bool
-	RateURL  string
+	Codes    *lists.RatingCodes // for whoever runs the project: the residents' rating codes
+	// CodesDefault is how many codes to offer: one per resident served, or a
+	// table's worth before that is known.
+	CodesDefault int
 }
 
 func (s *server) projectPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -308,8 +314,13 @@ func (s *server) projectPage(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	d.CanWrite = auth.Authorize(rq.P, auth.ListsWrite, p.AreaPath) == nil || lead
 	d.CanClaim = p.Claimable && p.LeadUnitID == nil && (p.Status == "proposed" || p.Status == "approved") && len(auth.ScopeUnits(rq.P, auth.ResourceOffer)) == 1
-	if p.Status == "done" || p.Status == "evaluated" {
-		d.RateURL = s.siteURL(r) + "/rate/p/" + p.RateToken
+	if p.Status != "cancelled" {
+		if rc, err := s.Lists.ProjectRatingCodes(r.Context(), rq.P, id); err == nil {
+			d.Codes, d.CodesDefault = &rc, 20
+			if n := p.Beneficiaries - rc.Issued; n > 0 {
+				d.CodesDefault = min(n, 500)
+			}
+		}
 	}
 	s.render(w, rq, http.StatusOK, "lists_project.html", rq.view(r, "projects", "lists.project.title", d))
 	return nil
@@ -360,6 +371,64 @@ func (s *server) milestoneDone(w http.ResponseWriter, r *http.Request, rq *reque
 	return redirect(w, r, "/projects/"+strconv.FormatInt(id, 10))
 }
 
+// --- residents' rating codes
+
+// ratingSlip is one code as printed: its link and the link's QR code.
+type ratingSlip struct {
+	Code string
+	URL  string
+	QR   template.URL // a data: URL of a PNG
+}
+
+type ratingCodesPage struct {
+	Project lists.Project
+	Codes   lists.RatingCodes
+	Slips   []ratingSlip
+}
+
+// projectRatingCodes is the sheet of a project's unused codes, to print and
+// cut into slips for the residents it served.
+func (s *server) projectRatingCodes(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, _, err := s.Lists.Project(r.Context(), rq.P, id)
+	if err != nil {
+		return err
+	}
+	rc, err := s.Lists.ProjectRatingCodes(r.Context(), rq.P, id)
+	if err != nil {
+		return err
+	}
+	d := ratingCodesPage{Project: p, Codes: rc}
+	for _, c := range rc.Items {
+		u := s.siteURL(r) + "/rate/p/" + c.Code
+		png, err := qrcode.Encode(u, qrcode.Medium, 192)
+		if err != nil {
+			return errs.Wrap(err, "qr code")
+		}
+		d.Slips = append(d.Slips, ratingSlip{Code: c.Code, URL: u, QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))})
+	}
+	s.render(w, rq, http.StatusOK, "lists_rating_codes.html", rq.view(r, "projects", "lists.codes.title", d))
+	return nil
+}
+
+func (s *server) issueRatingCodes(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("count")))
+	if err != nil {
+		return errs.Invalid("count", "type how many codes, 1 to 500")
+	}
+	if _, err := s.Lists.IssueRatingCodes(r.Context(), rq.P, id, n); err != nil {
+		return err
+	}
+	return redirect(w, r, "/projects/"+strconv.FormatInt(id, 10)+"/rating-codes")
+}
+
 // --- the public rating link
 
 type ratePage struct {
@@ -370,7 +439,7 @@ type ratePage struct {
 }
 
 func (s *server) projectRatePage(w http.ResponseWriter, r *http.Request, rq *request) error {
-	p, err := s.Lists.ProjectByToken(r.Context(), r.PathValue("token"))
+	p, err := s.Lists.ProjectByCode(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -392,7 +461,7 @@ func (s *server) projectRate(w http.ResponseWriter, r *http.Request, rq *request
 	score, _ := strconv.Atoi(r.PostFormValue("score"))
 	err := s.Lists.RateProject(r.Context(), token, score, r.PostFormValue("comment"))
 	if errs.Code(err) == errs.EINVALID {
-		p, perr := s.Lists.ProjectByToken(r.Context(), token)
+		p, perr := s.Lists.ProjectByCode(r.Context(), token)
 		if perr != nil {
 			return perr
 		}

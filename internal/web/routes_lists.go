@@ -14,7 +14,8 @@ func listsSection() section {
 		},
 		parts: []string{"lists_parts.html"},
 		pages: []string{"lists_needs.html", "lists_need.html", "lists_need_form.html", "lists_resources.html", "lists_resource.html",
-			"lists_resource_form.html", "lists_board.html", "lists_projects.html", "lists_project.html", "lists_project_form.html"},
+			"lists_resource_form.html", "lists_board.html", "lists_projects.html", "lists_project.html", "lists_project_form.html",
+			"lists_rating_codes.html"},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{
 				{"GET /needs", s.page(s.needList)},
@@ -37,6 +38,8 @@ func listsSection() section {
 				{"GET /projects/{id}", s.page(s.projectPage)},
 				{"POST /projects/{id}/status", s.post(formLimit, s.projectMove)},
 				{"POST /projects/{id}/claim", s.post(formLimit, s.projectClaim)},
+				{"GET /projects/{id}/rating-codes", s.page(s.projectRatingCodes)},
+				{"POST /projects/{id}/rating-codes", s.post(formLimit, s.issueRatingCodes)},
 				{"POST /projects/{id}/milestones/{mid}/done", s.post(formLimit, s.milestoneDone)},
 			}
 		},
@@ -44,7 +47,7 @@ func listsSection() section {
 }
 
 // projectRateSection is the rating link residents served by a project
-// open on a phone: no account, no htmx.
+// open on a phone (each their own single-use code): no account, no htmx.
 func projectRateSection() section {
 	return section{
 		name:  "rate",

@@ -168,6 +168,13 @@ func Overlap(a, b Windows) int {
 	return n
 }
 
+// Monday is 00:00 on the Monday of the week holding t, in loc.
+func Monday(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
 // Of returns t's minute of the week in loc.
 func Of(t time.Time, loc *time.Location) int {
 	t = t.In(loc)
