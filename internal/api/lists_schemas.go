@@ -95,7 +95,7 @@ func listsSchemas() []schemaDef {
 		{Name: "ProjectStats", Type: typeOf[lists.ProjectStats](), Props: map[string]prop{
 			"three_domain_share":          {Desc: "Share of projects in livelihood services, social governance and culture & sports (0..1)."},
 			"street_or_residential_share": {Desc: "Share of projects landing at street or residential level (0..1)."},
-			"by_street":                   {Desc: "Projects under each child area of the area asked for."},
+			"by_street":                   {Desc: "Projects under each child area of the area asked for; areas without any count 0."},
 		}},
 		{Name: "ProjectDomainCount", Type: typeOf[lists.DomainStat]()},
 		{Name: "ProjectLevelCount", Type: typeOf[lists.LevelStat]()},

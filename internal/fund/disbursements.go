@@ -70,8 +70,14 @@ func payableProject(ctx context.Context, q db.Querier, fundPath string, id int64
 	if !strings.HasPrefix(pr.path, fundPath) {
 		return pr, errs.Invalid("project_id", "project %d is not in this fund's area", id)
 	}
-	if !Payable(pr.status) {
-		return pr, errs.New(errs.ECONFLICT, "project %d is %s: a fund pays only approved, running or done projects", id, pr.status)
+	switch {
+	case Payable(pr.status):
+	case pr.status == "proposed":
+		return pr, errs.New(errs.ECONFLICT, "project %d is not approved yet: a fund pays only approved, running or done projects", id)
+	case pr.status == "cancelled":
+		return pr, errs.New(errs.ECONFLICT, "project %d was cancelled: a fund pays only approved, running or done projects", id)
+	default: // evaluated
+		return pr, errs.New(errs.ECONFLICT, "project %d is evaluated and closed: a fund pays only approved, running or done projects", id)
 	}
 	return pr, nil
 }

@@ -245,6 +245,12 @@ func TestProjectStats(t *testing.T) {
 		if st.Total != 4 || *st.ThreeDomainShare != 0.75 || *st.StreetOrResidentialShare != 0.75 || len(st.ByStreet) != 2 || st.ByStreet[0].Count != 2 {
 			t.Fatalf("stats = %+v", st)
 		}
+		// A child area without a project is listed with none.
+		st, err = e.s.Stats(e.ctx, e.as(auth.StreetStaff), testkit.StreetA, time.Time{}, time.Time{})
+		if err != nil || st.Total != 2 || len(st.ByStreet) != 2 || st.ByStreet[0] != (lists.AreaStat{Area: testkit.ResA1, Name: "东湖居民区", Count: 1}) ||
+			st.ByStreet[1].Area != testkit.ResA2 || st.ByStreet[1].Count != 0 {
+			t.Fatalf("street stats = %+v, %v", st, err)
+		}
 		if _, err := e.s.Stats(e.ctx, e.as(auth.CommunityStaff), testkit.District, time.Time{}, time.Time{}); errs.Code(err) != errs.EFORBIDDEN {
 			t.Fatalf("community staff reads the district: %v", err)
 		}

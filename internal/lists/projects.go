@@ -234,7 +234,8 @@ func (s *Service) fromMatch(ctx context.Context, tx *db.Tx, p *auth.Principal, p
 		return errs.Invalid("match_id", "no match %d you may see", *pr.MatchID)
 	}
 	if status != "confirmed" && status != "accepted" {
-		return errs.Invalid("match_id", "match %d was %s", *pr.MatchID, status)
+		// The only other end of a match: the resource's side declined it.
+		return errs.Invalid("match_id", "match %d was declined by the resource's side; confirm another resource for the need", *pr.MatchID)
 	}
 	pr.Source, pr.NeedID = "match", &needID
 	if pr.Area == "" {
@@ -245,6 +246,9 @@ func (s *Service) fromMatch(ctx context.Context, tx *db.Tx, p *auth.Principal, p
 	}
 	if pr.LeadUnitID == nil && pr.LeadName == "" {
 		pr.LeadUnitID, pr.LeadName = db.NullID(unit), provider
+	}
+	if pr.Claimable && pr.LeadUnitID != nil {
+		return errs.Invalid("claimable", "a project from a match is led by the resource's unit; nobody can claim it")
 	}
 	return nil
 }

@@ -107,16 +107,13 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, code string, fro
 		a, b := float64(three)/float64(st.Total), float64(low)/float64(st.Total)
 		st.ThreeDomainShare, st.StreetOrResidentialShare = &a, &b
 	}
-	if len(streets) > 0 {
-		children, err := area.Children(ctx, s.db, code)
-		if err != nil {
-			return st, err
-		}
-		for _, c := range children {
-			if n := countUnder(streets, c.Path); n > 0 {
-				st.ByStreet = append(st.ByStreet, AreaStat{Area: c.Code, Name: c.Name, Count: n})
-			}
-		}
+	// Every child area, those without a project too: a leader looks for them.
+	children, err := area.Children(ctx, s.db, code)
+	if err != nil {
+		return st, err
+	}
+	for _, c := range children {
+		st.ByStreet = append(st.ByStreet, AreaStat{Area: c.Code, Name: c.Name, Count: countUnder(streets, c.Path)})
 	}
 	return st, nil
 }

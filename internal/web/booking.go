@@ -251,6 +251,9 @@ func (s *server) showVenue(w http.ResponseWriter, r *http.Request, rq *request, 
 }
 
 // bookVenue books the slot the venue calendar's form asks for.
+// overnightMax is the longest slot the form reads as running past midnight.
+const overnightMax = 12 * time.Hour
+
 func (s *server) bookVenue(w http.ResponseWriter, r *http.Request, rq *request) error {
 	res, err := s.venueOf(r, rq)
 	if err != nil {
@@ -277,8 +280,11 @@ func (s *server) bookVenue(w http.ResponseWriter, r *http.Request, rq *request) 
 		return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
 	}
 	in.Start, in.End = at("start", form.Start), at("end", form.End)
-	if form.End == "00:00" && len(bad) == 0 {
-		in.End = day.AddDate(0, 0, 1) // until midnight
+	// An end at or before the start is the next day's (an evening into the
+	// night, 00:00 meaning midnight) when that makes at most overnightMax;
+	// longer, it is more likely a typing slip, and the rules name it.
+	if len(bad) == 0 && !in.End.After(in.Start) && in.End.AddDate(0, 0, 1).Sub(in.Start) <= overnightMax {
+		in.End = in.End.AddDate(0, 0, 1)
 	}
 	if form.Attendees != "" {
 		n, err := strconv.Atoi(form.Attendees)

@@ -8,8 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/lists"
 	"gongzhi/internal/testkit"
@@ -22,10 +24,15 @@ const bookingRows = "SELECT (SELECT count(*) FROM bookings) + (SELECT count(*) F
 // venue offers a hall of the liaison's unit: workday evenings and Saturday mornings.
 func venue(t *testing.T, s *site, d *db.DB) int64 {
 	t.Helper()
+	return venueOpen(t, s, d, "小店二楼活动室", "1-5 18:00-21:00; 6 08:00-12:00")
+}
+
+// venueOpen offers a hall of the liaison's unit open in windows.
+func venueOpen(t *testing.T, s *site, d *db.DB, title, windows string) int64 {
+	t.Helper()
 	unit := s.F.Units[testkit.LiaisonUnit]
 	hall, err := lists.NewService(d, s.Clock).CreateResource(context.Background(), s.F.Users[auth.UnitLiaison], lists.ResourceInput{
-		Title: "小店二楼活动室", Kind: "venue", Categories: []string{"culture"}, UnitID: &unit, Capacity: 30, CapacityUnit: "people",
-		Windows: "1-5 18:00-21:00; 6 08:00-12:00"})
+		Title: title, Kind: "venue", Categories: []string{"culture"}, UnitID: &unit, Capacity: 30, CapacityUnit: "people", Windows: windows})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,5 +185,29 @@ func TestBookingPages(t *testing.T) {
 		resp = street.submit(cal, slot("20:30", "21:00", "team meeting"))
 		wantStatus(t, "an English clash", resp.StatusCode, http.StatusConflict, resp.Body)
 		testkit.Contains(t, resp.Body, "the venue is already booked 2026-12-01 20:00–21:00; choose another time")
+	})
+}
+
+// TestBookingOvernight: on a venue open into the night, an end before the
+// start is the next day's, so 22:00 to 01:00 books three hours; an end
+// 23 hours on is still refused as ending before it starts.
+func TestBookingOvernight(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		s := newSite(t, d)
+		hall := venueOpen(t, s, d, "夜间自习室", "1-7 18:00-02:00")
+		cal := fmt.Sprintf("/resources/%d/bookings", hall)
+		street := s.login(t, auth.StreetStaff)
+		resp := street.submit(cal, slot("22:00", "01:00", "考前自习"))
+		wantStatus(t, "overnight", resp.StatusCode, http.StatusSeeOther, resp.Body)
+		var start, end time.Time
+		if err := d.QueryRow(context.Background(), "SELECT starts_at, ends_at FROM bookings WHERE resource_id = ?", hall).Scan(&start, &end); err != nil {
+			t.Fatal(err)
+		}
+		if got := end.Sub(start); got != 3*time.Hour || end.In(clock.Shanghai).Format("2006-01-02 15:04") != "2026-12-02 01:00" {
+			t.Fatalf("booked %s to %s (%s), want 2026-12-01 22:00 to 2026-12-02 01:00", start, end, got)
+		}
+		resp = street.submit(cal, slot("19:00", "18:00", "考前自习"))
+		wantStatus(t, "a slip", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
+		testkit.Contains(t, resp.Body, "结束时间须晚于开始时间")
 	})
 }

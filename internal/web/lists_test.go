@@ -92,7 +92,14 @@ func TestListsPages(t *testing.T) {
 		resp = liaison.submit(fmt.Sprintf("/matches/%d/answer", ms[0].ID), url.Values{"answer": {"accept"}})
 		wantStatus(t, "accept", resp.StatusCode, http.StatusSeeOther, resp.Body)
 
-		// A project from the match; a wrong budget is named.
+		// A project from the match; it is led by the resource's unit, so
+		// the form does not offer it for claiming; a wrong budget is named.
+		_, body = worker.get(fmt.Sprintf("/projects/new?match=%d", ms[0].ID))
+		if strings.Contains(body, `name="claimable"`) {
+			t.Error("a project from a match is offered for claiming")
+		}
+		resp = worker.submit("/projects", url.Values{"match_id": {fmt.Sprint(ms[0].ID)}, "title": {"错时停车"}, "domain": {"livelihood"}, "claimable": {"1"}})
+		wantStatus(t, "claimable from a match", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
 		resp = worker.submit("/projects", url.Values{"match_id": {fmt.Sprint(ms[0].ID)}, "title": {"错时停车"}, "domain": {"livelihood"}, "budget": {"abc"}})
 		wantStatus(t, "bad budget", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
 		testkit.Contains(t, resp.Body, `id="p-budget-error"`)
