@@ -53,7 +53,7 @@ func listFilter(r *http.Request, kindParam, categoryParam string) (lists.ListFil
 		return lists.ListFilter{}, pg, err
 	}
 	q := r.URL.Query()
-	f := lists.ListFilter{Area: q.Get("area"), Status: q.Get("status"), Q: q.Get("q"), Page: pg.Page, PerPage: pg.PerPage}
+	f := lists.ListFilter{Area: q.Get("area"), Status: q.Get("status"), Q: q.Get("q"), From: q.Get("from"), To: q.Get("to"), Page: pg.Page, PerPage: pg.PerPage}
 	if categoryParam != "" {
 		f.Category = q.Get(categoryParam)
 	}

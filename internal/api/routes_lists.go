@@ -10,12 +10,14 @@ func listsRoutes() []route {
 	area := Param{Name: "area", Desc: "Only records in this area's subtree (unknown: 400)."}
 	status := Param{Name: "status", Desc: "Only this status."}
 	q := Param{Name: "q", Desc: "Words of the title, description, provider, lead unit or address (the shared search index; Chinese by character pairs)."}
+	from := Param{Name: "from", Desc: "Only records created on this day or later (YYYY-MM-DD, the district's days).", Schema: `{"type":"string","format":"date"}`}
+	to := Param{Name: "to", Desc: "Only records created on this day or earlier.", Schema: `{"type":"string","format":"date"}`}
 	unit := Param{Name: "unit_id", Desc: "Only those of this unit.", Schema: `{"type":"integer","format":"int64"}`}
 	statusErrs := []int{400, 403, 404, 409, 413}
 	return []route{
 		{Route{Method: "GET", Path: "/needs", Op: Op{ID: "listNeeds", Tag: "lists",
 			Summary: "Needs (需求清单) in the caller's scope, newest first.",
-			Params:  []Param{area, status, {Name: "category", Desc: "Only this category."}, q, {Ref: "page"}, {Ref: "per_page"}},
+			Params:  []Param{area, status, {Name: "category", Desc: "Only this category."}, q, from, to, {Ref: "page"}, {Ref: "per_page"}},
 			Resps:   []Resp{{Status: 200, Desc: "One page of needs.", Type: typeOf[list[lists.Need]]()}},
 			Errs:    []int{400, 403}}}, (*server).listNeeds},
 		{Route{Method: "POST", Path: "/needs", Op: Op{ID: "createNeed", Tag: "lists",
@@ -60,7 +62,7 @@ func listsRoutes() []route {
 			Errs:    []int{403, 404, 409, 413}}}, answerMatch(false)},
 		{Route{Method: "GET", Path: "/resources", Op: Op{ID: "listResources", Tag: "lists",
 			Summary: "Resources (资源清单) in the caller's scope and those of the caller's own unit, newest first.",
-			Params:  []Param{area, status, {Name: "kind", Desc: "Only this kind."}, {Name: "category", Desc: "Only those serving this need category."}, unit, q, {Ref: "page"}, {Ref: "per_page"}},
+			Params:  []Param{area, status, {Name: "kind", Desc: "Only this kind."}, {Name: "category", Desc: "Only those serving this need category."}, unit, q, from, to, {Ref: "page"}, {Ref: "per_page"}},
 			Resps:   []Resp{{Status: 200, Desc: "One page of resources.", Type: typeOf[list[lists.Resource]]()}},
 			Errs:    []int{400, 403}}}, (*server).listResources},
 		{Route{Method: "POST", Path: "/resources", Op: Op{ID: "createResource", Tag: "lists",
@@ -81,7 +83,7 @@ func listsRoutes() []route {
 		{Route{Method: "GET", Path: "/projects", Op: Op{ID: "listProjects", Tag: "projects",
 			Summary: "Service projects in the caller's scope and those the caller's unit leads or joins, newest first.",
 			Params: []Param{area, status, {Name: "domain", Desc: "Only this domain."}, {Name: "level", Desc: "Only this landing level."}, unit,
-				{Name: "claimable", Desc: "true: only the claim list (published, unclaimed, proposed or approved).", Schema: `{"type":"boolean"}`}, q, {Ref: "page"}, {Ref: "per_page"}},
+				{Name: "claimable", Desc: "true: only the claim list (published, unclaimed, proposed or approved).", Schema: `{"type":"boolean"}`}, q, from, to, {Ref: "page"}, {Ref: "per_page"}},
 			Resps: []Resp{{Status: 200, Desc: "One page of projects.", Type: typeOf[list[lists.Project]]()}},
 			Errs:  []int{400, 403}}}, (*server).listProjects},
 		{Route{Method: "POST", Path: "/projects", Op: Op{ID: "createProject", Tag: "projects",

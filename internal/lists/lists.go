@@ -111,12 +111,34 @@ type ListFilter struct {
 	Category string // needs and resources: category; projects: domain
 	Kind     string // resources: kind; projects: level
 	Q        string // words, through the shared index
+	From, To string // created on these days or between them (YYYY-MM-DD, inclusive), either may be empty
 	UnitID   int64  // resources and projects: of this unit
 	Page     int
 	PerPage  int
 }
 
-// common adds the filter's area and text conditions on a list of kind.
+// Period is the days from and to (YYYY-MM-DD, inclusive; either may be
+// empty) as [start, end) in UTC — the district's days are Shanghai's, and
+// SQLite compares stored times as text.
+func Period(from, to string) (start, end time.Time, err error) {
+	for i, v := range []struct{ field, val string }{{"from", from}, {"to", to}} {
+		if v.val == "" {
+			continue
+		}
+		day, err := time.ParseInLocation(time.DateOnly, v.val, loc)
+		if err != nil {
+			return start, end, errs.Invalid(v.field, "%s must be a date like 2026-01-01", v.field)
+		}
+		if i == 0 {
+			start = day.UTC()
+		} else {
+			end = day.AddDate(0, 0, 1).UTC()
+		}
+	}
+	return start, end, nil
+}
+
+// common adds the filter's area, period and text conditions on a list of kind.
 func (s *Service) common(ctx context.Context, w *db.Where, f ListFilter, kind, alias string) error {
 	if f.Area != "" {
 		path, err := areaOf(ctx, s.db, "area", f.Area)
@@ -125,6 +147,16 @@ func (s *Service) common(ctx context.Context, w *db.Where, f ListFilter, kind, a
 		}
 		cond, arg := area.Subtree(s.db.Dialect, alias+".area_path", path)
 		w.And(cond, arg)
+	}
+	start, end, err := Period(f.From, f.To)
+	if err != nil {
+		return err
+	}
+	if !start.IsZero() {
+		w.And(alias+".created_at >= ?", start)
+	}
+	if !end.IsZero() {
+		w.And(alias+".created_at < ?", end)
 	}
 	if strings.TrimSpace(f.Q) != "" {
 		cond, args := textCond(s.db.Dialect, kind, alias+".id", f.Q)

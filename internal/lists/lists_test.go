@@ -245,6 +245,18 @@ func TestProjectStats(t *testing.T) {
 		if st.Total != 4 || *st.ThreeDomainShare != 0.75 || *st.StreetOrResidentialShare != 0.75 || len(st.ByStreet) != 2 || st.ByStreet[0].Count != 2 {
 			t.Fatalf("stats = %+v", st)
 		}
+		// The list keeps the projects created in a period of the district's days.
+		for _, c := range []struct {
+			from, to string
+			want     int
+		}{{"2026-11-30", "2026-11-30", 4}, {"", "2026-11-29", 0}, {"2026-12-01", "", 0}, {"", "", 4}} {
+			l, err := e.s.Projects(e.ctx, sys, lists.ProjectFilter{ListFilter: lists.ListFilter{From: c.from, To: c.to}})
+			if err != nil || l.Total != c.want {
+				t.Errorf("projects %s..%s = %d, %v; want %d", c.from, c.to, l.Total, err, c.want)
+			}
+		}
+		_, err = e.s.Projects(e.ctx, sys, lists.ProjectFilter{ListFilter: lists.ListFilter{From: "11/30"}})
+		wantCode(t, err, errs.EINVALID)
 		// A child area without a project is listed with none.
 		st, err = e.s.Stats(e.ctx, e.as(auth.StreetStaff), testkit.StreetA, time.Time{}, time.Time{})
 		if err != nil || st.Total != 2 || len(st.ByStreet) != 2 || st.ByStreet[0] != (lists.AreaStat{Area: testkit.ResA1, Name: "东湖居民区", Count: 1}) ||

@@ -73,7 +73,7 @@ func TestDashboardProjects(t *testing.T) {
 			part := between(t, page, `id="proj-h"`, "</section>\n")
 			testkit.Contains(t, part, "服务项目", "统计 2026-11-01 至 2026-11-30 期间新建的项目")
 			testkit.Contains(t, page, `data-project="total">3</p>`, `data-project="beneficiaries">60</p>`,
-				`href="/projects?area=310104"`, "查看徐汇区的项目清单",
+				`href="/projects?area=310104&amp;from=2026-11-01&amp;to=2026-11-30"`, "查看徐汇区的项目清单",
 				// Livelihood and culture out of three: 66.7%, more than five points under 75%.
 				`class="figure standing-below" aria-labelledby="proj-three"`, `data-project="three">66.7%</p>`,
 				`data-standing="below">低于参照值 75%`,
@@ -84,28 +84,38 @@ func TestDashboardProjects(t *testing.T) {
 				`<caption>徐汇区服务项目（按领域）</caption>`, `<caption>徐汇区服务项目（按落地层级）</caption>`,
 				`<caption>徐汇区各下级区域的服务项目</caption>`, `<th scope="col" class="num">占比</th>`)
 			for _, c := range []struct{ table, key, link, name, count, share string }{
-				{"proj-domains", "livelihood", "/projects?area=310104&amp;category=livelihood", "民生服务", "1", "33.3%"},
-				{"proj-domains", "culture", "/projects?area=310104&amp;category=culture", "文化体育", "1", "33.3%"},
-				{"proj-domains", "governance", "/projects?area=310104&amp;category=governance", "社会治理", "0", "0.0%"},
-				{"proj-domains", "safety", "/projects?area=310104&amp;category=safety", "平安", "0", "0.0%"},
-				{"proj-levels", "district", "/projects?area=310104&amp;kind=district", "区", "1", "33.3%"},
-				{"proj-levels", "street", "/projects?area=310104&amp;kind=street", "街道/镇", "1", "33.3%"},
-				{"proj-levels", "residential", "/projects?area=310104&amp;kind=residential", "居民区", "1", "33.3%"},
+				{"proj-domains", "livelihood", "/projects?area=310104&amp;category=livelihood&amp;from=2026-11-01&amp;to=2026-11-30", "民生服务", "1", "33.3%"},
+				{"proj-domains", "culture", "/projects?area=310104&amp;category=culture&amp;from=2026-11-01&amp;to=2026-11-30", "文化体育", "1", "33.3%"},
+				{"proj-domains", "governance", "/projects?area=310104&amp;category=governance&amp;from=2026-11-01&amp;to=2026-11-30", "社会治理", "0", "0.0%"},
+				{"proj-domains", "safety", "/projects?area=310104&amp;category=safety&amp;from=2026-11-01&amp;to=2026-11-30", "平安", "0", "0.0%"},
+				{"proj-levels", "district", "/projects?area=310104&amp;from=2026-11-01&amp;kind=district&amp;to=2026-11-30", "区", "1", "33.3%"},
+				{"proj-levels", "street", "/projects?area=310104&amp;from=2026-11-01&amp;kind=street&amp;to=2026-11-30", "街道/镇", "1", "33.3%"},
+				{"proj-levels", "residential", "/projects?area=310104&amp;from=2026-11-01&amp;kind=residential&amp;to=2026-11-30", "居民区", "1", "33.3%"},
 				// The district's own project lies under no street.
-				{"proj-areas", testkit.StreetA, "/projects?area=" + testkit.StreetA, "湖南路街道", "2", "66.7%"},
+				{"proj-areas", testkit.StreetA, "/projects?area=" + testkit.StreetA + "&amp;from=2026-11-01&amp;to=2026-11-30", "湖南路街道", "2", "66.7%"},
 				// A street whose only projects are outside the period or cancelled counts none.
-				{"proj-areas", testkit.StreetB, "/projects?area=" + testkit.StreetB, "天平路街道", "0", "0.0%"},
+				{"proj-areas", testkit.StreetB, "/projects?area=" + testkit.StreetB + "&amp;from=2026-11-01&amp;to=2026-11-30", "天平路街道", "0", "0.0%"},
 			} {
 				row := projectRow(t, page, c.table, c.key)
 				testkit.Contains(t, row, `<th scope="row" data-label="`, `<a href="`+c.link+`">`+c.name+"</a>",
 					`data-label="项目数">`+c.count+"</td>", `data-label="占比">`+c.share+"</td>")
 			}
-			// A row's link opens the list it counts.
-			st, list := admin.get("/projects?area=310104&category=livelihood")
+			// A row's link opens the list it counts, in the same period: the
+			// governance project of 10-31 is not in the district's list of it.
+			st, list := admin.get("/projects?area=310104&category=livelihood&from=2026-11-01&to=2026-11-30")
 			wantStatus(t, "domain list", st, http.StatusOK, list)
 			testkit.Contains(t, list, "老人助餐点")
 			if strings.Contains(list, "街道运动会") || strings.Contains(list, "垃圾分类宣传") {
 				t.Error("the livelihood list shows projects of other domains")
+			}
+			_, list = admin.get("/projects?area=310104&category=governance&from=2026-11-01&to=2026-11-30")
+			if strings.Contains(list, "楼组议事会") {
+				t.Error("the list of the period shows a project of the day before")
+			}
+			_, list = admin.get("/projects?area=310104&category=governance")
+			testkit.Contains(t, list, "楼组议事会")
+			if st, _ := admin.get("/projects?from=November"); st != http.StatusBadRequest {
+				t.Errorf("a made-up date: %d", st)
 			}
 			_, list = admin.get("/projects?area=310104&kind=street")
 			testkit.Contains(t, list, "街道运动会")
@@ -142,7 +152,7 @@ func TestDashboardProjects(t *testing.T) {
 			wantStatus(t, "street dashboard", st, http.StatusOK, page)
 			testkit.Contains(t, page, `data-project="total">2</p>`, `data-project="beneficiaries">50</p>`,
 				`data-project="three">100.0%</p>`, `data-standing="met">达到参照值 75%`,
-				`href="/projects?area=310104001&amp;category=culture"`, "<caption>湖南路街道各下级区域的服务项目</caption>")
+				`href="/projects?area=310104001&amp;category=culture&amp;from=2026-11-01&amp;to=2026-11-30"`, "<caption>湖南路街道各下级区域的服务项目</caption>")
 			// The street's children are its residential areas.
 			testkit.Contains(t, projectRow(t, page, "proj-areas", testkit.ResA1), "东湖居民区", `data-label="项目数">1</td>`, "50.0%")
 		})

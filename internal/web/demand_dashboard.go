@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gongzhi/internal/auth"
-	"gongzhi/internal/clock"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/lists"
@@ -243,22 +242,18 @@ func (s *server) dashProjectsOf(ctx context.Context, rq *request, f demand.Stats
 	if auth.Authorize(rq.P, auth.ListsRead, a.Path) != nil {
 		return nil, nil
 	}
-	var days [2]time.Time // the period's first day and the day after its last, at midnight in Shanghai
-	for i, v := range []struct{ field, val string }{{"from", f.From}, {"to", f.To}} {
-		day, err := time.ParseInLocation(time.DateOnly, v.val, clock.Shanghai)
-		if err != nil {
-			return nil, errs.Invalid(v.field, "%s must be a date like 2026-01-01", v.field)
-		}
-		days[i] = day.AddDate(0, 0, i)
+	start, end, err := lists.Period(f.From, f.To)
+	if err != nil {
+		return nil, err
 	}
-	// In UTC, as stored: SQLite compares times as text, offset and all.
-	st, err := s.Lists.Stats(ctx, rq.P, a.Code, days[0].UTC(), days[1].UTC())
+	st, err := s.Lists.Stats(ctx, rq.P, a.Code, start, end)
 	if errs.Code(err) == errs.EFORBIDDEN {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	d := &dashProjects{ProjectStats: st, ListURL: projectsURL(a.Code, "", ""), Shares: []shareStanding{
+	link := func(area, domain, level string) string { return projectsURL(area, domain, level, f.From, f.To) }
+	d := &dashProjects{ProjectStats: st, ListURL: link(a.Code, "", ""), Shares: []shareStanding{
 		{"three", st.ThreeDomainShare, threeDomainBenchmark, demand.Stand(st.ThreeDomainShare, threeDomainBenchmark)},
 		{"low", st.StreetOrResidentialShare, streetOrResidentialBenchmark, demand.Stand(st.StreetOrResidentialShare, streetOrResidentialBenchmark)},
 	}}
@@ -272,11 +267,11 @@ func (s *server) dashProjectsOf(ctx context.Context, rq *request, f demand.Stats
 	}
 	domains := projectTable{ID: "proj-domains", Caption: rq.T("lists.dash.by_domain", a.Name), Head: rq.T("lists.domain")}
 	for _, x := range st.ByDomain {
-		domains.Rows = append(domains.Rows, row(x.Domain, rq.T("domain."+x.Domain), x.Count, projectsURL(a.Code, x.Domain, "")))
+		domains.Rows = append(domains.Rows, row(x.Domain, rq.T("domain."+x.Domain), x.Count, link(a.Code, x.Domain, "")))
 	}
 	levels := projectTable{ID: "proj-levels", Caption: rq.T("lists.dash.by_level", a.Name), Head: rq.T("lists.level")}
 	for _, x := range st.ByLevel {
-		levels.Rows = append(levels.Rows, row(x.Level, rq.T("level."+x.Level), x.Count, projectsURL(a.Code, "", x.Level)))
+		levels.Rows = append(levels.Rows, row(x.Level, rq.T("level."+x.Level), x.Count, link(a.Code, "", x.Level)))
 	}
 	d.Tables = []projectTable{domains, levels}
 	if len(st.ByStreet) == 0 {
@@ -292,17 +287,19 @@ func (s *server) dashProjectsOf(ctx context.Context, rq *request, f demand.Stats
 		if c, ok := labels.Area(x.Area); ok {
 			name = c.NameIn(rq.Lang)
 		}
-		kids.Rows = append(kids.Rows, row(x.Area, name, x.Count, projectsURL(x.Area, "", "")))
+		kids.Rows = append(kids.Rows, row(x.Area, name, x.Count, link(x.Area, "", "")))
 	}
 	d.Tables = append(d.Tables, kids)
 	return d, nil
 }
 
-// projectsURL is the project list of an area, of one domain and one
-// landing level when given (the list calls them category and kind).
-func projectsURL(area, domain, level string) string {
+// projectsURL is the project list of an area and period, of one domain and
+// one landing level when given (the list calls them category and kind).
+func projectsURL(area, domain, level, from, to string) string {
 	q := url.Values{}
 	q.Set("area", area)
+	q.Set("from", from)
+	q.Set("to", to)
 	if domain != "" {
 		q.Set("category", domain)
 	}

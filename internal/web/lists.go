@@ -16,6 +16,7 @@ import (
 // listsQuery is what the list pages filter by, as typed in the URL.
 type listsQuery struct {
 	Area, Status, Category, Kind, Q string
+	From, To                        string // created between these days (projects)
 	Claimable                       bool
 	Page                            int
 }
@@ -24,17 +25,17 @@ func readListsQuery(r *http.Request) listsQuery {
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	return listsQuery{Area: q.Get("area"), Status: q.Get("status"), Category: q.Get("category"), Kind: q.Get("kind"), Q: strings.TrimSpace(q.Get("q")),
-		Claimable: q.Get("claimable") != "", Page: max(page, 1)}
+		From: q.Get("from"), To: q.Get("to"), Claimable: q.Get("claimable") != "", Page: max(page, 1)}
 }
 
 func (q listsQuery) filter() lists.ListFilter {
-	return lists.ListFilter{Area: q.Area, Status: q.Status, Category: q.Category, Kind: q.Kind, Q: q.Q, Page: q.Page, PerPage: 50}
+	return lists.ListFilter{Area: q.Area, Status: q.Status, Category: q.Category, Kind: q.Kind, Q: q.Q, From: q.From, To: q.To, Page: q.Page, PerPage: 50}
 }
 
 // pageURL is the list's URL on another page.
 func (q listsQuery) pageURL(path string, page int) string {
 	v := url.Values{}
-	for k, s := range map[string]string{"area": q.Area, "status": q.Status, "category": q.Category, "kind": q.Kind, "q": q.Q} {
+	for k, s := range map[string]string{"area": q.Area, "status": q.Status, "category": q.Category, "kind": q.Kind, "q": q.Q, "from": q.From, "to": q.To} {
 		if s != "" {
 			v.Set(k, s)
 		}

@@ -160,7 +160,8 @@ func (s *server) projectList(w http.ResponseWriter, r *http.Request, rq *request
 		area = homeArea(rq.P, auth.ListsRead)
 	}
 	if area != "" && !q.Claimable {
-		if st, err := s.Lists.Stats(r.Context(), rq.P, area, time.Time{}, time.Time{}); err == nil {
+		start, end, _ := lists.Period(q.From, q.To) // checked by the list above
+		if st, err := s.Lists.Stats(r.Context(), rq.P, area, start, end); err == nil {
 			d.Stats = &st
 		}
 	}
