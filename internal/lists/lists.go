@@ -125,7 +125,7 @@ func Period(from, to string) (start, end time.Time, err error) {
 		if v.val == "" {
 			continue
 		}
-		day, err := time.ParseInLocation(time.DateOnly, v.val, loc)
+		day, err := time.ParseInLocation(time.DateOnly, v.val, clock.Shanghai)
 		if err != nil {
 			return start, end, errs.Invalid(v.field, "%s must be a date like 2026-01-01", v.field)
 		}

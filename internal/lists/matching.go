@@ -8,6 +8,7 @@ import (
 
 	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/match"
@@ -52,16 +53,6 @@ type PlanResult struct {
 	Proposals []Proposal `json:"proposals"`
 	Total     int        `json:"total"`
 	Greedy    int        `json:"greedy"`
-}
-
-var loc = mustShanghai()
-
-func mustShanghai() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
 }
 
 func toMatchNeed(n Need) match.Need {
@@ -115,7 +106,7 @@ func (s *Service) Candidates(ctx context.Context, p *auth.Principal, needID int6
 	if err != nil {
 		return nil, errs.Wrap(err, "resources")
 	}
-	today := s.clock.Now().In(loc).Format(time.DateOnly)
+	today := s.clock.Now().In(clock.Shanghai).Format(time.DateOnly)
 	byID := make(map[int64]Resource, len(rs))
 	ms := make([]match.Resource, len(rs))
 	for i, r := range rs {
@@ -148,7 +139,7 @@ func (s *Service) Plan(ctx context.Context, p *auth.Principal, code string) (Pla
 	if err != nil {
 		return res, errs.Wrap(err, "resources")
 	}
-	today := s.clock.Now().In(loc).Format(time.DateOnly)
+	today := s.clock.Now().In(clock.Shanghai).Format(time.DateOnly)
 	needByID, resByID := map[int64]Need{}, map[int64]Resource{}
 	mn := make([]match.Need, len(needs))
 	for i, n := range needs {
@@ -193,7 +184,7 @@ func (s *Service) ConfirmMatch(ctx context.Context, p *auth.Principal, needID, r
 		if err != nil {
 			return errs.Invalid("resource_id", "no resource %d", resourceID)
 		}
-		sc, ok := match.Score(toMatchNeed(n), toMatchResource(r, s.clock.Now().In(loc).Format(time.DateOnly)))
+		sc, ok := match.Score(toMatchNeed(n), toMatchResource(r, s.clock.Now().In(clock.Shanghai).Format(time.DateOnly)))
 		if !ok {
 			return errs.New(errs.ECONFLICT, "this resource cannot serve this need (category, area, time or capacity)")
 		}
