@@ -26,7 +26,7 @@ func (c *CLI) benchMixed(ctx context.Context, args []string) int {
 		fs.DurationVar(&duration, "duration", duration, "how long the mixed load runs")
 		fs.BoolVar(&ceiling, "ceiling", ceiling, "also measure the HTTP ceiling (GET /healthz) for as long")
 		fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the mixed load (server and clients) to this file")
-		fs.StringVar(&mixName, "mix", mixName, "mixed (issue 7's district admin), or one of its requests alone: demand-list, demand-search, one-demand, rates, breakdown, coverage, units, intake")
+		fs.StringVar(&mixName, "mix", mixName, "mixed (issue 7's district admin), reads (the mix without intake), or one of its requests alone: demand-list, demand-search, one-demand, rates, breakdown, coverage, units, intake")
 	})
 	if code != 0 || len(rest) > 0 {
 		return c.usageCode(code, "bench mixed takes no arguments")

@@ -78,20 +78,8 @@ func scan(sc interface{ Scan(...any) error }) (Area, error) {
 
 // query reads the areas a query of the columns c returns.
 func query(ctx context.Context, q db.Querier, what, c, rest string, args ...any) ([]Area, error) {
-	rows, err := q.Query(ctx, "SELECT "+c+" FROM areas a "+rest, args...)
-	if err != nil {
-		return nil, errs.Wrap(err, what)
-	}
-	defer rows.Close()
-	var out []Area
-	for rows.Next() {
-		a, err := scan(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, what)
-		}
-		out = append(out, a)
-	}
-	return out, errs.Wrap(rows.Err(), what)
+	out, err := db.All(ctx, q, "SELECT "+c+" FROM areas a "+rest, args, func(r db.Scanner) (Area, error) { return scan(r) })
+	return out, errs.Wrap(err, what)
 }
 
 // notFound turns a missing row into ENOTFOUND naming the area.
@@ -183,20 +171,8 @@ func RootPaths(ctx context.Context, q db.Querier) ([]string, error) {
 
 // Codes returns the codes of the areas at level, in code order.
 func Codes(ctx context.Context, q db.Querier, level Level) ([]string, error) {
-	rows, err := q.Query(ctx, "SELECT code FROM areas WHERE level = ? ORDER BY code", string(level))
-	if err != nil {
-		return nil, errs.Wrap(err, "area codes")
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Wrap(err, "area codes")
-		}
-		out = append(out, c)
-	}
-	return out, errs.Wrap(rows.Err(), "area codes")
+	out, err := db.Strings(ctx, q, "SELECT code FROM areas WHERE level = ? ORDER BY code", string(level))
+	return out, errs.Wrap(err, "area codes")
 }
 
 // Empty reports whether the tree has no area yet (a database nothing was

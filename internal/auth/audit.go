@@ -115,22 +115,14 @@ func ListAudit(ctx context.Context, d *db.DB, p *Principal, f AuditFilter) ([]Au
 		return nil, 0, errs.Wrap(err, "count audit")
 	}
 	limit, offset := Paging(f.Page, f.PerPage)
-	rows, err := d.Query(ctx, `SELECT l.id, l.at, l.actor_name, COALESCE(u.display_name, ''), l.action, l.entity, l.entity_id, l.before, l.after
+	out, err := db.All(ctx, d, `SELECT l.id, l.at, l.actor_name, COALESCE(u.display_name, ''), l.action, l.entity, l.entity_id, l.before, l.after
 		FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
-		WHERE `+w+` ORDER BY l.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, errs.Wrap(err, "list audit")
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
+		WHERE `+w+` ORDER BY l.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset), func(r db.Scanner) (AuditEntry, error) {
 		var e AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDisplay, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
-			return nil, 0, errs.Wrap(err, "scan audit")
-		}
-		out = append(out, e)
-	}
-	return out, total, errs.Wrap(rows.Err(), "audit rows")
+		err := r.Scan(&e.ID, &e.At, &e.ActorName, &e.ActorDisplay, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After)
+		return e, err
+	})
+	return out, total, errs.Wrap(err, "list audit")
 }
 
 // Paging turns page/per_page into LIMIT/OFFSET: default 50, at most 500.

@@ -307,22 +307,16 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, f UserFilter) ([]
 		return nil, 0, errs.Wrap(err, "count users")
 	}
 	limit, offset := Paging(f.Page, f.PerPage)
-	rows, err := s.db.Query(ctx, `SELECT u.id, u.username, u.display_name, u.phone, u.email, u.lang, u.disabled, u.created_at FROM users u WHERE `+where+
-		` ORDER BY u.username LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	out, err := db.All(ctx, s.db, `SELECT u.id, u.username, u.display_name, u.phone, u.email, u.lang, u.disabled, u.created_at FROM users u WHERE `+where+
+		` ORDER BY u.username LIMIT ? OFFSET ?`, append(args, limit, offset), func(r db.Scanner) (User, error) {
+		var u User
+		err := r.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.Lang, &u.Disabled, &u.CreatedAt)
+		u.Phone, u.Email = MaskPhone(u.Phone), MaskEmail(u.Email)
+		return u, err
+	})
 	if err != nil {
 		return nil, 0, errs.Wrap(err, "list users")
 	}
-	var out []User
-	for rows.Next() {
-		var u User
-		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Phone, &u.Email, &u.Lang, &u.Disabled, &u.CreatedAt); err != nil {
-			rows.Close()
-			return nil, 0, errs.Wrap(err, "scan user")
-		}
-		u.Phone, u.Email = MaskPhone(u.Phone), MaskEmail(u.Email)
-		out = append(out, u)
-	}
-	rows.Close()
 	for i := range out {
 		if out[i].Grants, err = grantsOf(ctx, s.db, out[i].ID); err != nil {
 			return nil, 0, err
@@ -368,21 +362,14 @@ func (s *Service) UserIDByName(ctx context.Context, username string) (int64, err
 }
 
 func grantsOf(ctx context.Context, q db.Querier, userID int64) ([]Grant, error) {
-	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.area_code, g.area_path, a.name, g.unit_id, COALESCE(u.name, '') FROM grants g`+
-		area.Join("a", "g.area_code")+` LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = ? ORDER BY g.id`, userID)
-	if err != nil {
-		return nil, errs.Wrap(err, "grants")
-	}
-	defer rows.Close()
-	var out []Grant
-	for rows.Next() {
-		var g Grant
-		if err := rows.Scan(&g.ID, &g.Role, &g.AreaCode, &g.AreaPath, &g.AreaName, &g.UnitID, &g.UnitName); err != nil {
-			return nil, errs.Wrap(err, "scan grant")
-		}
-		out = append(out, g)
-	}
-	return out, errs.Wrap(rows.Err(), "grants")
+	out, err := db.All(ctx, q, `SELECT g.id, g.role, g.area_code, g.area_path, a.name, g.unit_id, COALESCE(u.name, '') FROM grants g`+
+		area.Join("a", "g.area_code")+` LEFT JOIN units u ON u.id = g.unit_id WHERE g.user_id = ? ORDER BY g.id`, []any{userID},
+		func(r db.Scanner) (Grant, error) {
+			var g Grant
+			err := r.Scan(&g.ID, &g.Role, &g.AreaCode, &g.AreaPath, &g.AreaName, &g.UnitID, &g.UnitName)
+			return g, err
+		})
+	return out, errs.Wrap(err, "grants")
 }
 
 // principal loads the principal for a user id; disabled users get none.

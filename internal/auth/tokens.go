@@ -83,20 +83,13 @@ func (s *Service) Tokens(ctx context.Context, p *Principal, userID int64) ([]Tok
 			return nil, err
 		}
 	}
-	rows, err := s.db.Query(ctx, "SELECT id, label, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
-	if err != nil {
-		return nil, errs.Wrap(err, "tokens")
-	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		var t Token
-		if err := rows.Scan(&t.ID, &t.Label, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
-			return nil, errs.Wrap(err, "scan token")
-		}
-		out = append(out, t)
-	}
-	return out, errs.Wrap(rows.Err(), "tokens")
+	out, err := db.All(ctx, s.db, "SELECT id, label, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", []any{userID},
+		func(r db.Scanner) (Token, error) {
+			var t Token
+			err := r.Scan(&t.ID, &t.Label, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt)
+			return t, err
+		})
+	return out, errs.Wrap(err, "tokens")
 }
 
 // RevokeToken stops a token working; its row stays for the record. The
@@ -138,20 +131,8 @@ func revoke(ctx context.Context, tx *db.Tx, p *Principal, tokenID int64, path st
 
 // liveTokens returns the ids of a user's tokens not yet revoked.
 func liveTokens(ctx context.Context, q db.Querier, userID int64) ([]int64, error) {
-	rows, err := q.Query(ctx, "SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", userID)
-	if err != nil {
-		return nil, errs.Wrap(err, "tokens")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Wrap(err, "scan token")
-		}
-		ids = append(ids, id)
-	}
-	return ids, errs.Wrap(rows.Err(), "tokens")
+	ids, err := db.IDs(ctx, q, "SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", userID)
+	return ids, errs.Wrap(err, "tokens")
 }
 
 // TokenPrincipal returns the principal behind a bearer token. Last use is

@@ -14,20 +14,44 @@ type Scanner interface {
 // reporting the first error of the query, a scan or the iteration. It is the
 // one loop over rows: callers say only what a row becomes.
 func All[T any](ctx context.Context, q Querier, query string, args []any, scan func(Scanner) (T, error)) ([]T, error) {
-	rows, err := q.Query(ctx, query, args...)
+	out := []T{}
+	err := Each(ctx, q, query, args, scan, func(v T) error {
+		out = append(out, v)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// Each streams a query's rows to fn one by one, for exports too large to
+// hold; fn's error stops it and is returned as it is.
+func Each[T any](ctx context.Context, q Querier, query string, args []any, scan func(Scanner) (T, error), fn func(T) error) error {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	out := []T{}
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, v)
+		if err := fn(v); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
+}
+
+// IDs reads a query of one integer column.
+func IDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	return All(ctx, q, query, args, func(r Scanner) (int64, error) {
+		var id int64
+		err := r.Scan(&id)
+		return id, err
+	})
 }
 
 // Strings reads a query of one text column.

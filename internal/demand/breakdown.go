@@ -8,6 +8,7 @@ import (
 
 	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/texts"
 )
@@ -64,22 +65,14 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 	// (AllCategories, what f.Category is when empty).
 	cat, args := " AND r.category_code = ?", []any{path, f.From, f.To, f.Category}
 	read := func(q string, args ...any) ([]Figure, error) {
-		rows, err := s.db.Query(ctx, q, args...)
-		if err != nil {
-			return nil, errs.Wrap(err, "breakdown")
-		}
-		defer rows.Close()
-		out := []Figure{}
-		for rows.Next() {
+		out, err := db.All(ctx, s.db, q, args, func(r db.Scanner) (Figure, error) {
 			var x Figure
-			if err := rows.Scan(&x.Key, &x.Name, &x.NameEN, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied, &x.Overdue, &x.Open); err != nil {
-				return nil, errs.Wrap(err, "scan breakdown")
-			}
+			err := r.Scan(&x.Key, &x.Name, &x.NameEN, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied, &x.Overdue, &x.Open)
 			x.From, x.To = f.From, f.To
 			x.rates()
-			out = append(out, x)
-		}
-		return out, errs.Wrap(rows.Err(), "breakdown")
+			return x, err
+		})
+		return out, errs.Wrap(err, "breakdown")
 	}
 	byCat, catArgs := "area_path = ? AND category_code <> ''", []any{path}
 	if f.Category != "" {

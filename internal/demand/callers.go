@@ -89,21 +89,9 @@ func (s *Service) phoneMatch(digits string) (string, []any) {
 // reporterDemands are the ids of the demands whose reporters match where,
 // newest first, at most MaxCallerDemands.
 func (s *Service) reporterDemands(ctx context.Context, where string, args []any) ([]int64, error) {
-	rows, err := s.db.Query(ctx, "SELECT DISTINCT demand_id FROM demand_reporters WHERE "+where+" ORDER BY demand_id DESC LIMIT ?",
+	ids, err := db.IDs(ctx, s.db, "SELECT DISTINCT demand_id FROM demand_reporters WHERE "+where+" ORDER BY demand_id DESC LIMIT ?",
 		append(args, MaxCallerDemands)...)
-	if err != nil {
-		return nil, errs.Wrap(err, "callers")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Wrap(err, "callers")
-		}
-		ids = append(ids, id)
-	}
-	return ids, errs.Wrap(rows.Err(), "callers")
+	return ids, errs.Wrap(err, "callers")
 }
 
 // MinCallerDigits is how many digits of a phone the intake form waits for

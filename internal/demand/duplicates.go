@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 )
 
@@ -84,20 +85,12 @@ func (s *Service) addresses(ctx context.Context, found []Similar) error {
 	for i, f := range found {
 		ids[i], at[f.ID] = f.ID, i
 	}
-	rows, err := s.db.Query(ctx, "SELECT id, address FROM demands WHERE id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", ids...)
-	if err != nil {
-		return errs.Wrap(err, "similar addresses")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var address string
-		if err := rows.Scan(&id, &address); err != nil {
-			return errs.Wrap(err, "similar addresses")
-		}
-		found[at[id]].Address = address
-	}
-	return errs.Wrap(rows.Err(), "similar addresses")
+	err := db.Each(ctx, s.db, "SELECT id, address FROM demands WHERE id IN (?"+strings.Repeat(", ?", len(ids)-1)+")", ids,
+		scanIDText, func(x idText) error {
+			found[at[x.id]].Address = x.text
+			return nil
+		})
+	return errs.Wrap(err, "similar addresses")
 }
 
 // relatedCategories returns the set of the category, its parent, its

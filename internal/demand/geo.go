@@ -28,28 +28,23 @@ func InPolygon(pt Point, ring [][2]float64) bool {
 
 // areaAt finds the deepest area whose outline contains pt.
 func areaAt(ctx context.Context, q db.Querier, pt Point) (string, error) {
-	rows, err := q.Query(ctx, `SELECT s.area_code, s.polygon, a.path FROM area_shapes s`+area.Join("a", "s.area_code")+`
-		WHERE s.min_lat <= ? AND s.max_lat >= ? AND s.min_lng <= ? AND s.max_lng >= ?`, pt.Lat, pt.Lat, pt.Lng, pt.Lng)
+	type shape struct{ code, poly, path string }
+	best, bestPath := "", ""
+	err := db.Each(ctx, q, `SELECT s.area_code, s.polygon, a.path FROM area_shapes s`+area.Join("a", "s.area_code")+`
+		WHERE s.min_lat <= ? AND s.max_lat >= ? AND s.min_lng <= ? AND s.max_lng >= ?`, []any{pt.Lat, pt.Lat, pt.Lng, pt.Lng},
+		func(r db.Scanner) (shape, error) {
+			var s shape
+			err := r.Scan(&s.code, &s.poly, &s.path)
+			return s, err
+		}, func(s shape) error {
+			var ring [][2]float64
+			if json.Unmarshal([]byte(s.poly), &ring) == nil && InPolygon(pt, ring) && len(s.path) > len(bestPath) {
+				best, bestPath = s.code, s.path
+			}
+			return nil
+		})
 	if err != nil {
 		return "", errs.Wrap(err, "area at point")
-	}
-	defer rows.Close()
-	best, bestPath := "", ""
-	for rows.Next() {
-		var code, poly, path string
-		if err := rows.Scan(&code, &poly, &path); err != nil {
-			return "", errs.Wrap(err, "scan shape")
-		}
-		var ring [][2]float64
-		if json.Unmarshal([]byte(poly), &ring) != nil {
-			continue
-		}
-		if InPolygon(pt, ring) && len(path) > len(bestPath) {
-			best, bestPath = code, path
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return "", errs.Wrap(err, "shapes")
 	}
 	if best == "" {
 		return "", errs.Invalid("lat", "the coordinates (%.6f, %.6f) are outside the district's grids", pt.Lat, pt.Lng)

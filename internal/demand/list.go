@@ -281,21 +281,14 @@ func (s *Service) list(ctx context.Context, p *auth.Principal, f ListFilter, ids
 	if out.Total > CountCap {
 		out.Total, out.TotalCapped = CountCap, true
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+demandCols+from+" WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(q.args, limit, offset)...)
+	err = db.Each(ctx, s.db, "SELECT "+demandCols+from+" WHERE "+w+" ORDER BY "+order+" LIMIT ? OFFSET ?", append(q.args, limit, offset),
+		func(r db.Scanner) (*Demand, error) { return scanDemand(r) }, func(d *Demand) error {
+			d.CoBodies = []string{}
+			out.Items = append(out.Items, *d)
+			return nil
+		})
 	if err != nil {
 		return nil, errs.Wrap(err, "list demands")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		d, err := scanDemand(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "scan demand")
-		}
-		d.CoBodies = []string{}
-		out.Items = append(out.Items, *d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Wrap(err, "demands")
 	}
 	return out, coBodiesOf(ctx, s.db, out.Items)
 }
@@ -447,23 +440,14 @@ func inScope(p *auth.Principal, path string) error {
 // categoryAndChildren is a category filter: the category and its
 // sub-categories (an unknown code matches nothing).
 func (s *Service) categoryAndChildren(ctx context.Context, code string) ([]string, error) {
-	rows, err := s.db.Query(ctx, "SELECT code FROM demand_categories WHERE code = ? OR parent_code = ? ORDER BY code", code, code)
+	out, err := db.Strings(ctx, s.db, "SELECT code FROM demand_categories WHERE code = ? OR parent_code = ? ORDER BY code", code, code)
 	if err != nil {
 		return nil, errs.Wrap(err, "categories")
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Wrap(err, "categories")
-		}
-		out = append(out, c)
 	}
 	if len(out) == 0 {
 		out = append(out, code)
 	}
-	return out, errs.Wrap(rows.Err(), "categories")
+	return out, nil
 }
 
 func isASCII(s string) bool {

@@ -154,20 +154,12 @@ func (s *Service) visibleIn(ctx context.Context, p *auth.Principal, path string)
 	beyond := map[int64]bool{}
 	if c, args := v.beyondAreas(s.db.Dialect); c != "" {
 		sub, a := area.Subtree(s.db.Dialect, "d.area_path", path)
-		rows, err := s.db.Query(ctx, "SELECT d.id FROM demands d WHERE "+c+" AND "+sub+" AND "+openSQL, append(args, a)...)
+		ids, err := db.IDs(ctx, s.db, "SELECT d.id FROM demands d WHERE "+c+" AND "+sub+" AND "+openSQL, append(args, a)...)
 		if err != nil {
 			return nil, errs.Wrap(err, "visible demands")
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, errs.Wrap(err, "visible demands")
-			}
+		for _, id := range ids {
 			beyond[id] = true
-		}
-		if err := rows.Err(); err != nil {
-			return nil, errs.Wrap(err, "visible demands")
 		}
 	}
 	return func(id int64, path string) bool {

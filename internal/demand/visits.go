@@ -109,22 +109,22 @@ func (s *Service) Campaigns(ctx context.Context, p *auth.Principal) ([]Campaign,
 	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, "SELECT id, name, quarter, starts_on, ends_on, area_code, area_path, created_at FROM visit_campaigns ORDER BY quarter DESC, id DESC")
+	all, err := db.All(ctx, s.db, "SELECT id, name, quarter, starts_on, ends_on, area_code, area_path, created_at FROM visit_campaigns ORDER BY quarter DESC, id DESC", nil,
+		func(r db.Scanner) (Campaign, error) {
+			var c Campaign
+			err := r.Scan(&c.ID, &c.Name, &c.Quarter, &c.StartsOn, &c.EndsOn, &c.Area, &c.areaPath, &c.CreatedAt)
+			return c, err
+		})
 	if err != nil {
 		return nil, errs.Wrap(err, "campaigns")
 	}
-	defer rows.Close()
 	out := []Campaign{}
-	for rows.Next() {
-		var c Campaign
-		if err := rows.Scan(&c.ID, &c.Name, &c.Quarter, &c.StartsOn, &c.EndsOn, &c.Area, &c.areaPath, &c.CreatedAt); err != nil {
-			return nil, errs.Wrap(err, "scan campaign")
-		}
+	for _, c := range all {
 		if overlaps(p, c.areaPath) {
 			out = append(out, c)
 		}
 	}
-	return out, errs.Wrap(rows.Err(), "campaigns")
+	return out, nil
 }
 
 // overlaps reports whether p reads anything in or above path: a street
@@ -193,23 +193,15 @@ func (s *Service) Teams(ctx context.Context, p *auth.Principal, campaign int64) 
 		return nil, err
 	}
 	scope, args := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "area_path")
-	rows, err := s.db.Query(ctx, "SELECT id, campaign_id, name, org_name, members, area_code FROM visit_teams WHERE campaign_id = ? AND "+scope+" ORDER BY area_path, id",
-		append([]any{campaign}, args...)...)
-	if err != nil {
-		return nil, errs.Wrap(err, "teams")
-	}
-	defer rows.Close()
-	out := []Team{}
-	for rows.Next() {
-		var t Team
-		var members string
-		if err := rows.Scan(&t.ID, &t.Campaign, &t.Name, &t.Org, &members, &t.Area); err != nil {
-			return nil, errs.Wrap(err, "scan team")
-		}
-		json.Unmarshal([]byte(members), &t.Members)
-		out = append(out, t)
-	}
-	return out, errs.Wrap(rows.Err(), "teams")
+	out, err := db.All(ctx, s.db, "SELECT id, campaign_id, name, org_name, members, area_code FROM visit_teams WHERE campaign_id = ? AND "+scope+" ORDER BY area_path, id",
+		append([]any{campaign}, args...), func(r db.Scanner) (Team, error) {
+			var t Team
+			var members string
+			err := r.Scan(&t.ID, &t.Campaign, &t.Name, &t.Org, &members, &t.Area)
+			json.Unmarshal([]byte(members), &t.Members)
+			return t, err
+		})
+	return out, errs.Wrap(err, "teams")
 }
 
 // RecordVisit stores a visit and files what was raised as linked demands
@@ -294,25 +286,20 @@ func (s *Service) VisitCoverage(ctx context.Context, p *auth.Principal, campaign
 	cond, arg := area.Subtree(s.db.Dialect, "a.path", c.areaPath)
 	scope, sargs := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "a.path")
 	args := append([]any{campaign, campaign, campaign, campaign, arg}, sargs...)
-	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, COALESCE(st.name, ''),
+	out, err := db.All(ctx, s.db, `SELECT a.code, a.name, COALESCE(st.name, ''),
 		(SELECT count(*) FROM visit_teams t WHERE t.campaign_id = ? AND t.area_code = a.code),
 		(SELECT count(*) FROM visits v WHERE v.campaign_id = ? AND v.area_code = a.code),
 		COALESCE((SELECT max(v.visited_on) FROM visits v WHERE v.campaign_id = ? AND v.area_code = a.code), ''),
 		(SELECT count(*) FROM visit_demands vd JOIN visits v ON v.id = vd.visit_id WHERE v.campaign_id = ? AND v.area_code = a.code)
 		FROM `+area.Table("a")+area.LeftJoin("st", "a.parent_code")+`
-		WHERE a.level = 'residential' AND `+cond+` AND `+scope+` ORDER BY a.path`, args...)
+		WHERE a.level = 'residential' AND `+cond+` AND `+scope+` ORDER BY a.path`, args, func(r db.Scanner) (AreaVisits, error) {
+		var a AreaVisits
+		err := r.Scan(&a.Area, &a.Name, &a.Street, &a.Teams, &a.Visits, &a.LastVisit, &a.Demands)
+		return a, err
+	})
 	if err != nil {
 		return nil, errs.Wrap(err, "visit coverage")
 	}
-	defer rows.Close()
-	out := []AreaVisits{}
-	for rows.Next() {
-		var a AreaVisits
-		if err := rows.Scan(&a.Area, &a.Name, &a.Street, &a.Teams, &a.Visits, &a.LastVisit, &a.Demands); err != nil {
-			return nil, errs.Wrap(err, "scan coverage")
-		}
-		out = append(out, a)
-	}
 	slices.SortStableFunc(out, func(x, y AreaVisits) int { return min(x.Visits, 1) - min(y.Visits, 1) })
-	return out, errs.Wrap(rows.Err(), "visit coverage")
+	return out, nil
 }

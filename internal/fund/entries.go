@@ -198,21 +198,11 @@ func (s *Service) EachEntry(ctx context.Context, p *auth.Principal, fundID int64
 	if _, err := s.fund(ctx, s.db, p, auth.FundRead, fundID, false); err != nil {
 		return err
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+entryCols+" FROM "+entryFrom+" WHERE e.fund_id = ? ORDER BY e.id", fundID)
-	if err != nil {
-		return errs.Wrap(err, "export entries")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return errs.Wrap(err, "scan entry")
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return errs.Wrap(rows.Err(), "entries")
+	return db.Each(ctx, s.db, "SELECT "+entryCols+" FROM "+entryFrom+" WHERE e.fund_id = ? ORDER BY e.id", []any{fundID},
+		func(r db.Scanner) (Entry, error) {
+			e, err := scanEntry(r)
+			return e, errs.Wrap(err, "export entries")
+		}, fn)
 }
 
 // Reverse corrects an entry by a new one that cancels it: the same amount

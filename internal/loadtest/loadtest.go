@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -111,6 +112,17 @@ func Mixed() []Request {
 // there is none of that name. Intake alone is the end-to-end figure beside
 // BenchmarkIntake64's service-level one.
 func Only(name string) []Request {
+	if name == "reads" {
+		// The mix without intake: what writes cost the readers (each commit
+		// makes every SQLite connection drop its page cache).
+		var out []Request
+		for _, r := range Mixed() {
+			if r.Name != "intake" {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
 	for _, r := range Mixed() {
 		if strings.ReplaceAll(r.Name, " ", "-") == name {
 			return []Request{r}
@@ -140,6 +152,7 @@ type Stat struct {
 type Result struct {
 	Clients  int
 	Duration time.Duration
+	CPU      time.Duration // the process's CPU time over the run
 	All      Stat
 	ByName   []Stat
 }
@@ -171,6 +184,7 @@ func Run(ctx context.Context, t *Target, mix []Request, clients int, d time.Dura
 	defer cancel()
 	per := make([][]sample, clients)
 	var wg sync.WaitGroup
+	cpu0 := cpuTime()
 	start := time.Now()
 	for c := range clients {
 		wg.Go(func() {
@@ -188,11 +202,12 @@ func Run(ctx context.Context, t *Target, mix []Request, clients int, d time.Dura
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	var all []sample
 	for _, s := range per {
 		all = append(all, s...)
 	}
-	res := Result{Clients: clients, Duration: elapsed, All: stat("all", all, elapsed)}
+	res := Result{Clients: clients, Duration: elapsed, CPU: cpu, All: stat("all", all, elapsed)}
 	for k, m := range mix {
 		var mine []sample
 		for _, s := range all {
@@ -261,7 +276,13 @@ func stat(name string, ss []sample, elapsed time.Duration) Stat {
 
 // Format writes r as a table.
 func (r Result) Format(w io.Writer) {
-	fmt.Fprintf(w, "%d clients, %.1f s\n", r.Clients, r.Duration.Seconds())
+	fmt.Fprintf(w, "%d clients, %.1f s", r.Clients, r.Duration.Seconds())
+	if r.All.Requests > 0 && r.CPU > 0 {
+		// Throughput moves with whatever else the machine runs; the
+		// process's CPU time a request (server and clients) does less so.
+		fmt.Fprintf(w, ", %.2f ms of CPU a request (server and clients)", float64(r.CPU.Microseconds())/1000/float64(r.All.Requests))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%-16s %9s %9s %9s %9s %9s %9s  %s\n", "request", "count", "req/s", "p50", "p95", "p99", "max", "statuses")
 	for _, s := range append(r.ByName, r.All) {
 		var codes []string
@@ -284,4 +305,13 @@ func (r Result) Format(w io.Writer) {
 
 func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + "ms"
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gongzhi/internal/area"
+	"gongzhi/internal/db"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
 )
@@ -166,22 +167,14 @@ func (s *Service) unitCounts(ctx context.Context, path string) ([]unitCount, err
 		return e.counts, nil
 	}
 	cond, arg := area.Subtree(s.db.Dialect, "area_path", path)
-	rows, err := s.db.Query(ctx, `SELECT area_path, kind, count(*),
+	out, err := db.All(ctx, s.db, `SELECT area_path, kind, count(*),
 		sum(CASE WHEN has_party_org OR platform_covered THEN 1 ELSE 0 END)
-		FROM units WHERE `+cond+` GROUP BY area_path, kind`, arg)
-	if err != nil {
-		return nil, errs.Wrap(err, "coverage")
-	}
-	defer rows.Close()
-	var out []unitCount
-	for rows.Next() {
+		FROM units WHERE `+cond+` GROUP BY area_path, kind`, []any{arg}, func(sc db.Scanner) (unitCount, error) {
 		var r unitCount
-		if err := rows.Scan(&r.path, &r.kind, &r.n, &r.covered); err != nil {
-			return nil, errs.Wrap(err, "scan coverage")
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		err := sc.Scan(&r.path, &r.kind, &r.n, &r.covered)
+		return r, err
+	})
+	if err != nil {
 		return nil, errs.Wrap(err, "coverage")
 	}
 	c.mu.Lock()

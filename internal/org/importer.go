@@ -554,22 +554,17 @@ func (s *Service) checkExisting(ctx context.Context, im *unitImport, units []imp
 		for i, c := range chunk {
 			args[i] = c
 		}
-		rows, err := s.db.Query(ctx, "SELECT area_code, name FROM units WHERE area_code IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", args...)
-		if err != nil {
-			return errs.Wrap(err, "existing units")
-		}
-		for rows.Next() {
-			var code, name string
-			if err := rows.Scan(&code, &name); err != nil {
-				rows.Close()
-				return errs.Wrap(err, "scan existing unit")
-			}
-			if i, ok := byKey[code+"\x00"+name]; ok && i >= 0 {
-				im.bad(units[i].row, "name", "duplicate name %q in area %s: a unit of that name already exists", name, code)
-			}
-		}
-		err = rows.Err()
-		rows.Close()
+		err := db.Each(ctx, s.db, "SELECT area_code, name FROM units WHERE area_code IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", args,
+			func(r db.Scanner) ([2]string, error) {
+				var cn [2]string
+				err := r.Scan(&cn[0], &cn[1])
+				return cn, err
+			}, func(cn [2]string) error {
+				if i, ok := byKey[cn[0]+"\x00"+cn[1]]; ok && i >= 0 {
+					im.bad(units[i].row, "name", "duplicate name %q in area %s: a unit of that name already exists", cn[1], cn[0])
+				}
+				return nil
+			})
 		if err != nil {
 			return errs.Wrap(err, "existing units")
 		}

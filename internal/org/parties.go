@@ -132,25 +132,16 @@ func (s *Service) areaForWrite(ctx context.Context, p *auth.Principal, perm auth
 }
 
 // countAndList runs the count and the page query of a scoped list.
-func (s *Service) countAndList(ctx context.Context, from, where string, args []any, cols, order string, page, perPage int,
-	scan func(*sql.Rows) error) (int, error) {
-	var total int
-	if err := s.db.QueryRow(ctx, "SELECT count(*) FROM "+from+" WHERE "+where, args...).Scan(&total); err != nil {
-		return 0, errs.Wrap(err, "count")
-	}
+func countAndList[T any](ctx context.Context, d *db.DB, from, where string, args []any, cols, order string, page, perPage int,
+	scan func(db.Scanner) (T, error)) ([]T, int, error) {
 	limit, offset := auth.Paging(page, perPage)
-	rows, err := s.db.Query(ctx, "SELECT "+cols+" FROM "+from+" WHERE "+where+" ORDER BY "+order+" LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
+	var w db.Where
+	w.And(where, args...)
+	l, err := db.List(ctx, d, db.Page{Cols: cols, From: from, Where: w, Order: order, Limit: limit, Offset: offset}, scan)
 	if err != nil {
-		return 0, errs.Wrap(err, "list")
+		return nil, 0, errs.Wrap(err, "list")
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return 0, errs.Wrap(err, "scan")
-		}
-	}
-	return total, errs.Wrap(rows.Err(), "list")
+	return l.Items, l.Total, nil
 }
 
 // PartyOrgs lists party organisations in p's scope matching f.
@@ -172,16 +163,14 @@ func (s *Service) PartyOrgs(ctx context.Context, p *auth.Principal, f PartyOrgFi
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where, args = append(where, "o.name LIKE ? ESCAPE '\\'"), append(args, "%"+db.Like(q)+"%")
 	}
-	out := []PartyOrg{}
-	total, err := s.countAndList(ctx, "party_orgs o"+area.Join("a", "o.area_code")+" LEFT JOIN units u ON u.id = o.unit_id",
+	out, total, err := countAndList(ctx, s.db, "party_orgs o"+area.Join("a", "o.area_code")+" LEFT JOIN units u ON u.id = o.unit_id",
 		strings.Join(where, " AND "), args,
 		"o.id, o.name, o.kind, o.area_code, a.name, o.area_path, o.parent_id, o.unit_id, COALESCE(u.name, ''), o.members",
-		"o.area_path, o.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
+		"o.area_path, o.id", f.Page, f.PerPage, func(rows db.Scanner) (PartyOrg, error) {
 			var o PartyOrg
 			err := rows.Scan(&o.ID, &o.Name, &o.Kind, &o.Area, &o.AreaName, &o.AreaPath, &o.ParentID, &o.UnitID, &o.UnitName, &o.Members)
 			o.KindLabel = PartyOrgKindLabels[o.Kind]
-			out = append(out, o)
-			return err
+			return o, err
 		})
 	if err != nil {
 		return nil, 0, err
@@ -415,7 +404,7 @@ func checkTerm(start, end string) error {
 const assocCols = `b.id, b.kind, b.name, b.field, b.president_mode, b.area_code, a.name, b.area_path, b.parent_id,
 	(SELECT count(*) FROM assoc_members m WHERE m.body_id = b.id)`
 
-func scanAssocBody(sc interface{ Scan(...any) error }) (AssocBody, error) {
+func scanAssocBody(sc db.Scanner) (AssocBody, error) {
 	var b AssocBody
 	err := sc.Scan(&b.ID, &b.Kind, &b.Name, &b.Field, &b.PresidentMode, &b.Area, &b.AreaName, &b.AreaPath, &b.ParentID, &b.MemberCount)
 	b.KindLabel = AssocKindLabels[b.Kind]
@@ -440,13 +429,8 @@ func (s *Service) AssocBodies(ctx context.Context, p *auth.Principal, f AssocFil
 	if f.ParentID != nil {
 		where, args = append(where, "b.parent_id = ?"), append(args, *f.ParentID)
 	}
-	out := []AssocBody{}
-	total, err := s.countAndList(ctx, "assoc_bodies b"+area.Join("a", "b.area_code"), strings.Join(where, " AND "), args,
-		assocCols, "b.area_path, b.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
-			b, err := scanAssocBody(rows)
-			out = append(out, b)
-			return err
-		})
+	out, total, err := countAndList(ctx, s.db, "assoc_bodies b"+area.Join("a", "b.area_code"), strings.Join(where, " AND "), args,
+		assocCols, "b.area_path, b.id", f.Page, f.PerPage, scanAssocBody)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -533,22 +517,15 @@ func (s *Service) AssocMembers(ctx context.Context, p *auth.Principal, bodyID in
 }
 
 func assocMembers(ctx context.Context, q db.Querier, bodyID int64) ([]AssocMember, error) {
-	rows, err := q.Query(ctx, `SELECT m.body_id, m.unit_id, u.name, u.kind, m.role, m.term_start, m.term_end
+	out, err := db.All(ctx, q, `SELECT m.body_id, m.unit_id, u.name, u.kind, m.role, m.term_start, m.term_end
 		FROM assoc_members m JOIN units u ON u.id = m.unit_id WHERE m.body_id = ?
-		ORDER BY CASE m.role WHEN 'president' THEN 0 WHEN 'rotating_president' THEN 1 WHEN 'vice_president' THEN 2 ELSE 3 END, m.term_start, u.name`, bodyID)
-	if err != nil {
-		return nil, errs.Wrap(err, "association members")
-	}
-	defer rows.Close()
-	out := []AssocMember{}
-	for rows.Next() {
-		var m AssocMember
-		if err := rows.Scan(&m.BodyID, &m.UnitID, &m.UnitName, &m.UnitKind, &m.Role, &m.TermStart, &m.TermEnd); err != nil {
-			return nil, errs.Wrap(err, "scan member")
-		}
-		out = append(out, m)
-	}
-	return out, errs.Wrap(rows.Err(), "association members")
+		ORDER BY CASE m.role WHEN 'president' THEN 0 WHEN 'rotating_president' THEN 1 WHEN 'vice_president' THEN 2 ELSE 3 END, m.term_start, u.name`, []any{bodyID},
+		func(r db.Scanner) (AssocMember, error) {
+			var m AssocMember
+			err := r.Scan(&m.BodyID, &m.UnitID, &m.UnitName, &m.UnitKind, &m.Role, &m.TermStart, &m.TermEnd)
+			return m, err
+		})
+	return out, errs.Wrap(err, "association members")
 }
 
 // AddAssocMember brings a unit into a body. The unit must lie in the body's
@@ -673,16 +650,14 @@ func (s *Service) PartTimeMembers(ctx context.Context, p *auth.Principal, f Part
 		like := "%" + db.Like(q) + "%"
 		where, args = append(where, "(m.name LIKE ? ESCAPE '\\' OR m.position LIKE ? ESCAPE '\\')"), append(args, like, like)
 	}
-	out := []PartTimeMember{}
-	total, err := s.countAndList(ctx, "part_time_members m"+area.Join("a", "m.area_code")+`
+	out, total, err := countAndList(ctx, s.db, "part_time_members m"+area.Join("a", "m.area_code")+`
 		JOIN party_orgs o ON o.id = m.party_org_id LEFT JOIN units u ON u.id = m.unit_id`, strings.Join(where, " AND "), args,
 		"m.id, m.name, m.position, m.unit_id, COALESCE(u.name, ''), m.party_org_id, o.name, m.area_code, a.name, m.area_path, m.phone",
-		"m.area_path, m.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
+		"m.area_path, m.id", f.Page, f.PerPage, func(rows db.Scanner) (PartTimeMember, error) {
 			var m PartTimeMember
 			err := rows.Scan(&m.ID, &m.Name, &m.Position, &m.UnitID, &m.UnitName, &m.PartyOrgID, &m.PartyOrgName, &m.Area, &m.AreaName, &m.AreaPath, &m.Phone)
 			m.Phone = auth.MaskPhone(m.Phone)
-			out = append(out, m)
-			return err
+			return m, err
 		})
 	if err != nil {
 		return nil, 0, err
@@ -847,17 +822,15 @@ func (s *Service) ServicePoints(ctx context.Context, p *auth.Principal, f Servic
 		like := "%" + db.Like(q) + "%"
 		where, args = append(where, "(sp.name LIKE ? ESCAPE '\\' OR sp.services LIKE ? ESCAPE '\\')"), append(args, like, like)
 	}
-	out := []ServicePoint{}
-	total, err := s.countAndList(ctx, "service_points sp"+area.Join("a", "sp.area_code"), strings.Join(where, " AND "), args,
+	out, total, err := countAndList(ctx, s.db, "service_points sp"+area.Join("a", "sp.area_code"), strings.Join(where, " AND "), args,
 		"sp.id, sp.name, sp.kind, sp.area_code, a.name, sp.area_path, sp.address, sp.opening_hours, sp.services",
-		"sp.area_path, sp.id", f.Page, f.PerPage, func(rows *sql.Rows) error {
+		"sp.area_path, sp.id", f.Page, f.PerPage, func(rows db.Scanner) (ServicePoint, error) {
 			var sp ServicePoint
 			var services string
 			err := rows.Scan(&sp.ID, &sp.Name, &sp.Kind, &sp.Area, &sp.AreaName, &sp.AreaPath, &sp.Address, &sp.OpeningHours, &services)
 			sp.KindLabel = ServicePointKindLabels[sp.Kind]
 			sp.Services = splitServices(services)
-			out = append(out, sp)
-			return err
+			return sp, err
 		})
 	if err != nil {
 		return nil, 0, err

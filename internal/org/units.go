@@ -87,22 +87,9 @@ func (s *Service) Units(ctx context.Context, p *auth.Principal, f UnitFilter) ([
 		return nil, 0, errs.Wrap(err, "count units")
 	}
 	limit, offset := auth.Paging(f.Page, f.PerPage)
-	rows, err := s.db.Query(ctx, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
-		" ORDER BY u.area_path, u.name, u.id LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, errs.Wrap(err, "list units")
-	}
-	defer rows.Close()
-	out := []Unit{}
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, 0, errs.Wrap(err, "scan unit")
-		}
-		u.ContactPhone = auth.MaskPhone(u.ContactPhone)
-		out = append(out, u)
-	}
-	return out, total, errs.Wrap(rows.Err(), "units")
+	out, err := db.All(ctx, s.db, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
+		" ORDER BY u.area_path, u.name, u.id LIMIT ? OFFSET ?", append(args, limit, offset), scanMasked)
+	return out, total, errs.Wrap(err, "list units")
 }
 
 // EachUnit streams every unit matching f (no paging) to fn, for exports.
@@ -114,23 +101,18 @@ func (s *Service) EachUnit(ctx context.Context, p *auth.Principal, f UnitFilter,
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
-		" ORDER BY u.area_path, u.name, u.id", args...)
-	if err != nil {
-		return errs.Wrap(err, "export units")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return errs.Wrap(err, "scan unit")
-		}
-		u.ContactPhone = auth.MaskPhone(u.ContactPhone)
-		if err := fn(u); err != nil {
-			return err
-		}
-	}
-	return errs.Wrap(rows.Err(), "units")
+	return db.Each(ctx, s.db, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
+		" ORDER BY u.area_path, u.name, u.id", args, func(r db.Scanner) (Unit, error) {
+		u, err := scanMasked(r)
+		return u, errs.Wrap(err, "export units")
+	}, fn)
+}
+
+// scanMasked reads a unit for a list or an export: the contact phone masked.
+func scanMasked(r db.Scanner) (Unit, error) {
+	u, err := scanUnit(r)
+	u.ContactPhone = auth.MaskPhone(u.ContactPhone)
+	return u, err
 }
 
 // Unit returns one unit. Units outside p's scope are not found.
