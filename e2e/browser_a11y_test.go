@@ -77,6 +77,7 @@ var a11yPages = []a11yPage{
 	{path: "/admin/routes"},
 	{path: "/admin/calendar"},
 	{path: "/admin/targets"},
+	{path: "/admin/suggestions"},
 	{path: "/needs"},
 	{link: `^/needs/\d+$`},
 	{path: "/needs/new?dq=%E5%81%9C%E8%BD%A6"}, // roll up demands about 停车 (parking)
@@ -101,6 +102,8 @@ var a11yPages = []a11yPage{
 	{link: `^/funds/\d+/entries/\d+/reverse$`},
 	{path: "/admin/jobs"},
 	{path: "/inbox"},
+	{path: "/me/demands"},      // 我的诉求: the demo resident's three reports (anyone signed in has the page)
+	{link: `^/c/[2-9A-Z]{8}$`}, // a report's tracking page by its short code
 }
 
 // a11yEnglish are the pages the district admin checks again in English:
@@ -356,6 +359,16 @@ func (a *a11y) signedOut() {
 	)
 	a.check("/report filed")
 	track := value(t, a.ctx, chromedp.Evaluate[string](`document.querySelector('a#tracking-link').getAttribute('href')`))
+	code := value(t, a.ctx, chromedp.Evaluate[string](`document.getElementById('short-code').textContent.replace('-', '')`))
+	page("/c/"+code, "/c/{code} (tracking by the short code)")
+	steps(t, a.ctx, "a short code that names nothing",
+		chromedp.Navigate(a.base+"/track"),
+		chromedp.WaitVisible(css(`#l-code`)),
+		chromedp.SendKeys(css(`#l-code`), "ZZZZ-ZZZZ"),
+		chromedp.Click(css(`#code-submit`)),
+		chromedp.WaitVisible(css(`#lookup-error`)),
+	)
+	a.check("/track with an unknown code")
 	i := strings.Index(track, "/t/")
 	if i < 0 {
 		t.Fatalf("tracking link %q", track)

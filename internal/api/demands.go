@@ -19,6 +19,10 @@ type demandCreated struct {
 	*demand.Demand
 	TrackingToken string `json:"tracking_token"`
 	TrackingURL   string `json:"tracking_url"`
+	// ShortCode (查询码, ABCD-EFGH) opens the tracking page alone, typed at
+	// /track or followed as ShortURL; staff read it out to a caller.
+	ShortCode string `json:"short_code,omitempty"`
+	ShortURL  string `json:"short_url,omitempty"`
 }
 
 // demandDetail is one demand as GET /demands/{id} shows it: the timeline,
@@ -59,7 +63,8 @@ func (s *server) createDemand(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return err
 	}
 	created(w, Prefix+"/demands/"+strconv.FormatInt(f.Demand.ID, 10),
-		demandCreated{Demand: f.Demand, TrackingToken: f.Token, TrackingURL: "/t/" + f.Token})
+		demandCreated{Demand: f.Demand, TrackingToken: f.Token, TrackingURL: "/t/" + f.Token,
+			ShortCode: demand.FormatCode(f.ShortCode), ShortURL: demand.TrackPath(f.ShortCode)})
 	return nil
 }
 

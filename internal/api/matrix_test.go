@@ -337,6 +337,8 @@ func TestMatrix(t *testing.T) {
 		maps.Copy(rows, listsMatrixRows())
 		maps.Copy(rows, bookingMatrixRows())
 		maps.Copy(rows, fundMatrixRows())
+		maps.Copy(rows, suggestMatrixRows())
+		maps.Copy(rows, trackingMatrixRows())
 		// Routes whose success revokes the caller's own API tokens (a
 		// password change): the role gets a new one for the next cell.
 		endsTokens := map[string]bool{"POST /me/password": true}

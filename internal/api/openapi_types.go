@@ -20,7 +20,7 @@ type noFields struct{}
 // later capability keeps its own in <capability>_schemas.go
 // (listsSchemas, bookingSchemas, fundSchemas).
 func namedSchemas() []schemaDef {
-	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas())
+	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas(), trackingSchemas(), suggestSchemas())
 }
 
 // coreSchemas are the schemas of the area tree, units, organisations,
@@ -292,6 +292,7 @@ func coreSchemas() []schemaDef {
 			"phone":        {Desc: "Masked (139****5678) unless the caller owns or handles the demand."},
 			"satisfaction": {Desc: "This reporter's own rating through the tracking link.", Enum: []string{"", "satisfied", "basic", "dissatisfied"}},
 			"original_id":  {Desc: "The demand this reporter filed, before any merge."},
+			"short_code":   {Desc: "This report's short code (查询码, ABCD-EFGH), only for those who own or handle the demand."},
 		}},
 		{Name: "DemandDetail", Type: typeOf[demandDetail](), Desc: "One demand with its timeline and reporters.", Props: map[string]prop{
 			"events":      {Desc: "The timeline, oldest first."},
@@ -300,6 +301,8 @@ func coreSchemas() []schemaDef {
 		{Name: "DemandCreated", Type: typeOf[demandCreated](), Desc: "The new demand and, once, its tracking link.", Props: map[string]prop{
 			"tracking_token": {Desc: "The resident's private tracking token. Shown this once: only its hash is stored."},
 			"tracking_url":   {Desc: "/t/{token}: the page where the resident follows and rates the demand without an account."},
+			"short_code":     {Desc: "The short code (查询码) to read out, ABCD-EFGH: typed alone at /track (or POST /track/lookup with code) it opens the tracking page, without files or rating."},
+			"short_url":      {Desc: "/c/{code}: the page the short code opens, as an SMS carries it."},
 		}},
 		{Name: "DemandList", Type: typeOf[demandList](), Props: map[string]prop{
 			"total":        {Desc: "Number of matching demands on all pages, counted up to 1000 (see total_capped)."},
@@ -438,13 +441,14 @@ func coreSchemas() []schemaDef {
 			"by_area":     {Desc: "Each child area; empty for a residential area."},
 			"by_day":      {Desc: "Days with demands, in order."},
 		}},
-		{Name: "DemandMap", Type: typeOf[demand.GridMap](), Desc: "A GeoJSON FeatureCollection (RFC 7946); area, from, to, category and level are foreign members.", Props: map[string]prop{
+		{Name: "DemandMap", Type: typeOf[demand.GridMap](), Desc: "A GeoJSON FeatureCollection (RFC 7946); area, from, to, category, level and borders are foreign members.", Props: map[string]prop{
 			"type":     {Enum: []string{"FeatureCollection"}},
 			"from":     {Format: "date"},
 			"to":       {Desc: "Inclusive.", Format: "date"},
 			"category": {Desc: "Present when the figures are for one category."},
 			"level":    {Desc: "The level of the features: street for a district, else grid.", Enum: []string{"grid", "street"}},
 			"features": {Desc: "In tree order."},
+			"borders":  {Desc: "On a map of grids, each residential area's outline: the border of the union of its grids, as closed rings of [longitude, latitude] pairs (several when the grids are apart or leave a hole), with the area's code (id), name and the codes of its grids on the map (grids). Empty on a map of streets."},
 		}},
 		{Name: "DemandMapFeature", Type: typeOf[demand.MapFeature](), Props: map[string]prop{
 			"type":                   {Enum: []string{"Feature"}},
@@ -591,9 +595,10 @@ func coreSchemas() []schemaDef {
 			"my_rating":   {Enum: []string{"", "satisfied", "basic", "dissatisfied"}},
 			"attachments": {Desc: "Only the files filed with this link's own report: not those staff added later, nor other reporters' after a merge."},
 		}},
-		{Name: "TrackLookupInput", Type: typeOf[lookupBody](), In: true, Required: []string{"number", "phone_last4"}, Example: `{"number":1024,"phone_last4":"5678"}`, Props: map[string]prop{
+		{Name: "TrackLookupInput", Type: typeOf[lookupBody](), In: true, Example: `{"number":1024,"phone_last4":"5678"}`, Desc: "number with phone_last4, or code alone.", Props: map[string]prop{
 			"number":      {Desc: "The demand's number, as given after reporting."},
 			"phone_last4": {Desc: "The last four digits of the phone the demand was reported with.", More: `{"pattern":"^[0-9]{4}$"}`},
+			"code":        {Desc: "The short code (查询码) alone, instead of number and phone_last4: eight letters and digits like ABCD-EFGH; case, spaces and dashes do not matter."},
 		}},
 		{Name: "RateInput", Type: typeOf[rateBody](), In: true, Required: []string{"satisfaction", "solved"}, Example: `{"satisfaction":"satisfied","solved":true}`, Props: map[string]prop{
 			"satisfaction": {Desc: "满意, 基本满意, 不满意.", Enum: []string{"satisfied", "basic", "dissatisfied"}},

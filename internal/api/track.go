@@ -136,6 +136,8 @@ func (s *server) rate(w http.ResponseWriter, r *http.Request, _ *auth.Principal)
 type lookupBody struct {
 	Number     int64  `json:"number"`
 	PhoneLast4 string `json:"phone_last4"`
+	// Code is the short code (查询码) alone, instead of number and digits.
+	Code string `json:"code,omitempty"`
 }
 
 // trackLookup serves POST /track/lookup: a demand by its number and the
@@ -146,14 +148,19 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if in.Number <= 0 {
-		return errs.Invalid("number", "number is required: the demand's number")
+	if in.Number <= 0 && in.Code == "" {
+		return errs.Invalid("number", "number is required: the demand's number (or give code, the short code alone)")
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	t, err := s.Demand.TrackByNumber(r.Context(), in.Number, in.PhoneLast4, host)
+	var t *demand.Tracked
+	if in.Code != "" {
+		t, err = s.Demand.TrackByCode(r.Context(), in.Code, host)
+	} else {
+		t, err = s.Demand.TrackByNumber(r.Context(), in.Number, in.PhoneLast4, host)
+	}
 	if errs.Code(err) == errs.ETOOMANY {
 		w.Header().Set("Retry-After", strconv.Itoa(int(demand.LookupWindow.Seconds())))
 	}

@@ -9,6 +9,7 @@ import (
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
 	"gongzhi/internal/platform"
+	"gongzhi/internal/suggest"
 )
 
 // capability is one capability's wiring in the server: open builds its
@@ -31,15 +32,27 @@ func capabilities() []capability {
 		{name: "org", open: func(m *Main) { m.Org = org.NewService(m.DB, m.Clock) }},
 		{name: "notify",
 			open: func(m *Main) {
-				m.Notify = notify.NewService(m.DB, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled(), Targets: m.Config.WebhookTargets()})
+				m.Notify = notify.NewService(m.DB, m.Clock, notify.Options{BaseURL: m.Config.BaseURL, Email: m.Config.SMTPEnabled(), Targets: m.Config.WebhookTargets(),
+					SMS: m.Config.SMS.Enabled()})
 			},
 			serve: func(m *Main, mailer notify.Mailer) {
 				notify.NewDispatcher(m.DB, m.Clock, m.Config.WebhookTargets(), mailer, m.Logger).Register(m.Jobs)
+				if m.Config.SMS.Enabled() {
+					notify.NewSMSSender(m.DB, m.Clock, m.Config.SMS, m.Logger).Register(m.Jobs)
+				}
 			}},
 		{name: "demand", open: func(m *Main) {
 			m.Demand = demand.NewService(m.DB, m.Clock, m.Notify)
 			m.Demand.RegisterJobs(m.Jobs)
-		}},
+		},
+			serve: func(m *Main, _ notify.Mailer) {
+				// Reports whose code the migration's random draw repeated get their own.
+				if n, err := m.Demand.FillShortCodes(context.Background()); err != nil {
+					m.Logger.Error("demand short codes", "err", err)
+				} else if n > 0 {
+					m.Logger.Info("demand short codes", "added", n)
+				}
+			}},
 		{name: "lists", open: func(m *Main) { m.Lists = lists.NewService(m.DB, m.Clock) },
 			serve: func(m *Main, _ notify.Mailer) {
 				// Records written before the shared index served the lists (an upgrade) become findable.
@@ -54,11 +67,25 @@ func capabilities() []capability {
 			m.Booking.RegisterJobs(m.Jobs)
 		}},
 		{name: "fund", open: func(m *Main) { m.Fund = fund.NewService(m.DB, m.Clock) }},
+		{name: "suggest", open: func(m *Main) {
+			m.Suggest = suggest.NewService(m.DB, m.Clock)
+			m.Suggest.RegisterJobs(m.Jobs)
+		},
+			serve: func(m *Main, _ notify.Mailer) {
+				// The first model at start, beside serving (a district's history trains in seconds); the daily job retrains it.
+				go func() {
+					if err := m.Suggest.Train(context.Background()); err != nil {
+						m.Logger.Error("intake suggestions", "err", err)
+					}
+				}()
+			}},
+		// Scheduled backups (--backup-dir, --backup-every): a periodic job (backupjob.go).
+		{name: "backup", open: func(*Main) {}, serve: func(m *Main, _ notify.Mailer) { m.startBackups(context.Background()) }},
 	}
 }
 
 // services is what the web pages and the API are built on.
 func (m *Main) services() platform.Services {
 	return platform.Services{DB: m.DB, Auth: m.Auth, Clock: m.Clock, Logger: m.Logger, Jobs: m.Jobs,
-		Org: m.Org, Notify: m.Notify, Demand: m.Demand, Lists: m.Lists, Booking: m.Booking, Fund: m.Fund}
+		Org: m.Org, Notify: m.Notify, Demand: m.Demand, Lists: m.Lists, Booking: m.Booking, Fund: m.Fund, Suggest: m.Suggest}
 }

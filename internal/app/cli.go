@@ -180,11 +180,29 @@ func (c *CLI) serve(ctx context.Context, args []string) int {
 	if code != 0 || len(rest) > 0 {
 		return c.usageCode(code, "serve takes no arguments")
 	}
-	m, code := c.open(ctx, cfg)
-	if code != 0 {
-		return code
+	// Listen first: while the database is waited for and migrated, and the
+	// demo built, /readyz answers 503 naming the step (readiness.go).
+	m := NewMain(cfg, c.Stderr)
+	if err := m.Listen(); err != nil {
+		c.fail("serve", err)
+		return exitFail
+	}
+	err := m.waitForRestore(ctx)
+	if err == nil {
+		m.start.set("migrating the database")
+		err = m.Open(ctx)
+	}
+	if err != nil {
+		m.Close()
+		if ctx.Err() != nil { // SIGTERM while starting: a stop, not a failure
+			m.Logger.Info("stopped while starting")
+			return exitOK
+		}
+		c.fail("open database", err)
+		return exitFail
 	}
 	if cfg.Demo {
+		m.start.set("building the demo district")
 		if empty, err := c.isEmpty(ctx, m); err != nil {
 			c.fail("demo", err)
 			m.Close()
@@ -526,32 +544,16 @@ func (c *CLI) backup(ctx context.Context, args []string) int {
 	}
 	defer d.Close()
 	start := time.Now()
-	w, tmp := c.Stdout, ""
-	var file *os.File
-	if out != "-" {
+	var m *backup.Manifest
+	var err error
+	if out == "-" {
+		m, err = backup.Backup(ctx, d, c.Stdout, c.copyOptions("backup"))
+	} else {
 		// Written beside its final name and renamed when complete, so FILE
 		// is never a partial backup.
-		var err error
-		if file, err = os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*"); err != nil {
-			fmt.Fprintf(c.Stderr, "gongzhi: backup: %v\n", err)
-			return exitFail
-		}
-		w, tmp = file, file.Name()
-		defer os.Remove(tmp)
-	}
-	m, err := backup.Backup(ctx, d, w, c.copyOptions("backup"))
-	if err == nil && file != nil {
-		if err = file.Sync(); err == nil {
-			err = file.Close()
-		}
-		if err == nil {
-			err = os.Rename(tmp, out)
-		}
+		m, err = backup.WriteFile(ctx, d, out, c.copyOptions("backup"))
 	}
 	if err != nil {
-		if file != nil {
-			file.Close()
-		}
 		c.fail("backup", err)
 		return exitFail
 	}

@@ -31,10 +31,19 @@ type Config struct {
 	BaseURL        string        // --base-url / GONGZHI_BASE_URL: the site's public address, for links in e-mails and Open311 discovery
 	TimerInterval  time.Duration // --timer-interval / GONGZHI_TIMER_INTERVAL: how often SLA timers and outgoing notices are checked
 	SMTP           notify.SMTPConfig
+	// SMS is the text-message gateway: --sms-gateway / GONGZHI_SMS_GATEWAY,
+	// its signing secret only from GONGZHI_SMS_SECRET. Empty: no SMS.
+	SMS notify.SMSConfig
 	// WebhookAllowPrivate (--webhook-allow-private / GONGZHI_WEBHOOK_ALLOW_PRIVATE)
 	// lets webhooks go to loopback, private and link-local addresses, for
 	// receivers on the internal network; off, only public addresses.
 	WebhookAllowPrivate bool
+	// BackupDir (--backup-dir / GONGZHI_BACKUP_DIR) is where serve writes
+	// scheduled backups and whose newest backup gongzhi_backup_age_seconds
+	// reports; empty (the default): neither.
+	BackupDir   string
+	BackupEvery time.Duration // --backup-every / GONGZHI_BACKUP_EVERY: how often serve backs up into BackupDir; 0 only watches the directory
+	BackupKeep  int           // --backup-keep / GONGZHI_BACKUP_KEEP: how many scheduled backups stay in BackupDir
 }
 
 // SMTPEnabled reports whether e-mail is configured.
@@ -49,7 +58,7 @@ func (c Config) WebhookTargets() notify.Targets {
 // DefaultConfig returns the defaults, overridden by GONGZHI_* variables.
 func DefaultConfig(getenv func(string) string) Config {
 	c := Config{DataDir: "./gongzhi-data", Addr: "127.0.0.1:8080", LogLevel: "info", TimerInterval: 5 * time.Second,
-		SMTP: notify.SMTPConfig{Port: 587}}
+		SMTP: notify.SMTPConfig{Port: 587}, BackupEvery: 24 * time.Hour, BackupKeep: 7}
 	str := func(dst *string, key string) {
 		if v := getenv(key); v != "" {
 			*dst = v
@@ -73,11 +82,20 @@ func DefaultConfig(getenv func(string) string) Config {
 	str(&c.SMTP.Username, "GONGZHI_SMTP_USERNAME")
 	str(&c.SMTP.Password, "GONGZHI_SMTP_PASSWORD")
 	str(&c.SMTP.From, "GONGZHI_SMTP_FROM")
+	str(&c.SMS.Gateway, "GONGZHI_SMS_GATEWAY")
+	str(&c.SMS.Secret, "GONGZHI_SMS_SECRET")
 	if v, err := strconv.Atoi(getenv("GONGZHI_SMTP_PORT")); err == nil {
 		c.SMTP.Port = v
 	}
 	if v, err := time.ParseDuration(getenv("GONGZHI_TIMER_INTERVAL")); err == nil {
 		c.TimerInterval = v
+	}
+	str(&c.BackupDir, "GONGZHI_BACKUP_DIR")
+	if v, err := time.ParseDuration(getenv("GONGZHI_BACKUP_EVERY")); err == nil {
+		c.BackupEvery = v
+	}
+	if v, err := strconv.Atoi(getenv("GONGZHI_BACKUP_KEEP")); err == nil {
+		c.BackupKeep = v
 	}
 	return c
 }
@@ -103,6 +121,10 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port; env GONGZHI_SMTP_PORT")
 	fs.StringVar(&c.SMTP.Username, "smtp-username", c.SMTP.Username, "SMTP user (password only from env GONGZHI_SMTP_PASSWORD); env GONGZHI_SMTP_USERNAME")
 	fs.StringVar(&c.SMTP.From, "smtp-from", c.SMTP.From, "sender address of e-mailed notices; env GONGZHI_SMTP_FROM")
+	fs.StringVar(&c.SMS.Gateway, "sms-gateway", c.SMS.Gateway, "HTTP gateway text messages are posted to, signed (secret only from env GONGZHI_SMS_SECRET; needs --base-url; empty: no SMS); env GONGZHI_SMS_GATEWAY")
+	fs.StringVar(&c.BackupDir, "backup-dir", c.BackupDir, "directory for scheduled backups, watched by gongzhi_backup_age_seconds (empty: none); env GONGZHI_BACKUP_DIR")
+	fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "how often serve backs up into --backup-dir (0: never, only watch it); env GONGZHI_BACKUP_EVERY")
+	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "how many scheduled backups to keep in --backup-dir (the oldest go); env GONGZHI_BACKUP_KEEP")
 }
 
 // Validate checks the whole config once, so later code can trust it.
@@ -119,9 +141,23 @@ func (c Config) Validate() error {
 	if c.TimerInterval < 100*time.Millisecond || c.TimerInterval > time.Hour {
 		return fmt.Errorf("--timer-interval must be between 100ms and 1h")
 	}
+	if c.BackupDir != "" && c.BackupEvery != 0 && (c.BackupEvery < time.Minute || c.BackupEvery > 31*24*time.Hour) {
+		return fmt.Errorf("--backup-every must be 0 (no schedule) or between 1m and 744h")
+	}
+	if c.BackupKeep < 1 {
+		return fmt.Errorf("--backup-keep must be at least 1")
+	}
 	if c.SMTPEnabled() {
 		if err := c.SMTP.Validate(); err != nil {
 			return fmt.Errorf("--smtp-*: %s", errs.Message(err))
+		}
+	}
+	if c.SMS.Enabled() {
+		if err := c.SMS.Validate(); err != nil {
+			return fmt.Errorf("--sms-gateway: %s", errs.Message(err))
+		}
+		if c.BaseURL == "" {
+			return fmt.Errorf("--sms-gateway needs --base-url: text messages carry a link to the tracking page")
 		}
 	}
 	if _, err := c.Proxies(); err != nil {

@@ -12,13 +12,13 @@ import (
 
 // dbCollector reads, at each scrape, what an operator watches beyond HTTP:
 // jobs by kind and state and how late the oldest due one is, open and
-// overdue demands, and the webhook and e-mail backlogs. Each scrape costs a
+// overdue demands, the webhook and e-mail backlogs, and the database's size. Each scrape costs a
 // few indexed counts; a failing database shows as gongzhi_db_up 0.
 type dbCollector struct {
 	db    *db.DB
 	clock clock.Clock
 
-	up, jobs, jobLag, demands, backlog *prometheus.Desc
+	up, jobs, jobLag, demands, backlog, size *prometheus.Desc
 }
 
 func newDBCollector(d *db.DB, c clock.Clock) *dbCollector {
@@ -28,11 +28,12 @@ func newDBCollector(d *db.DB, c clock.Clock) *dbCollector {
 		jobLag:  prometheus.NewDesc("gongzhi_job_lag_seconds", "How long the oldest pending job is past its time (0 when none is late).", nil, nil),
 		demands: prometheus.NewDesc("gongzhi_demands", "Demands by state: open (not closed or merged) and overdue.", []string{"state"}, nil),
 		backlog: prometheus.NewDesc("gongzhi_outbox_pending", "Webhook deliveries and e-mails waiting to be sent.", []string{"outbox"}, nil),
+		size:    prometheus.NewDesc("gongzhi_database_bytes", "Size of the database: SQLite's file (pages in use and free, without the WAL), PostgreSQL's pg_database_size.", nil, nil),
 	}
 }
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.up, c.jobs, c.jobLag, c.demands, c.backlog} {
+	for _, d := range []*prometheus.Desc{c.up, c.jobs, c.jobLag, c.demands, c.backlog, c.size} {
 		ch <- d
 	}
 }
@@ -98,5 +99,14 @@ func (c *dbCollector) collect(ctx context.Context, ch chan<- prometheus.Metric) 
 	ch <- prometheus.MustNewConstMetric(c.demands, prometheus.GaugeValue, overdue, "overdue")
 	ch <- prometheus.MustNewConstMetric(c.backlog, prometheus.GaugeValue, hooks, "webhook")
 	ch <- prometheus.MustNewConstMetric(c.backlog, prometheus.GaugeValue, mails, "email")
+	q := "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+	if c.db.Dialect == db.Postgres {
+		q = "SELECT pg_database_size(current_database())"
+	}
+	var size float64
+	if err := c.db.QueryRow(ctx, q).Scan(&size); err != nil {
+		return err
+	}
+	ch <- prometheus.MustNewConstMetric(c.size, prometheus.GaugeValue, size)
 	return nil
 }

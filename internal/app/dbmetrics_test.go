@@ -12,7 +12,7 @@ import (
 )
 
 // TestDBMetrics: a scrape reports jobs by kind and state, how late the
-// oldest due job is, and the outbox backlog, read from the database; a
+// oldest due job is, the outbox backlog and the database's size, read from the database; a
 // closed database reads as down.
 func TestDBMetrics(t *testing.T) {
 	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
@@ -38,6 +38,9 @@ func TestDBMetrics(t *testing.T) {
 			if v, ok := got[name]; !ok || v != want {
 				t.Errorf("%s = %v (present %v), want %v", name, v, ok, want)
 			}
+		}
+		if got["gongzhi_database_bytes"] < 64<<10 {
+			t.Errorf("gongzhi_database_bytes = %v, want the size of a migrated database", got["gongzhi_database_bytes"])
 		}
 		d.Close()
 		if got := gather(t, reg); got["gongzhi_db_up"] != 0 {

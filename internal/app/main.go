@@ -26,6 +26,7 @@ import (
 	"gongzhi/internal/notify"
 	"gongzhi/internal/open311"
 	"gongzhi/internal/org"
+	"gongzhi/internal/suggest"
 	"gongzhi/internal/web"
 )
 
@@ -45,6 +46,7 @@ type Main struct {
 	Lists   *lists.Service
 	Booking *booking.Service
 	Fund    *fund.Service
+	Suggest *suggest.Service
 	// Jobs is the server's one job queue: every capability's timers and
 	// outboxes run on it (internal/jobs).
 	Jobs *jobs.Queue
@@ -56,6 +58,8 @@ type Main struct {
 	server   *http.Server
 	ln       net.Listener
 	done     chan error
+
+	start starting // what serve answers before it is ready (readiness.go)
 }
 
 // NewMain returns a Main for cfg logging to logw.
@@ -93,6 +97,9 @@ func (m *Main) Handler() (http.Handler, error) {
 	m.registry = prometheus.NewRegistry()
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newDBCollector(m.DB, m.Clock))
+	if m.Config.BackupDir != "" {
+		m.registry.MustRegister(newBackupCollector(m.Config.BackupDir, m.Clock))
+	}
 	proxies, err := m.Config.Proxies()
 	if err != nil {
 		return nil, err
@@ -111,7 +118,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	mux.Handle(open311.Prefix, open311.New(open311.Deps{Demand: m.Demand, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger,
 		BaseURL: m.Config.BaseURL, Jurisdiction: district, DefaultArea: district}))
 	mux.HandleFunc("GET /healthz", m.healthz)
-	mux.HandleFunc("GET /readyz", m.healthz)
+	mux.HandleFunc("GET /readyz", m.readyz)
 	mux.Handle("GET /metrics", metricsHandler(m.registry))
 	mux.Handle("/", pages)
 	return withRequestID(withLogging(m.Logger, withMetrics(m.registry, withCompression(mux)))), nil
@@ -128,18 +135,34 @@ func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
-// Run starts serving on Config.Addr and returns once the listener is open.
+// Run starts serving on Config.Addr (opened by Listen, or now) and returns
+// once the whole surface answers there.
 func (m *Main) Run(ctx context.Context) error {
 	h, err := m.Handler()
 	if err != nil {
 		return err
+	}
+	if err := m.Listen(); err != nil {
+		return err
+	}
+	m.start.ready(h)
+	m.Logger.Info("serving", "url", m.URL(), "db", m.DB.Dialect.String())
+	return m.startWorkers()
+}
+
+// Listen opens Config.Addr and answers there before the server is ready
+// (Run makes it ready): see starting.
+func (m *Main) Listen() error {
+	if m.ln != nil {
+		return nil
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.ln = ln
-	m.server = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	m.start.init()
+	m.server = &http.Server{Handler: http.HandlerFunc(m.start.serveHTTP), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
 	m.done = make(chan error, 1)
 	go func() {
@@ -149,8 +172,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.done <- err
 	}()
-	m.Logger.Info("serving", "url", m.URL(), "db", m.DB.Dialect.String())
-	return m.startWorkers()
+	return nil
 }
 
 // startWorkers runs the job queue (SLA timers, webhooks, e-mail) and warms
@@ -202,6 +224,7 @@ func (m *Main) Close() error {
 		<-m.workers
 	}
 	if m.server != nil {
+		m.start.giveUp() // requests still waiting for a start that will not come get 503
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		err = m.server.Shutdown(ctx)

@@ -9,10 +9,11 @@ import (
 const Redacted = "[redacted]"
 
 // credentialPaths are the path prefixes whose next segment is a credential:
-// the resident's private tracking link (跟踪链接), on the pages and in the API.
-// Whoever holds the token reads the demand and rates it, so it must not
-// reach the logs.
-var credentialPaths = []string{"/t/", "/api/v1/track/"}
+// the resident's private tracking link (跟踪链接), on the pages and in the API,
+// and the short code's link (/c/{code}, 查询码). Whoever holds the token reads
+// the demand and rates it, and the code opens its progress page, so neither
+// may reach the logs.
+var credentialPaths = []string{"/t/", "/api/v1/track/", "/c/"}
 
 // RedactPath returns p ready for a log line: the token of a tracking link
 // (and of its attachment and rating paths) is replaced by [redacted]. Other

@@ -218,6 +218,11 @@ func RestoreFile(ctx context.Context, path string, t Target, opts Options) (*Man
 		return nil, err
 	}
 	defer d.Close()
+	release, err := lockTarget(ctx, d, t.String())
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if err := PrepareTarget(ctx, d, h.Schema); err != nil {
 		return nil, err
 	}
@@ -288,6 +293,11 @@ func MoveTo(ctx context.Context, src *db.DB, t Target, opts Options) (*MoveResul
 	} else if same {
 		return nil, errs.New(errs.EINVALID, "--to %s is the database being moved", t.String())
 	}
+	release, err := lockTarget(ctx, d, t.String())
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	name, err := FirstNonEmpty(ctx, d)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,10 @@ type Reporter struct {
 	Satisfaction string     `json:"satisfaction"`
 	RatedAt      *time.Time `json:"rated_at"`
 	OriginalID   int64      `json:"original_id"`
+	// ShortCode is this report's short code (查询码) as read out, ABCD-EFGH:
+	// only for those who see the reporters in full, who read it out again
+	// when a caller rings back.
+	ShortCode string `json:"short_code,omitempty"`
 }
 
 // Event is one step on the timeline. The system's part of its note is a

@@ -24,6 +24,19 @@ type GridMap struct {
 	Category string       `json:"category,omitempty"`
 	Level    string       `json:"level"` // of the features: "grid", or "street" for a district
 	Features []MapFeature `json:"features"`
+	// Borders are the residential areas' outlines on a map of grids: the
+	// border of the union of each one's grids (Outline). Empty for streets.
+	Borders []MapBorder `json:"borders"`
+}
+
+// MapBorder is the outline of the area above some of a map's features.
+type MapBorder struct {
+	ID    string         `json:"id"` // the area code
+	Name  string         `json:"name"`
+	Rings [][][2]float64 `json:"rings"` // closed rings of [longitude, latitude] pairs
+	Grids []string       `json:"grids"` // the codes of the features it outlines, in order
+
+	nameEN string
 }
 
 // MapFeature is one area on the map: its outline and its figures.
@@ -53,6 +66,10 @@ func (m *GridMap) InLang(lang string) {
 		x := &m.Features[i].Properties
 		x.Name, x.ParentName = cmp.Or(x.NameEN, x.Name), cmp.Or(x.parentNameEN, x.ParentName)
 	}
+	for i := range m.Borders {
+		b := &m.Borders[i]
+		b.Name = cmp.Or(b.nameEN, b.Name)
+	}
 }
 
 // MapPolygon is a GeoJSON Polygon: one closed ring of [longitude, latitude]
@@ -66,7 +83,7 @@ type MapPolygon struct {
 // without an outline in area_shapes are left out; the figures of an area
 // with an outline are read from its own rollup rows, one index seek each.
 func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter) (GridMap, error) {
-	m := GridMap{Type: "FeatureCollection", Area: f.Area, From: f.From, To: f.To, Category: f.Category, Features: []MapFeature{}}
+	m := GridMap{Type: "FeatureCollection", Area: f.Area, From: f.From, To: f.To, Category: f.Category, Features: []MapFeature{}, Borders: []MapBorder{}}
 	level, path, err := s.statsArea(ctx, p, f)
 	if err != nil {
 		return m, err
@@ -76,23 +93,27 @@ func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter)
 		m.Level = "street"
 	}
 	cond, arg := area.Subtree(s.db.Dialect, "a.path", path)
+	// ra is a grid's residential area: its parent, or the lane's parent.
 	cat, args := " AND r.category_code = ?", []any{f.From, f.To, f.Category} // f.Category empty: AllCategories
 	args = append(args, m.Level, arg)
-	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, a.name_en, COALESCE(pa.name, ''), COALESCE(pa.name_en, ''), s.polygon, COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0),
+	rows, err := s.db.Query(ctx, `SELECT a.code, a.name, a.name_en, COALESCE(ra.code, ''), COALESCE(ra.name, ''), COALESCE(ra.name_en, ''), COALESCE(pa.name, ''), COALESCE(pa.name_en, ''), s.polygon, COALESCE(sum(r.received),0), COALESCE(sum(r.response_base),0),
 		COALESCE(sum(r.responded),0), COALESCE(sum(r.rated),0), COALESCE(sum(r.solved),0), COALESCE(sum(r.satisfied),0),
 		COALESCE(sum(r.overdue),0), COALESCE(sum(r.open),0)
-		FROM `+area.Table("a")+` JOIN area_shapes s ON s.area_code = a.code`+area.LeftJoin("pa", "a.parent_code")+`
+		FROM `+area.Table("a")+` JOIN area_shapes s ON s.area_code = a.code`+area.LeftJoin("pa", "a.parent_code")+
+		area.LeftJoin("ra", "CASE WHEN pa.level = 'lane' THEN pa.parent_code ELSE pa.code END")+`
 		LEFT JOIN demand_rollups r ON r.area_path = a.path AND r.day >= ? AND r.day <= ?`+cat+`
 		WHERE a.level = ? AND `+cond+`
-		GROUP BY a.code, a.name, a.name_en, a.path, pa.name, pa.name_en, s.polygon ORDER BY a.path`, args...)
+		GROUP BY a.code, a.name, a.name_en, ra.code, ra.name, ra.name_en, a.path, pa.name, pa.name_en, s.polygon ORDER BY a.path`, args...)
 	if err != nil {
 		return m, errs.Wrap(err, "grid map")
 	}
 	defer rows.Close()
+	var res []MapBorder // each feature's residential area, without outline
 	for rows.Next() {
 		var x MapFigures
 		var poly string
-		if err := rows.Scan(&x.Key, &x.Name, &x.NameEN, &x.ParentName, &x.parentNameEN, &poly, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied,
+		var r MapBorder
+		if err := rows.Scan(&x.Key, &x.Name, &x.NameEN, &r.ID, &r.Name, &r.nameEN, &x.ParentName, &x.parentNameEN, &poly, &x.Received, &x.ResponseBase, &x.Responded, &x.Rated, &x.Solved, &x.Satisfied,
 			&x.Overdue, &x.Open); err != nil {
 			return m, errs.Wrap(err, "scan grid map")
 		}
@@ -104,8 +125,42 @@ func (s *Service) GridMap(ctx context.Context, p *auth.Principal, f StatsFilter)
 		x.rates()
 		m.Features = append(m.Features, MapFeature{Type: "Feature", ID: x.Key, Properties: x,
 			Geometry: MapPolygon{Type: "Polygon", Coordinates: [][][2]float64{geoRing(ring)}}})
+		res = append(res, r)
 	}
-	return m, errs.Wrap(rows.Err(), "grid map")
+	if err := rows.Err(); err != nil {
+		return m, errs.Wrap(err, "grid map")
+	}
+	if m.Level == "grid" {
+		m.Borders = borders(m.Features, res)
+	}
+	return m, nil
+}
+
+// borders outlines the residential areas of grids: the union of each one's
+// grids, in the order they first appear (tree order). res[i] is the
+// residential area of fs[i].
+func borders(fs []MapFeature, res []MapBorder) []MapBorder {
+	out := []MapBorder{}
+	at := map[string]int{}
+	var polys [][][][2]float64
+	for i, f := range fs {
+		if res[i].ID == "" {
+			continue
+		}
+		k, ok := at[res[i].ID]
+		if !ok {
+			k = len(out)
+			at[res[i].ID] = k
+			out = append(out, res[i])
+			polys = append(polys, nil)
+		}
+		polys[k] = append(polys[k], f.Geometry.Coordinates[0])
+		out[k].Grids = append(out[k].Grids, f.ID)
+	}
+	for k := range out {
+		out[k].Rings = Outline(polys[k])
+	}
+	return out
 }
 
 // geoRing turns a stored outline ([lat, lng] pairs) into a GeoJSON ring:

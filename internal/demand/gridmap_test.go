@@ -3,6 +3,7 @@ package demand_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,4 +202,69 @@ func (e *env) rollupTotalsMismatch(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestGridMapBorders: a street's map of grids carries each residential
+// area's border, the union of its grids (a grid in a lane counts for the
+// residential area above the lane), named, in English too.
+func TestGridMapBorders(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		e.addLane(t)
+		// GridA1 and the lane's grid side by side: 东湖居民区 is the rectangle around both.
+		shapes := map[string][][2]float64{
+			testkit.GridA1: {{31.20, 121.44}, {31.20, 121.45}, {31.21, 121.45}, {31.21, 121.44}},
+			laneGridA1:     {{31.20, 121.45}, {31.20, 121.46}, {31.21, 121.46}, {31.21, 121.45}},
+		}
+		err := d.InTx(e.ctx, func(tx *db.Tx) error {
+			for code, ring := range shapes {
+				if err := demand.SaveShape(e.ctx, tx, code, ring); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		street := e.f.Users[auth.StreetStaff]
+		m, err := e.s.GridMap(e.ctx, street, demand.StatsFilter{Area: testkit.StreetA, From: "2026-11-30", To: "2026-11-30"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Level != "grid" || len(m.Features) != 2 || len(m.Borders) != 1 {
+			t.Fatalf("map: level %s, %d features, borders %+v", m.Level, len(m.Features), m.Borders)
+		}
+		b := m.Borders[0]
+		want := "[[[121.44 31.2] [121.46 31.2] [121.46 31.21] [121.44 31.21] [121.44 31.2]]]"
+		if b.ID != testkit.ResA1 || b.Name != "东湖居民区" || len(b.Rings) != 1 || fmt.Sprint(normalRing(b.Rings[0])) != want[1:len(want)-1] {
+			t.Errorf("border %s %s %v, want %s", b.ID, b.Name, b.Rings, want)
+		}
+		// A district's map is of streets: no borders.
+		dm, err := e.s.GridMap(e.ctx, e.f.Users[auth.DistrictAdmin], demand.StatsFilter{Area: testkit.District, From: "2026-11-30", To: "2026-11-30"})
+		if err != nil || dm.Level != "street" || len(dm.Borders) != 0 {
+			t.Fatalf("district map: %v level %s borders %v", err, dm.Level, dm.Borders)
+		}
+	})
+}
+
+// normalRing starts a closed ring at its smallest point, counterclockwise.
+func normalRing(r [][2]float64) [][2]float64 {
+	pts := r[:len(r)-1]
+	k := 0
+	for i, p := range pts {
+		if p[0] < pts[k][0] || p[0] == pts[k][0] && p[1] < pts[k][1] {
+			k = i
+		}
+	}
+	out := append(append([][2]float64{}, pts[k:]...), pts[:k]...)
+	area := 0.0
+	for i := range out {
+		p, q := out[i], out[(i+1)%len(out)]
+		area += p[0]*q[1] - q[0]*p[1]
+	}
+	if area < 0 {
+		slices.Reverse(out[1:])
+	}
+	return append(out, out[0])
 }

@@ -55,6 +55,10 @@ type NewDemand struct {
 	// demand.dispatch where it is filed): the answer is its first contact
 	// and its resolution, as a close on receipt always is.
 	Answer string `json:"answer,omitempty"`
+	// ReporterUser is the account of a resident filing their own demand
+	// while signed in (the report page): "我的诉求" lists it for them. It
+	// counts only for a filing without a staff principal (p nil).
+	ReporterUser int64 `json:"-"`
 }
 
 // ReporterInput is who raised the demand; all optional.
@@ -69,6 +73,9 @@ type ReporterInput struct {
 type Filed struct {
 	Demand *Demand
 	Token  string
+	// ShortCode is the report's short code (查询码, stored form; FormatCode
+	// shows it), which opens tracking alone at /track.
+	ShortCode string
 }
 
 // Intake files a demand. p is nil for a resident filing without an account
@@ -89,7 +96,7 @@ func (s *Service) Intake(ctx context.Context, p *auth.Principal, in NewDemand) (
 		return Filed{}, err
 	}
 	s.sim.note(pd.d) // committed: duplicate checks see it at once
-	return Filed{Demand: pd.d, Token: pd.token}, nil
+	return Filed{Demand: pd.d, Token: pd.token, ShortCode: pd.code}, nil
 }
 
 // CheckIntake checks a new demand as Intake would and writes nothing: a
@@ -108,6 +115,7 @@ type prepared struct {
 	category Category
 	files    []checkedFile
 	then     ActionInput // dispatch or answer on the spot in the same transaction; no Action: neither
+	code     string      // the short code, drawn in the intake's transaction
 }
 
 // prepare checks a new demand and computes its clocks; it writes nothing.
@@ -323,9 +331,16 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 	if err != nil {
 		return errs.Wrap(err, "insert demand")
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO demand_reporters (demand_id, original_id, name, phone, email, tracking_hash, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, d.ID, strings.TrimSpace(in.Reporter.Name), strings.TrimSpace(in.Reporter.Phone),
-		strings.TrimSpace(in.Reporter.Email), hashToken(pd.token), now); err != nil {
+	if pd.code, err = freeCode(ctx, tx); err != nil {
+		return err
+	}
+	var reporterUser any
+	if p == nil && in.ReporterUser > 0 {
+		reporterUser = in.ReporterUser
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO demand_reporters (demand_id, original_id, name, phone, email, tracking_hash, short_code, user_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.ID, strings.TrimSpace(in.Reporter.Name), strings.TrimSpace(in.Reporter.Phone),
+		strings.TrimSpace(in.Reporter.Email), hashToken(pd.token), pd.code, reporterUser, now); err != nil {
 		return errs.Wrap(err, "insert reporter")
 	}
 	if err := event(ctx, tx, d.ID, now, actorOf(p), "receive", "", Received, ReceivedNote(Channel(in.Channel)), "", true); err != nil {

@@ -37,7 +37,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Demand
 }
 
 func reporters(ctx context.Context, q db.Querier, id int64, mask bool) ([]Reporter, error) {
-	rows, err := q.Query(ctx, "SELECT id, name, phone, satisfaction, rated_at, original_id FROM demand_reporters WHERE demand_id = ? ORDER BY id", id)
+	rows, err := q.Query(ctx, "SELECT id, name, phone, satisfaction, rated_at, original_id, COALESCE(short_code, '') FROM demand_reporters WHERE demand_id = ? ORDER BY id", id)
 	if err != nil {
 		return nil, errs.Wrap(err, "reporters")
 	}
@@ -45,11 +45,12 @@ func reporters(ctx context.Context, q db.Querier, id int64, mask bool) ([]Report
 	out := []Reporter{}
 	for rows.Next() {
 		var r Reporter
-		if err := rows.Scan(&r.ID, &r.Name, &r.Phone, &r.Satisfaction, &r.RatedAt, &r.OriginalID); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name, &r.Phone, &r.Satisfaction, &r.RatedAt, &r.OriginalID, &r.ShortCode); err != nil {
 			return nil, errs.Wrap(err, "scan reporter")
 		}
+		r.ShortCode = FormatCode(r.ShortCode)
 		if mask {
-			r.Name, r.Phone = auth.MaskName(r.Name), auth.MaskPhone(r.Phone)
+			r.Name, r.Phone, r.ShortCode = auth.MaskName(r.Name), auth.MaskPhone(r.Phone), "" // the code opens tracking: not for readers
 		}
 		out = append(out, r)
 	}

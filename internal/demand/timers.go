@@ -14,7 +14,10 @@ import (
 // enqueued in the transaction of the change that sets them. Each kind has
 // at most one pending job per demand (keyed by its id), so a moved deadline
 // replaces its job instead of leaving a stale one behind.
-var timerKinds = []string{"contact_remind", "resolve_remind", "contact_due", "resolve_due", "escalate_contact", "escalate_resolve"}
+// The callback clock has no timer of its own to set at resolve time: a
+// periodic sweep records lapsed callbacks (callback.go), and its 督办 climbs
+// on escalate_callback timers like the others.
+var timerKinds = []string{"contact_remind", "resolve_remind", "contact_due", "resolve_due", "escalate_contact", "escalate_resolve", "escalate_callback"}
 
 // JobKindPrefix starts the kind of every demand job ("demand.contact_due").
 const JobKindPrefix = "demand."
@@ -44,6 +47,7 @@ func (s *Service) RegisterJobs(q *jobs.Queue) {
 			return s.fire(ctx, tx, kind, a.Demand, due, a.Level)
 		})
 	}
+	s.registerCallbackSweep(q)
 }
 
 // RunDue fires every demand timer due by now, one at a time in the order
@@ -94,6 +98,16 @@ func (s *Service) fire(ctx context.Context, tx *db.Tx, kind string, id int64, du
 		if resolveOpen && due.Equal(d.ResolveDue) {
 			return s.overdue(ctx, tx, d, "resolve", d.ResolveDue.Sub(d.CreatedAt), nil)
 		}
+	case "escalate_callback": // still waiting for the callback, and its clock has run out
+		span, lapsed, err := s.callbackSpan(ctx, d)
+		if err != nil || !lapsed {
+			return err
+		}
+		if err := s.escalateTo(ctx, tx, d, level, kind, span); err != nil {
+			return err
+		}
+		d.UpdatedAt = now
+		return save(ctx, tx, d)
 	case "escalate_contact", "escalate_resolve":
 		if kind == "escalate_contact" && contactOpen || kind == "escalate_resolve" && resolveOpen {
 			return s.escalate(ctx, tx, d, kind, level)

@@ -158,9 +158,11 @@ type TodoCounts struct {
 	ToSign     int `json:"to_sign"`     // dispatched to the caller's body
 	ToHandle   int `json:"to_handle"`   // signed or in progress: contact, resolve
 	ToCallback int `json:"to_callback"` // resolved: call the resident back
-	ToApprove  int `json:"to_approve"`  // extensions and unreasonable marks to decide
-	Overdue    int `json:"overdue"`     // past their deadline
-	DueToday   int `json:"due_today"`   // not overdue, due before the day ends (Asia/Shanghai)
+	// CallbackLate are the callbacks past their clock (CallbackLimit), of ToCallback.
+	CallbackLate int `json:"callback_late"`
+	ToApprove    int `json:"to_approve"` // extensions and unreasonable marks to decide
+	Overdue      int `json:"overdue"`    // past their deadline
+	DueToday     int `json:"due_today"`  // not overdue, due before the day ends (Asia/Shanghai)
 }
 
 // Todo counts the caller's to-do list (ListFilter{Queue: "todo"}) in one query.
@@ -170,19 +172,28 @@ func (s *Service) Todo(ctx context.Context, p *auth.Principal) (TodoCounts, erro
 	if err != nil {
 		return c, err
 	}
+	cal, err := s.calendar(ctx)
+	if err != nil {
+		return c, err
+	}
 	now := s.clock.Now()
 	y, m, dd := now.In(clock.Shanghai).Date()
-	endOfDay := time.Date(y, m, dd+1, 0, 0, 0, 0, clock.Shanghai).UTC()
+	endOfDay := time.Date(y, m, dd+1, 0, 0, 0, 0, clock.Shanghai)
+	// Callbacks: lapsed when resolved before cutNow; due today when resolved before cutDay.
+	cutNow, cutDay := CallbackCutoff(now, cal).UTC(), CallbackCutoff(endOfDay.Add(-time.Nanosecond), cal).UTC()
 	count := func(cond string) string { return "COALESCE(sum(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
+	const callback = "d.status = 'resolved' AND d.unreasonable <> 'pending'"
 	err = s.db.QueryRow(ctx, "SELECT count(*), "+
 		count("d.status IN ('received', 'returned') AND d.ext_due IS NULL AND d.unreasonable <> 'pending'")+", "+
 		count("d.status = 'dispatched' AND d.ext_due IS NULL AND d.unreasonable <> 'pending'")+", "+
 		count("d.status IN ('signed', 'in_progress') AND d.ext_due IS NULL AND d.unreasonable <> 'pending'")+", "+
-		count("d.status = 'resolved' AND d.unreasonable <> 'pending'")+", "+
+		count(callback)+", "+
+		count(callback+" AND d.resolved_at < ?")+", "+
 		count("(d.ext_due IS NOT NULL OR d.unreasonable = 'pending')")+", "+
 		count("d.overdue")+", "+
-		count("NOT d.overdue AND d.status <> 'resolved' AND (CASE WHEN d.contacted_at IS NULL THEN d.contact_due ELSE d.resolve_due END) < ?")+
-		" FROM demands d WHERE "+strings.Join(q.where, " AND "), append([]any{endOfDay}, q.args...)...).
-		Scan(&c.Total, &c.ToDispatch, &c.ToSign, &c.ToHandle, &c.ToCallback, &c.ToApprove, &c.Overdue, &c.DueToday)
+		count("NOT d.overdue AND (d.status <> 'resolved' AND (CASE WHEN d.contacted_at IS NULL THEN d.contact_due ELSE d.resolve_due END) < ?"+
+			" OR "+callback+" AND d.resolved_at >= ? AND d.resolved_at < ?)")+
+		" FROM demands d WHERE "+strings.Join(q.where, " AND "), append([]any{cutNow, endOfDay.UTC(), cutNow, cutDay}, q.args...)...).
+		Scan(&c.Total, &c.ToDispatch, &c.ToSign, &c.ToHandle, &c.ToCallback, &c.CallbackLate, &c.ToApprove, &c.Overdue, &c.DueToday)
 	return c, errs.Wrap(err, "to-do counts")
 }

@@ -457,15 +457,34 @@ func (g *dgen) generate() {
 	// Reporters go last, in the order of their tracking hashes, numbered in
 	// that order: the unique index on the hash then grows at its end
 	// instead of taking each row at a random place.
+	// Their short codes are drawn at random and handed out in sorted order
+	// too, so that unique index also grows at its end; which report gets
+	// which code stays random, the hashes being in no order of the reports.
 	slices.SortFunc(g.reporters, func(a, b reporterRow) int { return strings.Compare(a.hash, b.hash) })
+	codes := shortCodes(len(g.reporters))
 	g.chunk.vals[1] = make([]any, 0, len(g.reporters)*len(demandTables[1].cols))
 	for i, r := range g.reporters {
-		r.vals[0] = int64(i + 1)
+		r.vals[0], r.vals[7] = int64(i+1), codes[i]
 		g.chunk.add(1, r.vals...)
 	}
 	g.chunk.demands = len(g.reporters)
 	g.reporters = nil
 	g.send()
+}
+
+// shortCodes draws n distinct short codes (demand.NewShortCode), sorted.
+func shortCodes(n int) []string {
+	seen := make(map[string]struct{}, n)
+	out := make([]string, 0, n)
+	for len(out) < n {
+		c := demand.NewShortCode()
+		if _, dup := seen[c]; !dup {
+			seen[c] = struct{}{}
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 type reporterRow struct {
@@ -1158,7 +1177,7 @@ var demandTables = []struct {
 		"description", "attributes", "owner_area", "lead_area", "lead_unit_id", "round", "returns", "created_at", "updated_at",
 		"contact_due", "resolve_due", "contacted_at", "contact_lapsed", "resolved_at", "closed_at", "outcome", "resolution",
 		"satisfaction", "solved", "overdue", "escalation_level", "ext_due", "ext_reason", "duplicate_of", "unreasonable", "search_text"}},
-	{"demand_reporters", []string{"id", "demand_id", "original_id", "name", "phone", "email", "tracking_hash",
+	{"demand_reporters", []string{"id", "demand_id", "original_id", "name", "phone", "email", "tracking_hash", "short_code",
 		"satisfaction", "solved", "rated_at", "created_at"}},
 	{"demand_co_bodies", []string{"demand_id", "area_code"}},
 	{"demand_events", []string{"id", "demand_id", "at", "actor_name", "actor_kind", "action", "from_status", "to_status", "note", "note_code", "note_args", "public"}},
@@ -1244,7 +1263,7 @@ func (g *dgen) finish(d *dem) {
 	r := d.rep
 	hash := trackingHash(d.id)
 	g.reporters = append(g.reporters, reporterRow{hash,
-		[]any{nil, r.demand, d.id, r.name, r.phone, r.email, hash, r.satisfaction, nb(r.solved), ntv(r.ratedAt), tv(d.created)}})
+		[]any{nil, r.demand, d.id, r.name, r.phone, r.email, hash, nil, r.satisfaction, nb(r.solved), ntv(r.ratedAt), tv(d.created)}})
 	for _, b := range d.coBodies {
 		c.add(2, d.id, b)
 	}
@@ -1588,6 +1607,23 @@ func withoutDemandIndexes(ctx context.Context, tx *db.Tx, load func() error) err
 		if _, err := tx.Exec(ctx, o.sql); err != nil {
 			return errs.Wrap(err, "create "+o.name)
 		}
+	}
+	return nil
+}
+
+// linkResidentReports makes the demo resident the author of three online
+// reports of their residential area, as if filed while signed in, so
+// "我的诉求" has something to show.
+func (b *builder) linkResidentReports(ctx context.Context, d *db.DB, logins []Login) error {
+	for _, l := range logins {
+		if l.Role != auth.Resident {
+			continue
+		}
+		path := b.streets[0].res[0].area.path
+		_, err := d.Exec(ctx, `UPDATE demand_reporters SET user_id = (SELECT id FROM users WHERE username = ?)
+			WHERE id IN (SELECT r.id FROM demand_reporters r JOIN demands m ON m.id = r.original_id
+				WHERE m.channel = 'online' AND substr(m.area_path, 1, ?) = ? ORDER BY m.id DESC LIMIT 3)`, l.Username, len(path), path)
+		return errs.Wrap(err, "demo resident's reports")
 	}
 	return nil
 }

@@ -78,7 +78,11 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 	if err := d.Analyze(ctx); err != nil { // a bulk load ends with fresh planner statistics
 		return nil, errs.Wrap(err, "analyze")
 	}
-	return b.createUsers(ctx, as)
+	logins, err := b.createUsers(ctx, as)
+	if err != nil {
+		return nil, err
+	}
+	return logins, b.linkResidentReports(ctx, d, logins)
 }
 
 // steps are the capabilities' parts of the demo district, in the order they

@@ -29,6 +29,9 @@ type Options struct {
 	// Targets is where webhook URLs may point; the zero value allows
 	// public addresses only. Give the Dispatcher the same rule.
 	Targets Targets
+	// SMS queues text messages (QueueSMS): an SMS gateway is configured
+	// and an SMSSender sends them.
+	SMS bool
 }
 
 // Service writes notices and manages webhook endpoints.

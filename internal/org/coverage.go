@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"gongzhi/internal/area"
-	"gongzhi/internal/db"
 	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
 )
 

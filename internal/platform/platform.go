@@ -17,6 +17,7 @@ import (
 	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
+	"gongzhi/internal/suggest"
 )
 
 // Services are the shared parts and the capabilities' services.
@@ -35,6 +36,7 @@ type Services struct {
 	Lists   *lists.Service   // needs, resources, matches and service projects (三张清单)
 	Booking *booking.Service // bookings of venue resources
 	Fund    *fund.Service    // the community fund's ledger
+	Suggest *suggest.Service // intake assistance: likely category and body of a description
 }
 
 // WithDefaults fills what tests and tools may leave out: a real clock, a
@@ -60,6 +62,9 @@ func (s Services) WithDefaults() Services {
 		}
 		if s.Fund == nil {
 			s.Fund = fund.NewService(s.DB, s.Clock)
+		}
+		if s.Suggest == nil {
+			s.Suggest = suggest.NewService(s.DB, s.Clock)
 		}
 	}
 	return s

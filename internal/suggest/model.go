@@ -38,14 +38,14 @@ type Guess struct {
 
 // Model is a trained category classifier and the table of lead bodies.
 type Model struct {
-	cats     []string
-	index    map[string]int
-	logPrior []float64
-	feat     map[string][]float64 // a feature's count in each category
-	total    []float64            // all features counted in each category
-	vocab    float64
-	leads    map[string]map[string]int // street + "\x00" + category → lead → demands
-	N        int                       // examples it learned from
+	categories []string
+	index      map[string]int
+	logPrior   []float64
+	feat       map[string][]float64 // a feature's count in each category
+	total      []float64            // all features counted in each category
+	vocab      float64
+	leads      map[string]map[string]int // street + "\x00" + category → lead → demands
+	N          int                       // examples it learned from
 }
 
 // alpha is the Laplace smoothing: an unseen bigram is as likely as one seen
@@ -72,9 +72,9 @@ func Train(ex []Example) *Model {
 		}
 		c, ok := m.index[e.Category]
 		if !ok {
-			c = len(m.cats)
+			c = len(m.categories)
 			m.index[e.Category] = c
-			m.cats = append(m.cats, e.Category)
+			m.categories = append(m.categories, e.Category)
 			counts = append(counts, 0)
 			m.total = append(m.total, 0) // feature rows grow to the new category as they are met
 		}
@@ -82,8 +82,8 @@ func Train(ex []Example) *Model {
 		m.N++
 		for _, f := range features(e.Text) {
 			v := m.feat[f]
-			if len(v) < len(m.cats) {
-				v = append(v, make([]float64, len(m.cats)-len(v))...)
+			if len(v) < len(m.categories) {
+				v = append(v, make([]float64, len(m.categories)-len(v))...)
 			}
 			v[c]++
 			m.feat[f] = v
@@ -98,7 +98,7 @@ func Train(ex []Example) *Model {
 		}
 	}
 	m.vocab = float64(len(m.feat))
-	m.logPrior = make([]float64, len(m.cats))
+	m.logPrior = make([]float64, len(m.categories))
 	for c, n := range counts {
 		m.logPrior[c] = math.Log(n / float64(m.N))
 	}
@@ -109,7 +109,7 @@ func Train(ex []Example) *Model {
 // with probabilities that sum to 1 over all categories. Nothing when the
 // model knows no category or text has no token it can read.
 func (m *Model) Categories(text string, k int) []Guess {
-	if m == nil || len(m.cats) == 0 || k <= 0 {
+	if m == nil || len(m.categories) == 0 || k <= 0 {
 		return nil
 	}
 	fs := features(text)
@@ -137,7 +137,7 @@ func (m *Model) Categories(text string, k int) []Guess {
 	}
 	out := make([]Guess, len(score))
 	for c := range score {
-		out[c] = Guess{Category: m.cats[c], P: p[c] / sum}
+		out[c] = Guess{Category: m.categories[c], P: p[c] / sum}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].P != out[j].P {
@@ -169,11 +169,10 @@ func (m *Model) Lead(street, category string) (lead string, share float64, ok bo
 	return lead, float64(best) / float64(total), true
 }
 
-// Known reports whether the model has seen category.
-func (m *Model) Known(category string) bool {
+// cats is the categories the model knows.
+func (m *Model) cats() []string {
 	if m == nil {
-		return false
+		return nil
 	}
-	_, ok := m.index[category]
-	return ok
+	return m.categories
 }

@@ -127,9 +127,9 @@ func TestHoldoutKeepsTheNewest(t *testing.T) {
 
 func TestEvaluateCountsHits(t *testing.T) {
 	test := []Example{
-		ex("装修噪音", "noise", 10),       // top 1
-		ex("漏水", "leak", 11),          // top 1
-		ex("噪音", "leak", 12),          // the model says noise first: a top-3 hit only
+		ex("装修噪音", "noise", 10),      // top 1
+		ex("漏水", "leak", 11),         // top 1
+		ex("噪音", "leak", 12),         // the model says noise first: a top-3 hit only
 		ex("垃圾分类", "sanitation", 13), // a category it never saw: a miss
 	}
 	a := Evaluate(history, test)

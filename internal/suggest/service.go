@@ -39,9 +39,13 @@ type Service struct {
 
 	mu      sync.RWMutex
 	model   *Model
+	names   map[string]Named // the active categories, by code
 	acc     Accuracy
 	trained time.Time
 }
+
+// Named is a category's names.
+type Named struct{ Name, NameEN string }
 
 // NewService returns a service with no model yet: it suggests nothing until
 // the first training.
@@ -84,8 +88,20 @@ func (s *Service) Train(ctx context.Context) error {
 	train, test := Holdout(ex, HoldoutShare)
 	acc := Evaluate(train, test)
 	m := Train(ex)
+	names := map[string]Named{}
+	err = db.Each(ctx, s.db, "SELECT code, name, COALESCE(name_en, '') FROM demand_categories WHERE active", nil,
+		func(r db.Scanner) (Named, error) {
+			var n Named
+			var code string
+			err := r.Scan(&code, &n.Name, &n.NameEN)
+			names[code] = n
+			return n, err
+		}, func(Named) error { return nil })
+	if err != nil {
+		return errs.Wrap(err, "categories")
+	}
 	s.mu.Lock()
-	s.model, s.acc, s.trained = m, acc, s.clock.Now()
+	s.model, s.names, s.acc, s.trained = m, names, acc, s.clock.Now()
 	s.mu.Unlock()
 	return nil
 }
@@ -94,26 +110,47 @@ func (s *Service) Train(ctx context.Context) error {
 // three categories, and for staff the body that usually leads the first
 // of them in the demand's street.
 type Suggestion struct {
-	Categories []Guess  `json:"categories"`
-	Lead       string   `json:"lead,omitempty"`       // an area code or "unit:ID"
-	LeadShare  *float64 `json:"lead_share,omitempty"` // of that category's closed demands in the street
+	Categories []Suggested `json:"categories"`
+	Lead       string      `json:"lead,omitempty"`       // an area code or "unit:ID"
+	LeadShare  *float64    `json:"lead_share,omitempty"` // of that category's closed demands in the street
+}
+
+// Suggested is a guessed category with its names.
+type Suggested struct {
+	Category string  `json:"category"`
+	Name     string  `json:"name"`
+	NameEN   string  `json:"name_en,omitempty"`
+	P        float64 `json:"p"`
 }
 
 // Suggest ranks categories for text. Anyone may ask (a resident on the
 // report page sees category names, which are public); the lead body is
 // only for staff who take in or dispatch demands, and only for an area
-// they may read.
-func (s *Service) Suggest(ctx context.Context, p *auth.Principal, text, areaPath string) (Suggestion, error) {
+// (areaCode, optional) they may read.
+func (s *Service) Suggest(ctx context.Context, p *auth.Principal, text, areaCode string) (Suggestion, error) {
 	text = strings.TrimSpace(text)
+	areaPath := ""
+	if areaCode = strings.TrimSpace(areaCode); areaCode != "" {
+		a, err := area.Get(ctx, s.db, areaCode)
+		if errs.Code(err) == errs.ENOTFOUND {
+			return Suggestion{}, errs.Invalid("area", "area %q does not exist; give an area code, or none", areaCode)
+		} else if err != nil {
+			return Suggestion{}, err
+		}
+		areaPath = a.Path
+	}
 	if r := []rune(text); len(r) > MaxText {
 		text = string(r[:MaxText])
 	}
 	s.mu.RLock()
-	m := s.model
+	m, names := s.model, s.names
 	s.mu.RUnlock()
-	out := Suggestion{Categories: m.Categories(text, 3)}
-	if out.Categories == nil {
-		out.Categories = []Guess{}
+	out := Suggestion{Categories: []Suggested{}}
+	// Every category, so those retired since training can be left out.
+	for _, g := range m.Categories(text, len(names)+len(m.cats())) {
+		if n, ok := names[g.Category]; ok && len(out.Categories) < 3 {
+			out.Categories = append(out.Categories, Suggested{Category: g.Category, Name: n.Name, NameEN: n.NameEN, P: g.P})
+		}
 	}
 	staff := auth.AuthorizeAny(p, auth.DemandIntake) == nil || auth.AuthorizeAny(p, auth.DemandDispatch) == nil
 	if len(out.Categories) > 0 && areaPath != "" && staff && auth.Authorize(p, auth.DemandRead, areaPath) == nil {
@@ -132,9 +169,11 @@ type Status struct {
 	Accuracy Accuracy   `json:"accuracy"`
 }
 
-// Status is for district staff who decide whether operators may trust it.
+// Status is for staff who read demands: operators see how far to trust a
+// guess, the district decides whether to keep offering them. It holds no
+// one's data.
 func (s *Service) Status(p *auth.Principal) (Status, error) {
-	if err := auth.AuthorizeAny(p, auth.DemandAdmin); err != nil {
+	if err := auth.AuthorizeAny(p, auth.DemandRead); err != nil {
 		return Status{}, err
 	}
 	s.mu.RLock()

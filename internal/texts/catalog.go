@@ -29,10 +29,16 @@ var catalog = map[string]entry{
 	"note.merged_from":         {"合并了诉求 #{id}", "Merged demand #{id} into this one"},
 	"note.overdue_contact":     {"超过联系时限", "Contact deadline missed"},
 	"note.overdue_resolve":     {"超过办结时限", "Resolve deadline missed"},
+	"note.overdue_callback":    {"超过回访时限", "Callback deadline missed"},
 	"note.escalated":           {"督办升级至第 {level} 级", "Escalated to level {level}"},
 	"note.attached_photos":     {"添加照片 {photos} 张", "Added {photos} photo(s)"},
 	"note.attached_files":      {"添加文件 {files} 个", "Added {files} file(s)"},
 	"note.attached_both":       {"添加照片 {photos} 张、文件 {files} 个", "Added {photos} photo(s) and {files} file(s)"},
+	"note.recategorised":       {"类别由「{from}」调整为「{to}」", "Category changed from {from} to {to}"},
+	"note.sms_sent":            {"已向 {phone} 发送查询短信", "Tracking text message sent to {phone}"},
+
+	// Text messages to residents (notify.QueueSMS), sent in Chinese.
+	"sms.tracking": {"您反映的诉求（编号 {id}）已受理。查询码 {code}，查看进度：{link}", "Your demand (No. {id}) has been received. Tracking code {code}; follow it at {link}"},
 
 	// Inbox notice titles (inbox.title_code).
 	"notice.new":                   {"新诉求待派单：{category} #{id}", "New demand to dispatch: {category} #{id}"},

@@ -35,6 +35,46 @@ type dashPage struct {
 	// Projects are the service projects of the same area and period; nil
 	// when the reader may not read the lists (三张清单) there.
 	Projects *dashProjects
+	// MapGrids are the grids on the map, by residential area: the map's
+	// names and figures as text (empty on a district's map of streets,
+	// whose streets the child areas' table lists).
+	MapGrids []mapGroup
+}
+
+// mapGroup is a residential area's grids on the dashboard's map.
+type mapGroup struct {
+	Code, Name string
+	Grids      []demand.MapFigures
+}
+
+// mapGroups lists the grids of a map of grids under their residential areas.
+func mapGroups(m demand.GridMap) []mapGroup {
+	if m.Level != "grid" {
+		return nil
+	}
+	byCode := map[string]demand.MapFigures{}
+	for _, f := range m.Features {
+		byCode[f.ID] = f.Properties
+	}
+	out := make([]mapGroup, 0, len(m.Borders)+1)
+	for _, b := range m.Borders {
+		g := mapGroup{Code: b.ID, Name: b.Name}
+		for _, code := range b.Grids {
+			g.Grids = append(g.Grids, byCode[code])
+			delete(byCode, code)
+		}
+		out = append(out, g)
+	}
+	if len(byCode) > 0 { // grids without a residential area, if any
+		g := mapGroup{}
+		for _, f := range m.Features {
+			if x, ok := byCode[f.ID]; ok {
+				g.Grids = append(g.Grids, x)
+			}
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // rateCompare is one rate against its target and the previous period.
@@ -188,9 +228,17 @@ func (s *server) dashboardData(ctx context.Context, rq *request, f demand.StatsF
 		return page, err
 	}
 	if full {
-		page.Chart, err = s.dashChartOf(ctx, rq, f, b)
+		if page.Chart, err = s.dashChartOf(ctx, rq, f, b); err != nil {
+			return page, err
+		}
+		m, err := s.Demand.GridMap(ctx, rq.P, f)
+		if err != nil {
+			return page, err
+		}
+		m.InLang(rq.Lang)
+		page.MapGrids = mapGroups(m)
 	}
-	return page, err
+	return page, nil
 }
 
 // The shares DOMAIN.md §4 quotes from Xuhui's two years of service

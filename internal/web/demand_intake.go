@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,6 +45,7 @@ type intakeForm struct {
 	Areas                             []areaChoice
 	Channels                          []demand.Channel
 	Filed                             *filedDemand // set right after filing
+	SMSSent                           int64        // the tracking message of this demand was just queued
 	MaxDescription                    int
 	Similar                           similarList  // empty until the operator types
 	Proposal                          proposalView // where a dispatch would go, once category and area are known
@@ -74,6 +76,9 @@ type filedDemand struct {
 	TrackPath    string // /t/{token}
 	TrackURL     string // the same, absolute, for an SMS
 	Files        int    // photos and files filed with it
+	ShortCode    string // the short code to read out (ABCD-EFGH): typed alone at /track it opens tracking
+	CanSMS       bool   // a gateway is configured and the caller left a mobile number
+	Phone        string // the caller's phone, masked, where the message would go
 }
 
 // showIntake renders the intake form with its choices.
@@ -123,6 +128,9 @@ func (s *server) intakeForm(w http.ResponseWriter, r *http.Request, rq *request)
 	f := intakeForm{Channel: string(demand.Hotline)}
 	if code := r.URL.Query().Get("area"); code != "" {
 		f.Area = code
+	}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("sms"), 10, 64); err == nil && id > 0 {
+		f.SMSSent = id // back from "send the link by SMS"
 	}
 	return s.showIntake(r.Context(), w, r, rq, http.StatusOK, f)
 }
@@ -181,7 +189,8 @@ func (s *server) intake(w http.ResponseWriter, r *http.Request, rq *request) err
 	}
 	d := filed.Demand
 	next := intakeForm{Channel: f.Channel, Filed: &filedDemand{ID: d.ID, CategoryName: d.CategoryName, AreaName: s.areaName(ctx, rq.Lang, d.Area),
-		Answered: d.Status == demand.Closed, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token, Files: len(d.Attachments)}}
+		Answered: d.Status == demand.Closed, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token, Files: len(d.Attachments),
+		ShortCode: demand.FormatCode(filed.ShortCode), CanSMS: s.Demand.SMSAvailable() && canText(f.Phone), Phone: auth.MaskPhone(f.Phone)}}
 	if rq.Lang == langEN && d.CategoryNameEN != "" {
 		next.Filed.CategoryName = d.CategoryNameEN
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
@@ -17,10 +18,15 @@ type demandRow struct {
 	NextStep string // on the to-do list: the step the demand waits for, named
 }
 
-// rowsOf adds the clocks to a page of demands.
-func (s *server) rowsOf(ctx context.Context, rq *request, ds []demand.Demand) []demandRow {
+// rowsOf adds the clocks to a page of demands: a resolved demand's is the
+// callback clock (回访时限).
+func (s *server) rowsOf(ctx context.Context, rq *request, ds []demand.Demand) ([]demandRow, error) {
 	now := s.Clock.Now()
 	labels, err := s.Org.AreaLabels(ctx)
+	dues, cerr := s.Demand.CallbackDues(ctx, ds)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out := make([]demandRow, len(ds))
 	for i, d := range ds {
 		d.InLang(rq.Lang)
@@ -28,8 +34,24 @@ func (s *server) rowsOf(ctx context.Context, rq *request, ds []demand.Demand) []
 			d.AreaName = cmp.Or(labels.Label(d.Area, rq.Lang), d.AreaName)
 		}
 		out[i] = demandRow{Demand: d, Clock: rq.clockOf(now, &d)}
+		if due, ok := dues[d.ID]; ok {
+			out[i].Clock = rq.callbackClock(now, due, d.Overdue)
+		}
 	}
-	return out
+	return out, nil
+}
+
+// callbackClock is the clock of a resolved demand: the time left to call
+// the resident back, or how late the callback is.
+func (rq *request) callbackClock(now, due time.Time, overdue bool) clockInfo {
+	c := clockInfo{Due: due, Late: overdue}
+	if left := due.Sub(now); left > 0 {
+		c.Left = rq.T("loop.callback_left", rq.span(left))
+	} else {
+		c.Late = true
+		c.Left = rq.T("loop.callback_late", rq.span(-left))
+	}
+	return c
 }
 
 // queuePage is the data of demand_queue.html.
@@ -71,7 +93,10 @@ func (s *server) queue(w http.ResponseWriter, r *http.Request, rq *request) erro
 	if err != nil {
 		return err
 	}
-	page.Rows, page.Pager = s.rowsOf(ctx, rq, res.Items), demandPager(r, f.Page, res)
+	if page.Rows, err = s.rowsOf(ctx, rq, res.Items); err != nil {
+		return err
+	}
+	page.Pager = demandPager(r, f.Page, res)
 	for i := range page.Rows {
 		if step := page.Rows[i].Next(); step.Action != "" {
 			page.Rows[i].NextStep = rq.T("demand.action." + string(step.Action))
@@ -128,8 +153,10 @@ func (s *server) demandSearch(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	page := searchPage{Query: q, Rows: s.rowsOf(r.Context(), rq, res.Items), Pager: demandPager(r, f.Page, res),
-		Statuses: demand.Statuses, Channels: demand.Channels}
+	page := searchPage{Query: q, Pager: demandPager(r, f.Page, res), Statuses: demand.Statuses, Channels: demand.Channels}
+	if page.Rows, err = s.rowsOf(ctx, rq, res.Items); err != nil {
+		return err
+	}
 	if page.Areas, err = s.areaOptions(ctx, p, false); err != nil {
 		return err
 	}

@@ -62,9 +62,10 @@ type demandView struct {
 	Files         attachmentList
 	CanAttach     bool // the viewer may add files, and the demand has room for more
 	Limits        uploadLimits
-	Attached      int    // files just added, for the notice
-	AttachError   string // why the files were refused
-	NeedID        int64  // the need (三张清单) it was rolled up into, when the viewer may read needs
+	Attached      int          // files just added, for the notice
+	AttachError   string       // why the files were refused
+	NeedID        int64        // the need (三张清单) it was rolled up into, when the viewer may read needs
+	Extras        demandExtras // short code, SMS and the category form (tracking.go)
 }
 
 // uploadLimits are the file limits as forms state them.
@@ -162,6 +163,9 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 	}
 	if tweak != nil {
 		tweak(&v)
+	}
+	if err := s.demandExtrasOf(ctx, r, rq, d, &v); err != nil {
+		return err
 	}
 	v.order(d.Next().Action)
 	page := rq.view(r, "demands", "demand.title", v)

@@ -74,8 +74,10 @@ type reportDone struct {
 	ID        int64
 	TrackPath string
 	TrackURL  string
-	Files     int  // photos and files filed with it
-	Phone     bool // a phone was left: the number and its last digits find the demand (/track)
+	Files     int    // photos and files filed with it
+	Phone     bool   // a phone was left: the number and its last digits find the demand (/track)
+	ShortCode string // the short code (ABCD-EFGH), which opens tracking alone at /track
+	Mine      bool   // filed while signed in: "我的诉求" lists it
 }
 
 // report files a resident's demand (channel online, no account) and shows
@@ -106,6 +108,9 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) err
 	f.FilesAgain = len(files) > 0
 	in := demand.NewDemand{Category: f.Category, Description: f.Description, Address: f.Address,
 		Reporter: demand.ReporterInput{Name: f.Name, Phone: f.Phone}, Attachments: files}
+	if rq.P != nil && !rq.P.System { // a signed-in resident's own report: "我的诉求" lists it
+		in.ReporterUser = rq.P.UserID
+	}
 	bad := map[string]string{}
 	if f.Category == "" {
 		bad["category"] = rq.T("report.choose_category")
@@ -158,7 +163,7 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rq *request) err
 	}
 	s.reports.Fail(ip) // counts filings, not failures: the name is the throttle's
 	done := reportDone{ID: filed.Demand.ID, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token,
-		Files: len(filed.Demand.Attachments), Phone: f.Phone != ""}
+		Files: len(filed.Demand.Attachments), Phone: f.Phone != "", ShortCode: demand.FormatCode(filed.ShortCode), Mine: in.ReporterUser != 0}
 	page := rq.view(r, "report", "report.done_title", done)
 	page.NoIndex = true
 	s.render(w, rq, http.StatusOK, "report_done.html", page)
@@ -263,6 +268,7 @@ func (s *server) publicAddress(ctx context.Context, id int64) (string, error) {
 // trackLookupPage is the data of track_lookup.html.
 type trackLookupPage struct {
 	Number, Last4 string
+	Code          string // the short code, typed alone
 	Error         string
 }
 
@@ -285,13 +291,17 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, rq *request
 	if rq.P != nil && !rq.csrfOK(r) {
 		return errCSRF()
 	}
-	page := trackLookupPage{Number: strings.TrimPrefix(strings.TrimSpace(r.PostFormValue("number")), "#"), Last4: strings.TrimSpace(r.PostFormValue("last4"))}
+	page := trackLookupPage{Number: strings.TrimPrefix(strings.TrimSpace(r.PostFormValue("number")), "#"), Last4: strings.TrimSpace(r.PostFormValue("last4")),
+		Code: strings.TrimSpace(r.PostFormValue("code"))}
 	again := func(status int, msg string) error {
 		page.Error = msg
 		v := rq.view(r, "report", "lookup.title", page)
 		v.NoIndex = true
 		s.render(w, rq, status, "track_lookup.html", v)
 		return nil
+	}
+	if page.Code != "" && page.Number == "" { // the short code alone
+		return s.showByCode(w, r, rq, page.Code, again)
 	}
 	number, err := strconv.ParseInt(page.Number, 10, 64)
 	if err != nil || number <= 0 {

@@ -17,7 +17,7 @@ func demandSection() section {
 			// visiting campaigns need; a unit liaison reads only its unit's.
 			"AreaDemands": func(p *auth.Principal) bool { return len(auth.Scope(p, auth.DemandRead)) > 0 },
 		},
-		parts: []string{"demand_parts.html"},
+		parts: []string{"demand_parts.html", "tracking_parts.html"},
 		pages: []string{"demand.html", "demand_dashboard.html", "demand_new.html", "demand_queue.html", "demands.html",
 			"visit.html", "visits.html", "admin_calendar.html", "admin_categories.html", "admin_category_form.html", "admin_routes.html", "admin_targets.html"},
 		routes: func(s *server) []pageRoute {
@@ -34,6 +34,8 @@ func demandSection() section {
 				{"GET /demands/map.json", s.page(s.demandMapJSON)},
 				{"GET /demands/{id}", s.page(s.demandPage)},
 				{"POST /demands/{id}/actions", s.post(formLimit, s.demandAct)},
+				{"POST /demands/{id}/category", s.post(formLimit, s.demandRecategorise)},
+				{"POST /demands/{id}/sms", s.post(formLimit, s.demandSMS)},
 				{"POST /demands/{id}/attachments", s.postFiles(s.demandAttach)},
 				{"GET /demands/{id}/attachments/{aid}", s.page(s.demandFile)},
 				{"GET /visits", s.page(s.campaignList)},
@@ -58,13 +60,14 @@ func demandSection() section {
 }
 
 // residentsSection is the resident's side of the loop: reporting without an
-// account and following a demand by its link or its number.
+// account, following a demand by its link, its number or its short code,
+// and a signed-in resident's own demands (我的诉求).
 func residentsSection() section {
 	return section{
 		name:  "residents",
 		lean:  true,
 		parts: []string{"demand_parts.html"},
-		pages: []string{"report.html", "report_done.html", "track.html", "track_lookup.html"},
+		pages: []string{"report.html", "report_done.html", "track.html", "track_lookup.html", "my_demands.html"},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{
 				{"GET /report", s.public(s.reportForm)},
@@ -75,6 +78,8 @@ func residentsSection() section {
 				{"GET /t/{token}", s.public(s.track)},
 				{"POST /t/{token}/rate", s.public(s.rate)},
 				{"GET /t/{token}/attachments/{aid}", s.public(s.trackFile)}, // the link's token is the credential
+				{"GET /c/{code}", s.public(s.trackCode)},                    // the short code's link (SMS); throttled like /track
+				{"GET /me/demands", s.page(s.myDemands)},
 			}
 		},
 	}

@@ -52,6 +52,7 @@ func sections() []section {
 		listsSection(),
 		bookingSection(),
 		fundSection(),
+		suggestSection(),
 		adminSection(),
 		inboxSection(),
 		residentsSection(),

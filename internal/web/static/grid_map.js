@@ -7,10 +7,14 @@
 //  - the intake page's area picker, #area-map in <details id="map-picker">:
 //    a click on a street shows its grids, a click on a grid fills the area
 //    field (#d-area). The form never needs the map: typing still works.
-// A map gets data-ready="1" and data-features="N" once drawn.
+// Residential areas' borders (geo.borders, the union of their grids) are
+// drawn over a map of grids with their names; grid names show where they
+// fit (ECharts hides labels that would overlap, the larger areas' first).
+// A map gets data-ready="1", data-features="N" and data-borders="N" once drawn.
 (function () {
   "use strict";
   var red = "#a4161a", grey = "#767676", seq = 0;
+  function extend(a, b) { for (var k in b) a[k] = b[k]; return a; }
 
   function load(src, done) {
     fetch(src, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -27,9 +31,21 @@
   // keeps the clicked area selected.
   function draw(el, chart, geo, o) {
     el.removeAttribute("data-ready");
+    var borders = geo.borders || [];
     if (!geo.mapName) {
       geo.mapName = "gongzhi-grids-" + (++seq);
       echarts.registerMap(geo.mapName, geo);
+      if (borders.length) {
+        geo.borderName = geo.mapName + "-borders";
+        echarts.registerMap(geo.borderName, {
+          type: "FeatureCollection",
+          features: borders.map(function (b) {
+            // Each ring a polygon of its own, so a hole's edge is drawn too.
+            return { type: "Feature", id: b.id, properties: { key: b.id, name: b.name },
+              geometry: { type: "MultiPolygon", coordinates: b.rings.map(function (r) { return [r]; }) } };
+          })
+        });
+      }
     }
     var byCode = {}, data = [], lo = Infinity, hi = -Infinity;
     geo.features.forEach(function (f) {
@@ -41,9 +57,22 @@
       hi = Math.max(hi, v);
     });
     var areaName = function (p) { return byCode[p.name] ? byCode[p.name].properties.name : ""; };
+    var names = {};
+    borders.forEach(function (b) { names[b.id] = b.name; });
+    var borderName = function (p) { return names[p.name] || ""; };
     var fmt = function (v) { return o.rate ? (v * 100).toFixed(1) + "%" : String(Math.round(v)); };
     // Degrees of longitude are shorter than degrees of latitude away from the equator.
     var first = geo.features.length ? geo.features[0].geometry.coordinates[0][0] : [0, 31];
+    var aspect = Math.cos(first[1] * Math.PI / 180);
+    // Both layers span the grids' box, so the borders lie on the grids.
+    var w = Infinity, s = -Infinity, e = -Infinity, n = -Infinity;
+    geo.features.forEach(function (f) {
+      f.geometry.coordinates[0].forEach(function (p) {
+        w = Math.min(w, p[0]); e = Math.max(e, p[0]); s = Math.min(s, p[1]); n = Math.max(n, p[1]);
+      });
+    });
+    var box = geo.features.length ? [[w, n], [e, s]] : null;
+    var halo = { textBorderColor: "#ffffff", textBorderWidth: 2 };
     var option = {
       animationDuration: 300,
       tooltip: {
@@ -57,19 +86,31 @@
         }
       },
       series: [{
-        type: "map", map: geo.mapName, nameProperty: "key", aspectScale: Math.cos(first[1] * Math.PI / 180),
+        type: "map", map: geo.mapName, nameProperty: "key", aspectScale: aspect, boundingCoords: box,
         roam: false, selectedMode: o.pick ? "single" : false, cursor: "pointer", data: data,
-        // Names only when few enough to read (a district's streets, a residential area's grids).
-        label: { show: geo.features.length <= 20, formatter: areaName, color: "#1f1f1f", fontSize: 11 },
+        // Every name that fits: overlapping ones give way, smaller areas first.
+        label: extend({ show: true, formatter: areaName, color: "#1f1f1f", fontSize: 11 }, halo),
+        labelLayout: { hideOverlap: true },
         itemStyle: { areaColor: "#eef1f5", borderColor: "#ffffff", borderWidth: 1 },
         emphasis: { label: { show: true, formatter: areaName }, itemStyle: { areaColor: "#f6c85f" } },
         select: { label: { show: true, formatter: areaName, color: "#ffffff" }, itemStyle: { areaColor: red } }
       }]
     };
+    if (geo.borderName) {
+      option.series.push({
+        type: "map", map: geo.borderName, nameProperty: "key", aspectScale: aspect, boundingCoords: box,
+        roam: false, silent: true, selectedMode: false, tooltip: { show: false }, z: 3,
+        data: borders.map(function (b) { return { name: b.id, value: 0 }; }),
+        label: extend({ show: true, formatter: borderName, color: "#1f1f1f", fontSize: 13, fontWeight: "bold" }, halo),
+        labelLayout: { hideOverlap: true },
+        itemStyle: { areaColor: "rgba(0,0,0,0)", borderColor: "#3d3d3d", borderWidth: 2 },
+        emphasis: { disabled: true }
+      });
+    }
     if (o.value && data.length) {
       var colours = ["#fff5f0", "#fcae91", red];
       option.visualMap = {
-        min: o.rate ? lo : 0, max: o.rate ? Math.max(hi, lo + 0.001) : Math.max(1, hi), calculable: true,
+        seriesIndex: 0, min: o.rate ? lo : 0, max: o.rate ? Math.max(hi, lo + 0.001) : Math.max(1, hi), calculable: true,
         // At the side: ECharts leaves a tenth of the width free on each side of the map.
         orient: "vertical", right: 4, top: "middle", itemHeight: 120, formatter: fmt, textStyle: { color: grey },
         inRange: { color: o.rate ? colours.slice().reverse() : colours }
@@ -79,6 +120,7 @@
     chart.on("click", function (p) { if (byCode[p.name] && o.click) o.click(byCode[p.name]); });
     chart.setOption(option, true);
     el.setAttribute("data-features", String(geo.features.length));
+    el.setAttribute("data-borders", String(borders.length));
   }
 
   function mount(el) {

@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+
+	"gongzhi/internal/auth"
+	"gongzhi/internal/suggest"
+)
+
+// suggestRoutes are intake assistance's endpoints (issue 12): the likely
+// categories and handling body of a description, from the district's own
+// closed demands, and how accurate that has been.
+func suggestRoutes() []route {
+	return []route{
+		{Route{Method: "POST", Path: "/demand-suggestions", Op: Op{ID: "suggestDemand", Tag: "demands",
+			Summary: "The three likeliest categories for a description, and for staff who take in or dispatch demands the body that led most closed demands of the first one in the area's street.",
+			Desc:    "Suggestions only: nothing is filed or dispatched. Categories are learnt from the district's closed demands (retrained daily; none before the first training) and only active categories are suggested. lead is an area code or unit:ID, given only for an area the caller may read.",
+			Body:    &Body{Type: typeOf[suggestBody]()},
+			Resps:   []Resp{{Status: 200, Desc: "The suggestions, likeliest first (possibly none).", Type: typeOf[suggest.Suggestion]()}},
+			Errs:    []int{400, 413}}}, (*server).suggestDemand},
+		{Route{Method: "GET", Path: "/demand-suggestions/accuracy", Op: Op{ID: "suggestAccuracy", Tag: "demands",
+			Summary: "How often the first guess, or one of the three, was the category a demand ended in, over the newest fifth of closed demands held out of training; per category, worst first (demand.read).",
+			Resps:   []Resp{{Status: 200, Desc: "The model's record.", Type: typeOf[suggest.Status]()}},
+			Errs:    []int{403}}}, (*server).suggestAccuracy},
+	}
+}
+
+// suggestBody is what the form sends as the description is typed.
+type suggestBody struct {
+	Description string `json:"description"`
+	Area        string `json:"area,omitempty"`
+}
+
+func (s *server) suggestDemand(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	var in suggestBody
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	out, err := s.Suggest.Suggest(r.Context(), p, in.Description, in.Area)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *server) suggestAccuracy(w http.ResponseWriter, _ *http.Request, p *auth.Principal) error {
+	st, err := s.Suggest.Status(p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// suggestSchemas are the named schemas of intake assistance.
+func suggestSchemas() []schemaDef {
+	share := prop{More: `{"minimum":0,"maximum":1}`}
+	return []schemaDef{
+		{Name: "DemandSuggestionInput", Type: typeOf[suggestBody](), In: true, Required: []string{"description"}, Props: map[string]prop{
+			"description": {Desc: "What the resident said, as typed so far; the first 2,000 characters are read."},
+			"area":        {Desc: "The demand's area code, for the lead body; optional."},
+		}},
+		{Name: "DemandSuggestion", Type: typeOf[suggest.Suggestion](), Props: map[string]prop{
+			"categories": {Desc: "Up to three active categories, likeliest first."},
+			"lead":       {Desc: "The body (area code, or unit:ID) that led most closed demands of the first category in the area's street; staff only."},
+			"lead_share": {Desc: "Its share of those demands.", More: `{"minimum":0,"maximum":1}`},
+		}},
+		{Name: "SuggestedCategory", Type: typeOf[suggest.Suggested](), Props: map[string]prop{
+			"p": {Desc: "The category's probability under the model (all categories sum to 1).", More: share.More},
+		}},
+		{Name: "SuggestionAccuracy", Type: typeOf[suggest.Status](), Props: map[string]prop{
+			"trained_at": {Desc: "When the model served now was trained; null before the first training."},
+			"examples":   {Desc: "Closed demands it learnt from."},
+		}},
+		{Name: "SuggestionScore", Type: typeOf[suggest.Accuracy](), Props: map[string]prop{
+			"n":    {Desc: "Held-out demands."},
+			"top1": {Desc: "Of them, those whose first guess was right."},
+			"top3": {Desc: "Those whose category was among the three guesses."},
+		}},
+		{Name: "SuggestionCategoryScore", Type: typeOf[suggest.CategoryAccuracy]()},
+	}
+}
