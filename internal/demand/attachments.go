@@ -333,20 +333,12 @@ func attachments(ctx context.Context, q db.Querier, id int64, intakeOnly bool) (
 	if intakeOnly {
 		query += " AND at_intake"
 	}
-	rows, err := q.Query(ctx, query+" ORDER BY id", id)
-	if err != nil {
-		return nil, errs.Wrap(err, "attachments")
-	}
-	defer rows.Close()
-	out := []Attachment{}
-	for rows.Next() {
+	out, err := db.All(ctx, q, query+" ORDER BY id", []any{id}, func(sc db.Scanner) (Attachment, error) {
 		var a Attachment
-		if err := rows.Scan(&a.ID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.AtIntake, &a.CreatedAt); err != nil {
-			return nil, errs.Wrap(err, "scan attachment")
-		}
-		out = append(out, a)
-	}
-	return out, errs.Wrap(rows.Err(), "attachments")
+		err := sc.Scan(&a.ID, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.AtIntake, &a.CreatedAt)
+		return a, err
+	})
+	return out, errs.Wrap(err, "attachments")
 }
 
 // attachmentFile reads one file of a demand with its bytes.

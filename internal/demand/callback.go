@@ -108,23 +108,10 @@ func (s *Service) sweepCallbacks(ctx context.Context, tx *db.Tx) (int, error) {
 		return 0, err
 	}
 	now := s.clock.Now()
-	rows, err := tx.Query(ctx, `SELECT d.id FROM demands d WHERE d.status = 'resolved' AND d.resolved_at < ?
+	ids, err := db.IDs(ctx, tx, `SELECT d.id FROM demands d WHERE d.status = 'resolved' AND d.resolved_at < ?
 		AND NOT EXISTS (SELECT 1 FROM demand_events e WHERE e.demand_id = d.id AND e.action = 'overdue' AND e.note_code = ? AND e.at >= d.resolved_at)
 		ORDER BY d.resolved_at, d.id LIMIT ?`, CallbackCutoff(now, cal).UTC(), OverdueNote("callback").Code, callbackBatch)
 	if err != nil {
-		return 0, errs.Wrap(err, "lapsed callbacks")
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, errs.Wrap(err, "lapsed callback")
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, errs.Wrap(err, "lapsed callbacks")
 	}
 	n := 0

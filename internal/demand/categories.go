@@ -36,7 +36,7 @@ type Attribute struct {
 
 const categoryCols = `code, COALESCE(parent_code, ''), name, name_en, contact_limit, resolve_limit, keywords, attributes, active`
 
-func scanCategory(sc interface{ Scan(...any) error }) (Category, error) {
+func scanCategory(sc db.Scanner) (Category, error) {
 	var c Category
 	var attrs string
 	err := sc.Scan(&c.Code, &c.Parent, &c.Name, &c.NameEN, &c.ContactLimit, &c.ResolveLimit, &c.Keywords, &attrs, &c.Active)
@@ -52,20 +52,8 @@ func (s *Service) Categories(ctx context.Context, activeOnly bool) ([]Category, 
 	if activeOnly {
 		q += " WHERE active"
 	}
-	rows, err := s.db.Query(ctx, q+" ORDER BY sort, code")
-	if err != nil {
-		return nil, errs.Wrap(err, "categories")
-	}
-	defer rows.Close()
-	out := []Category{}
-	for rows.Next() {
-		c, err := scanCategory(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "scan category")
-		}
-		out = append(out, c)
-	}
-	return out, errs.Wrap(rows.Err(), "categories")
+	out, err := db.All(ctx, s.db, q+" ORDER BY sort, code", nil, scanCategory)
+	return out, errs.Wrap(err, "categories")
 }
 
 // Category returns one category.
@@ -173,20 +161,17 @@ func (s *Service) Routes(ctx context.Context, p *auth.Principal) ([]Route, error
 		return nil, err
 	}
 	scope, args := auth.ScopeSQL(s.db.Dialect, p, auth.DemandRead, "area_path")
-	rows, err := s.db.Query(ctx, "SELECT id, category_code, area_code, body_area, body_unit_id FROM demand_routes WHERE "+scope+" ORDER BY area_path, category_code", args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "routes")
-	}
-	defer rows.Close()
-	out := []Route{}
-	for rows.Next() {
-		var r Route
-		if err := rows.Scan(&r.ID, &r.Category, &r.Area, &r.BodyArea, &r.BodyUnit); err != nil {
-			return nil, errs.Wrap(err, "scan route")
-		}
-		out = append(out, r)
-	}
-	return out, errs.Wrap(rows.Err(), "routes")
+	out, err := db.All(ctx, s.db, "SELECT "+routeCols+" FROM demand_routes WHERE "+scope+" ORDER BY area_path, category_code", args, scanRoute)
+	return out, errs.Wrap(err, "routes")
+}
+
+// routeCols are a routing rule's columns, in scanRoute's order.
+const routeCols = "id, category_code, area_code, body_area, body_unit_id"
+
+func scanRoute(sc db.Scanner) (Route, error) {
+	var r Route
+	err := sc.Scan(&r.ID, &r.Category, &r.Area, &r.BodyArea, &r.BodyUnit)
+	return r, err
 }
 
 // SaveRoute sets the default handling body of a category in an area.
@@ -229,20 +214,12 @@ func areaPath(ctx context.Context, q db.Querier, code, field string) (string, er
 
 // CalendarDays returns the stored working-day calendar.
 func (s *Service) CalendarDays(ctx context.Context) ([]CalendarDay, error) {
-	rows, err := s.db.Query(ctx, "SELECT day, kind, name FROM calendar_days ORDER BY day")
-	if err != nil {
-		return nil, errs.Wrap(err, "calendar")
-	}
-	defer rows.Close()
-	out := []CalendarDay{}
-	for rows.Next() {
+	out, err := db.All(ctx, s.db, "SELECT day, kind, name FROM calendar_days ORDER BY day", nil, func(sc db.Scanner) (CalendarDay, error) {
 		var d CalendarDay
-		if err := rows.Scan(&d.Date, &d.Kind, &d.Name); err != nil {
-			return nil, errs.Wrap(err, "scan calendar")
-		}
-		out = append(out, d)
-	}
-	return out, errs.Wrap(rows.Err(), "calendar")
+		err := sc.Scan(&d.Date, &d.Kind, &d.Name)
+		return d, err
+	})
+	return out, errs.Wrap(err, "calendar")
 }
 
 func (s *Service) calendar(ctx context.Context) (*Calendar, error) {

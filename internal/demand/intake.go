@@ -517,21 +517,13 @@ func route(ctx context.Context, q db.Querier, category string, chain []chainArea
 	for _, c := range chain {
 		args = append(args, c.code)
 	}
-	rows, err := q.Query(ctx, "SELECT id, category_code, area_code, body_area, body_unit_id FROM demand_routes WHERE category_code = ? AND area_code IN (?"+
-		strings.Repeat(", ?", len(chain)-1)+")", args...)
-	if err != nil {
-		return Route{}, false, errs.Wrap(err, "route")
-	}
-	defer rows.Close()
 	found := map[string]Route{}
-	for rows.Next() {
-		var r Route
-		if err := rows.Scan(&r.ID, &r.Category, &r.Area, &r.BodyArea, &r.BodyUnit); err != nil {
-			return Route{}, false, errs.Wrap(err, "route")
-		}
+	err := db.Each(ctx, q, "SELECT "+routeCols+" FROM demand_routes WHERE category_code = ? AND area_code IN (?"+
+		strings.Repeat(", ?", len(chain)-1)+")", args, scanRoute, func(r Route) error {
 		found[r.Area] = r
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return Route{}, false, errs.Wrap(err, "route")
 	}
 	for _, c := range chain {

@@ -37,24 +37,17 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Demand
 }
 
 func reporters(ctx context.Context, q db.Querier, id int64, mask bool) ([]Reporter, error) {
-	rows, err := q.Query(ctx, "SELECT id, name, phone, satisfaction, rated_at, original_id, COALESCE(short_code, '') FROM demand_reporters WHERE demand_id = ? ORDER BY id", id)
-	if err != nil {
-		return nil, errs.Wrap(err, "reporters")
-	}
-	defer rows.Close()
-	out := []Reporter{}
-	for rows.Next() {
-		var r Reporter
-		if err := rows.Scan(&r.ID, &r.Name, &r.Phone, &r.Satisfaction, &r.RatedAt, &r.OriginalID, &r.ShortCode); err != nil {
-			return nil, errs.Wrap(err, "scan reporter")
-		}
-		r.ShortCode = FormatCode(r.ShortCode)
-		if mask {
-			r.Name, r.Phone, r.ShortCode = auth.MaskName(r.Name), auth.MaskPhone(r.Phone), "" // the code opens tracking: not for readers
-		}
-		out = append(out, r)
-	}
-	return out, errs.Wrap(rows.Err(), "reporters")
+	out, err := db.All(ctx, q, "SELECT id, name, phone, satisfaction, rated_at, original_id, COALESCE(short_code, '') FROM demand_reporters WHERE demand_id = ? ORDER BY id", []any{id},
+		func(sc db.Scanner) (Reporter, error) {
+			var r Reporter
+			err := sc.Scan(&r.ID, &r.Name, &r.Phone, &r.Satisfaction, &r.RatedAt, &r.OriginalID, &r.ShortCode)
+			r.ShortCode = FormatCode(r.ShortCode)
+			if mask {
+				r.Name, r.Phone, r.ShortCode = auth.MaskName(r.Name), auth.MaskPhone(r.Phone), "" // the code opens tracking: not for readers
+			}
+			return r, err
+		})
+	return out, errs.Wrap(err, "reporters")
 }
 
 // Tracked is what a resident sees through the private tracking link:
@@ -273,18 +266,10 @@ func coBodiesOf(ctx context.Context, q db.Querier, ds []Demand) error {
 	for i, d := range ds {
 		ids[i], at[d.ID] = d.ID, i
 	}
-	rows, err := q.Query(ctx, "SELECT demand_id, area_code FROM demand_co_bodies WHERE demand_id IN (?"+strings.Repeat(", ?", len(ids)-1)+") ORDER BY area_code", ids...)
-	if err != nil {
-		return errs.Wrap(err, "co-bodies")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var c string
-		if err := rows.Scan(&id, &c); err != nil {
-			return errs.Wrap(err, "co-body")
-		}
-		ds[at[id]].CoBodies = append(ds[at[id]].CoBodies, c)
-	}
-	return errs.Wrap(rows.Err(), "co-bodies")
+	err := db.Each(ctx, q, "SELECT demand_id, area_code FROM demand_co_bodies WHERE demand_id IN (?"+strings.Repeat(", ?", len(ids)-1)+") ORDER BY area_code", ids,
+		scanIDText, func(x idText) error {
+			ds[at[x.id]].CoBodies = append(ds[at[x.id]].CoBodies, x.text)
+			return nil
+		})
+	return errs.Wrap(err, "co-bodies")
 }

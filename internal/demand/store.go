@@ -48,20 +48,8 @@ func load(ctx context.Context, q db.Querier, id int64, lock bool) (*Demand, erro
 	if err != nil {
 		return nil, db.NotFound(err, "demand")
 	}
-	rows, err := q.Query(ctx, "SELECT area_code FROM demand_co_bodies WHERE demand_id = ? ORDER BY area_code", id)
-	if err != nil {
-		return nil, errs.Wrap(err, "co-bodies")
-	}
-	defer rows.Close()
-	d.CoBodies = []string{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Wrap(err, "co-body")
-		}
-		d.CoBodies = append(d.CoBodies, c)
-	}
-	return d, errs.Wrap(rows.Err(), "co-bodies")
+	d.CoBodies, err = db.Strings(ctx, q, "SELECT area_code FROM demand_co_bodies WHERE demand_id = ? ORDER BY area_code", id)
+	return d, errs.Wrap(err, "co-bodies")
 }
 
 // save writes the mutable columns of d.
@@ -110,23 +98,18 @@ func events(ctx context.Context, q db.Querier, id int64, publicOnly bool) ([]Eve
 	if publicOnly {
 		query += " AND public"
 	}
-	rows, err := q.Query(ctx, query+" ORDER BY id", id)
+	out, err := db.All(ctx, q, query+" ORDER BY id", []any{id}, func(sc db.Scanner) (Event, error) {
+		var e Event
+		var args string
+		err := sc.Scan(&e.ID, &e.At, &e.actorName, &e.ActorKind, &e.Action, &e.From, &e.To, &e.Text, &e.NoteCode, &args, &e.Public)
+		e.NoteArgs = texts.ParseArgs(args)
+		return e, err
+	})
 	if err != nil {
 		return nil, errs.Wrap(err, "events")
 	}
-	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
-		var e Event
-		var args string
-		if err := rows.Scan(&e.ID, &e.At, &e.actorName, &e.ActorKind, &e.Action, &e.From, &e.To, &e.Text, &e.NoteCode, &args, &e.Public); err != nil {
-			return nil, errs.Wrap(err, "scan event")
-		}
-		e.NoteArgs = texts.ParseArgs(args)
-		out = append(out, e)
-	}
 	Localize(out, texts.ZH)
-	return out, errs.Wrap(rows.Err(), "events")
+	return out, nil
 }
 
 // ancestorsOf returns the area at path and every area above it, nearest

@@ -205,21 +205,13 @@ func recipients(ctx context.Context, q db.Querier, n Notice) ([]recipient, error
 	if len(conds) == 0 {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, "SELECT u.id, u.email, u.lang FROM users u WHERE u.disabled = FALSE AND ("+
-		strings.Join(conds, " OR ")+") ORDER BY u.id", args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "recipients")
-	}
-	defer rows.Close()
-	var out []recipient
-	for rows.Next() {
+	out, err := db.All(ctx, q, "SELECT u.id, u.email, u.lang FROM users u WHERE u.disabled = FALSE AND ("+
+		strings.Join(conds, " OR ")+") ORDER BY u.id", args, func(sc db.Scanner) (recipient, error) {
 		var r recipient
-		if err := rows.Scan(&r.id, &r.email, &r.lang); err != nil {
-			return nil, errs.Wrap(err, "scan recipient")
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		err := sc.Scan(&r.id, &r.email, &r.lang)
+		return r, err
+	})
+	if err != nil {
 		return nil, errs.Wrap(err, "recipients")
 	}
 	if len(out) > maxRecipients {
@@ -325,24 +317,19 @@ func (s *Service) Inbox(ctx context.Context, p *auth.Principal, unreadOnly bool,
 		where, total = "user_id = ? AND read_at IS NULL", unread
 	}
 	limit, offset := auth.Paging(page, perPage)
-	rows, err := s.db.Query(ctx, `SELECT id, kind, title, title_code, title_args, body, link, entity, entity_id, created_at, read_at
-		FROM inbox WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, uid, limit, offset)
+	out, err := db.All(ctx, s.db, `SELECT id, kind, title, title_code, title_args, body, link, entity, entity_id, created_at, read_at
+		FROM inbox WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, []any{uid, limit, offset}, func(sc db.Scanner) (Item, error) {
+		var it Item
+		var kind, args string
+		err := sc.Scan(&it.ID, &kind, &it.written, &it.TitleCode, &args, &it.Body, &it.Link, &it.Entity, &it.EntityID, &it.CreatedAt, &it.ReadAt)
+		it.Kind, it.TitleArgs = Kind(kind), texts.ParseArgs(args)
+		return it, err
+	})
 	if err != nil {
 		return nil, 0, 0, errs.Wrap(err, "inbox")
 	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		var kind, args string
-		if err := rows.Scan(&it.ID, &kind, &it.written, &it.TitleCode, &args, &it.Body, &it.Link, &it.Entity, &it.EntityID, &it.CreatedAt, &it.ReadAt); err != nil {
-			return nil, 0, 0, errs.Wrap(err, "scan inbox")
-		}
-		it.Kind, it.TitleArgs = Kind(kind), texts.ParseArgs(args)
-		out = append(out, it)
-	}
 	Localize(out, p.Lang)
-	return out, total, unread, errs.Wrap(rows.Err(), "inbox")
+	return out, total, unread, nil
 }
 
 // MarkRead marks some of the caller's notices read. IDs that are not the

@@ -177,22 +177,14 @@ type SMSMessage struct {
 // SMSLog lists the text messages about an entity, newest first, phones
 // masked. The caller decides who may read it (the entity's own rules).
 func (s *Service) SMSLog(ctx context.Context, entity, entityID string) ([]SMSMessage, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, recipient, body, entity, entity_id, status, attempts, last_error, created_at, delivered_at
-		FROM sms_outbox WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 20`, entity, entityID)
-	if err != nil {
-		return nil, errs.Wrap(err, "sms log")
-	}
-	defer rows.Close()
-	out := []SMSMessage{}
-	for rows.Next() {
+	out, err := db.All(ctx, s.db, `SELECT id, recipient, body, entity, entity_id, status, attempts, last_error, created_at, delivered_at
+		FROM sms_outbox WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 20`, []any{entity, entityID}, func(sc db.Scanner) (SMSMessage, error) {
 		var m SMSMessage
-		if err := rows.Scan(&m.ID, &m.To, &m.Text, &m.Entity, &m.EntityID, &m.Status, &m.Attempts, &m.LastError, &m.CreatedAt, &m.DeliveredAt); err != nil {
-			return nil, errs.Wrap(err, "sms log")
-		}
+		err := sc.Scan(&m.ID, &m.To, &m.Text, &m.Entity, &m.EntityID, &m.Status, &m.Attempts, &m.LastError, &m.CreatedAt, &m.DeliveredAt)
 		m.To = auth.MaskPhone(m.To)
-		out = append(out, m)
-	}
-	return out, errs.Wrap(rows.Err(), "sms log")
+		return m, err
+	})
+	return out, errs.Wrap(err, "sms log")
 }
 
 // SMSSender posts queued text messages to the gateway as jobs of the shared

@@ -124,7 +124,7 @@ func Subscribed(events, event string) bool {
 
 const webhookCols = "id, url, secret, events, active, created_at"
 
-func scanWebhook(sc interface{ Scan(...any) error }) (Webhook, error) {
+func scanWebhook(sc db.Scanner) (Webhook, error) {
 	var w Webhook
 	var secret, events string
 	if err := sc.Scan(&w.ID, &w.URL, &secret, &events, &w.Active, &w.CreatedAt); err != nil {
@@ -174,20 +174,8 @@ func (s *Service) Webhooks(ctx context.Context, p *auth.Principal) ([]Webhook, e
 	if _, err := requireAdmin(ctx, s.db, p); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+webhookCols+" FROM webhooks ORDER BY id")
-	if err != nil {
-		return nil, errs.Wrap(err, "webhooks")
-	}
-	defer rows.Close()
-	var out []Webhook
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "scan webhook")
-		}
-		out = append(out, w)
-	}
-	return out, errs.Wrap(rows.Err(), "webhooks")
+	out, err := db.All(ctx, s.db, "SELECT "+webhookCols+" FROM webhooks ORDER BY id", nil, scanWebhook)
+	return out, errs.Wrap(err, "webhooks")
 }
 
 // webhookForUpdate loads one webhook inside tx after checking p may manage it.
@@ -254,21 +242,8 @@ func (s *Service) UpdateWebhook(ctx context.Context, p *auth.Principal, id int64
 // resume queues again the deliveries that waited while webhook id was
 // switched off; their jobs ended without sending them.
 func (s *Service) resume(ctx context.Context, tx *db.Tx, id int64) error {
-	rows, err := tx.Query(ctx, "SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending' ORDER BY id", id)
+	ids, err := db.IDs(ctx, tx, "SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending' ORDER BY id", id)
 	if err != nil {
-		return errs.Wrap(err, "waiting deliveries")
-	}
-	var ids []int64
-	for rows.Next() {
-		var d int64
-		if err := rows.Scan(&d); err != nil {
-			rows.Close()
-			return errs.Wrap(err, "waiting deliveries")
-		}
-		ids = append(ids, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return errs.Wrap(err, "waiting deliveries")
 	}
 	now := s.clock.Now()
@@ -346,24 +321,22 @@ func (s *Service) Enqueue(ctx context.Context, tx *db.Tx, event string, payload 
 	if err != nil {
 		return errs.Wrap(err, "encode webhook body")
 	}
-	rows, err := tx.Query(ctx, "SELECT id, events FROM webhooks WHERE active = TRUE ORDER BY id")
-	if err != nil {
-		return errs.Wrap(err, "webhooks")
+	type hook struct {
+		id     int64
+		events string
 	}
 	var hooks []int64
-	for rows.Next() {
-		var id int64
-		var events string
-		if err := rows.Scan(&id, &events); err != nil {
-			rows.Close()
-			return errs.Wrap(err, "scan webhook")
+	err = db.Each(ctx, tx, "SELECT id, events FROM webhooks WHERE active = TRUE ORDER BY id", nil, func(sc db.Scanner) (hook, error) {
+		var h hook
+		err := sc.Scan(&h.id, &h.events)
+		return h, err
+	}, func(h hook) error {
+		if Subscribed(h.events, event) {
+			hooks = append(hooks, h.id)
 		}
-		if Subscribed(events, event) {
-			hooks = append(hooks, id)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return errs.Wrap(err, "webhooks")
 	}
 	for _, id := range hooks {
@@ -411,23 +384,15 @@ func (s *Service) Deliveries(ctx context.Context, p *auth.Principal, webhookID i
 		return nil, 0, errs.Wrap(err, "count deliveries")
 	}
 	limit, offset := auth.Paging(page, perPage)
-	rows, err := s.db.Query(ctx, `SELECT id, webhook_id, event, payload, status, attempts, next_attempt_at,
+	out, err := db.All(ctx, s.db, `SELECT id, webhook_id, event, payload, status, attempts, next_attempt_at,
 		last_status_code, last_error, created_at, delivered_at
-		FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, webhookID, limit, offset)
-	if err != nil {
-		return nil, 0, errs.Wrap(err, "deliveries")
-	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
+		FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, []any{webhookID, limit, offset}, func(sc db.Scanner) (Delivery, error) {
 		var d Delivery
-		if err := rows.Scan(&d.ID, &d.WebhookID, &d.Event, &d.Payload, &d.Status, &d.Attempts, &d.NextAttemptAt,
-			&d.LastStatusCode, &d.LastError, &d.CreatedAt, &d.DeliveredAt); err != nil {
-			return nil, 0, errs.Wrap(err, "scan delivery")
-		}
-		out = append(out, d)
-	}
-	return out, total, errs.Wrap(rows.Err(), "deliveries")
+		err := sc.Scan(&d.ID, &d.WebhookID, &d.Event, &d.Payload, &d.Status, &d.Attempts, &d.NextAttemptAt,
+			&d.LastStatusCode, &d.LastError, &d.CreatedAt, &d.DeliveredAt)
+		return d, err
+	})
+	return out, total, errs.Wrap(err, "deliveries")
 }
 
 // Redeliver queues a failed (or delivered) delivery again with a fresh set
