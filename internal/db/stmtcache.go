@@ -19,7 +19,7 @@ type stmtCache struct {
 }
 
 // stmtCacheMax bounds the cache: statements are built from filters (an IN
-// list of n ids is its own text), so past this many the cache starts over.
+// list of n ids is its own text), so past this many the rest run unprepared.
 const stmtCacheMax = 1000
 
 func newStmtCache(pool *sql.DB) *stmtCache {
@@ -50,10 +50,11 @@ func (c *stmtCache) get(ctx context.Context, q string) *sql.Stmt {
 		return old
 	}
 	if len(c.m) >= stmtCacheMax {
-		for k, old := range c.m {
-			old.Close() // database/sql finalizes it once its rows are closed
-			delete(c.m, k)
-		}
+		// Full: q runs unprepared. Nothing is evicted, since a statement
+		// handed out a moment ago may be about to run, and a closed one
+		// would fail it; the everyday statements are the first to come.
+		st.Close()
+		return nil
 	}
 	c.m[q] = st
 	return st
