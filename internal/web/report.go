@@ -313,12 +313,19 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, rq *request
 	case errs.EINVALID:
 		return again(http.StatusUnprocessableEntity, rq.T("lookup.bad_last4"))
 	case errs.ETOOMANY:
+		w.Header().Set("Retry-After", strconv.Itoa(int(demand.LookupWindow.Seconds())))
 		return again(http.StatusTooManyRequests, rq.T("lookup.too_many"))
 	case errs.ENOTFOUND:
 		return again(http.StatusNotFound, rq.T("lookup.not_found"))
 	default:
 		return err
 	}
+	return s.showLookedUp(w, r, rq, t)
+}
+
+// showLookedUp shows a demand found by its number or its short code: the
+// tracking page without files or rating, which stay with the link.
+func (s *server) showLookedUp(w http.ResponseWriter, r *http.Request, rq *request, t *demand.Tracked) error {
 	t.InLang(rq.Lang)
 	addr, err := s.publicAddress(r.Context(), t.ID)
 	if err != nil {

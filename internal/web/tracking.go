@@ -173,15 +173,7 @@ func (s *server) showByCode(w http.ResponseWriter, r *http.Request, rq *request,
 	default:
 		return err
 	}
-	t.InLang(rq.Lang)
-	addr, err := s.publicAddress(r.Context(), t.ID)
-	if err != nil {
-		return err
-	}
-	v := rq.view(r, "report", "track.title", trackPage{T: t, Events: rq.publicEvents(t.Events), ByNumber: true, Address: addr})
-	v.NoIndex = true
-	s.render(w, rq, http.StatusOK, "track.html", v)
-	return nil
+	return s.showLookedUp(w, r, rq, t)
 }
 
 // myDemandsPage is the data of my_demands.html.
