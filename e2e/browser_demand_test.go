@@ -71,6 +71,7 @@ func TestBrowserDemandLoop(t *testing.T) {
 			)
 			at := value(t, ctx, chromedp.Evaluate[[]float64](`(function () {
 				var el = document.getElementById('area-map'), c = echarts.getInstanceByDom(el);
+				el.scrollIntoView({block: 'center'}); // as a user scrolls to it: below the fold under a long menu
 				var map = echarts.getMap(c.getOption().series[0].map), ring = map.geoJSON.features[0].geometry.coordinates[0];
 				var p = c.convertToPixel({seriesIndex: 0}, [(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2]);
 				var box = el.getBoundingClientRect();

@@ -339,6 +339,10 @@ func TestMatrix(t *testing.T) {
 		maps.Copy(rows, fundMatrixRows())
 		maps.Copy(rows, suggestMatrixRows())
 		maps.Copy(rows, trackingMatrixRows())
+		maps.Copy(rows, hotspotMatrixRows())
+		maps.Copy(rows, partyMatrixRows())
+		maps.Copy(rows, delibMatrixRows())
+		maps.Copy(rows, pointsMatrixRows())
 		// Routes whose success revokes the caller's own API tokens (a
 		// password change): the role gets a new one for the next cell.
 		endsTokens := map[string]bool{"POST /me/password": true}

@@ -20,7 +20,7 @@ type noFields struct{}
 // later capability keeps its own in <capability>_schemas.go
 // (listsSchemas, bookingSchemas, fundSchemas).
 func namedSchemas() []schemaDef {
-	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas(), trackingSchemas(), suggestSchemas())
+	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas(), trackingSchemas(), suggestSchemas(), hotspotSchemas(), partySchemas(), delibSchemas(), pointsSchemas())
 }
 
 // coreSchemas are the schemas of the area tree, units, organisations,
@@ -681,11 +681,12 @@ func docTags() [][2]string {
 		{"projects", "Service projects (项目清单) from proposal to residents' evaluation, the claim list, and their figures."},
 		{"booking", "Bookings of venue resources inside their opening hours; the database keeps live bookings of a venue from overlapping."},
 		{"fund", "The community fund (社区公益基金): an append-only ledger in fen, disbursements with a second approval."},
+		{"delib", "Deliberation (自治协商): topics residents raise and support until staff owe an answer, and secret votes whose published receipts let anyone recount the tally."},
 	}
 }
 
 const (
 	docTitle = "gongzhi (共治) API"
 	// docDescription opens the document: what every call has in common.
-	docDescription = "JSON API of gongzhi, party-building-led grassroots governance. Every call but this document, the resident's tracking link (/track/{token}) a project's rating link (/project-ratings/{token}) and a fund's public figures (/funds/{id}/public) needs `Authorization: Bearer TOKEN` (make one with `gongzhi token create` or POST /tokens). What a caller may read or change follows their roles and the areas those are granted on (each reaching the area's subtree). Lists answer {\"items\":[…],\"total\":N,\"page\":P,\"per_page\":N} with page (from 1) and per_page (default 50, at most 500). JSON bodies are at most 1 MiB; unknown fields are refused. Errors are {\"error\":{\"code\",\"message\",\"details\"}}; an unknown path is 404 and a wrong method 405 (EMETHOD, with an Allow header), both in the same shape."
+	docDescription = "JSON API of gongzhi, party-building-led grassroots governance. Every call but this document, the resident's tracking link (/track/{token}) a project's rating link (/project-ratings/{token}) a fund's public figures (/funds/{id}/public), a household's ballot link (POST /ballots/{token}) and a closed vote's receipts (/votes/{id}/receipts) needs `Authorization: Bearer TOKEN` (make one with `gongzhi token create` or POST /tokens). What a caller may read or change follows their roles and the areas those are granted on (each reaching the area's subtree). Lists answer {\"items\":[…],\"total\":N,\"page\":P,\"per_page\":N} with page (from 1) and per_page (default 50, at most 500). JSON bodies are at most 1 MiB; unknown fields are refused. Errors are {\"error\":{\"code\",\"message\",\"details\"}}; an unknown path is 404 and a wrong method 405 (EMETHOD, with an Allow header), both in the same shape."
 )

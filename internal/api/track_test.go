@@ -13,7 +13,8 @@ import (
 )
 
 // TestPublicRoutes pins the routes served without a bearer token: this
-// document, the resident's tracking link and a project's rating link,
+// document, the resident's tracking link, a project's rating link, a
+// fund's public figures, a ballot link and a vote's published receipts,
 // nothing else.
 func TestPublicRoutes(t *testing.T) {
 	var public []string
@@ -23,7 +24,8 @@ func TestPublicRoutes(t *testing.T) {
 		}
 	}
 	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/lookup", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}",
-		"GET /project-ratings/{token}", "POST /project-ratings/{token}", "GET /funds/{id}/public"}
+		"GET /project-ratings/{token}", "POST /project-ratings/{token}", "GET /funds/{id}/public",
+		"POST /ballots/{token}", "GET /votes/{id}/receipts"} // a household's one-time ballot link; a closed vote's published receipts
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 
 	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
+	"gongzhi/internal/db"
 	"gongzhi/internal/loadtest"
 )
 
@@ -20,12 +22,13 @@ import (
 // mixed load of a district admin, then the same machine's HTTP ceiling.
 // Figures and the command line are in docs/benchmarks.md.
 func (c *CLI) benchMixed(ctx context.Context, args []string) int {
-	clients, duration, ceiling, profile, mixName := 200, 60*time.Second, true, "", "mixed"
+	clients, duration, ceiling, profile, traceFile, mixName := 200, 60*time.Second, true, "", "", "mixed"
 	cfg, rest, code := c.parse("bench mixed", args, func(fs *flag.FlagSet, _ *Config) {
 		fs.IntVar(&clients, "clients", clients, "concurrent clients")
 		fs.DurationVar(&duration, "duration", duration, "how long the mixed load runs")
 		fs.BoolVar(&ceiling, "ceiling", ceiling, "also measure the HTTP ceiling (GET /healthz) for as long")
 		fs.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the mixed load (server and clients) to this file")
+		fs.StringVar(&traceFile, "trace", "", "write an execution trace of the mixed load to this file (go tool trace): where requests wait")
 		fs.StringVar(&mixName, "mix", mixName, "mixed (issue 7's district admin), reads (the mix without intake), or one of its requests alone: demand-list, demand-search, one-demand, rates, breakdown, coverage, units, intake")
 	})
 	if code != 0 || len(rest) > 0 {
@@ -83,9 +86,24 @@ func (c *CLI) benchMixed(ctx context.Context, args []string) int {
 			return exitFail
 		}
 	}
+	if traceFile != "" {
+		f, err := os.Create(traceFile)
+		if err != nil {
+			c.fail("bench", err)
+			return exitFail
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			c.fail("bench", err)
+			return exitFail
+		}
+	}
 	res, err := loadtest.Run(ctx, t, mix, clients, duration)
 	if profile != "" {
 		pprof.StopCPUProfile()
+	}
+	if traceFile != "" {
+		trace.Stop()
 	}
 	if err != nil {
 		c.fail("bench", err)
@@ -125,39 +143,17 @@ func benchTarget(ctx context.Context, m *Main) (*loadtest.Target, error) {
 	if t.District == "" {
 		return nil, fmt.Errorf("no district admin on the root area: run gongzhi demo on an empty database, or add one")
 	}
-	strs := func(q string, args ...any) ([]string, error) {
-		rows, err := m.DB.Query(ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				return nil, err
-			}
-			out = append(out, s)
-		}
-		return out, rows.Err()
-	}
 	if t.Streets, err = area.Codes(ctx, m.DB, area.Street); err != nil {
 		return nil, err
 	}
 	if t.Residents, err = area.Codes(ctx, m.DB, area.Residential); err != nil {
 		return nil, err
 	}
-	if t.Categories, err = strs("SELECT code FROM demand_categories WHERE active = TRUE ORDER BY code"); err != nil {
+	if t.Categories, err = db.Strings(ctx, m.DB, "SELECT code FROM demand_categories WHERE active = TRUE ORDER BY code"); err != nil {
 		return nil, err
 	}
-	ids, err := strs("SELECT CAST(id AS TEXT) FROM demands ORDER BY id DESC LIMIT 5000")
-	if err != nil {
+	if t.Demands, err = db.IDs(ctx, m.DB, "SELECT id FROM demands ORDER BY id DESC LIMIT 5000"); err != nil {
 		return nil, err
-	}
-	for _, s := range ids {
-		var id int64
-		fmt.Sscan(s, &id)
-		t.Demands = append(t.Demands, id)
 	}
 	if len(t.Streets) == 0 || len(t.Residents) == 0 || len(t.Categories) == 0 || len(t.Demands) == 0 {
 		return nil, fmt.Errorf("the database holds no demands to load: run gongzhi demo on an empty database")

@@ -2,13 +2,18 @@ package app
 
 import (
 	"context"
+	"gongzhi/internal/activity"
 	"gongzhi/internal/booking"
+	"gongzhi/internal/delib"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/fund"
+	"gongzhi/internal/hotspot"
 	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
+	"gongzhi/internal/party"
 	"gongzhi/internal/platform"
+	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
 )
 
@@ -79,6 +84,23 @@ func capabilities() []capability {
 					}
 				}()
 			}},
+		{name: "delib", open: func(m *Main) {
+			m.Delib = delib.NewService(m.DB, m.Clock)
+			m.Delib.RegisterJobs(m.Jobs)
+		}},
+		{name: "hotspot", open: func(m *Main) {
+			m.Hotspot = hotspot.NewService(m.DB, m.Clock, m.Lists)
+			m.Hotspot.RegisterJobs(m.Jobs)
+		}},
+		{name: "party", open: func(m *Main) { m.Party = party.NewService(m.DB, m.Clock) }},
+		{name: "activity", open: func(m *Main) {
+			m.Activity = activity.NewService(m.DB, m.Clock, m.Notify)
+			m.Activity.RegisterJobs(m.Jobs)
+		}},
+		{name: "points", open: func(m *Main) {
+			m.Points = points.NewService(m.DB, m.Clock)
+			m.Points.RegisterJobs(m.Jobs)
+		}},
 		// Scheduled backups (--backup-dir, --backup-every): a periodic job (backupjob.go).
 		{name: "backup", open: func(*Main) {}, serve: func(m *Main, _ notify.Mailer) { m.startBackups(context.Background()) }},
 	}
@@ -87,5 +109,6 @@ func capabilities() []capability {
 // services is what the web pages and the API are built on.
 func (m *Main) services() platform.Services {
 	return platform.Services{DB: m.DB, Auth: m.Auth, Clock: m.Clock, Logger: m.Logger, Jobs: m.Jobs,
-		Org: m.Org, Notify: m.Notify, Demand: m.Demand, Lists: m.Lists, Booking: m.Booking, Fund: m.Fund, Suggest: m.Suggest}
+		Org: m.Org, Notify: m.Notify, Demand: m.Demand, Lists: m.Lists, Booking: m.Booking, Fund: m.Fund, Suggest: m.Suggest, Delib: m.Delib, Hotspot: m.Hotspot,
+		Party: m.Party, Activity: m.Activity, Points: m.Points}
 }

@@ -50,21 +50,17 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 func (c *dbCollector) collect(ctx context.Context, ch chan<- prometheus.Metric) error {
-	rows, err := c.db.Query(ctx, "SELECT kind, state, count(*) FROM jobs GROUP BY kind, state")
+	type jobCount struct {
+		kind, state string
+		n           float64
+	}
+	err := db.Each(ctx, c.db, "SELECT kind, state, count(*) FROM jobs GROUP BY kind, state", nil,
+		func(sc db.Scanner) (j jobCount, err error) { err = sc.Scan(&j.kind, &j.state, &j.n); return },
+		func(j jobCount) error {
+			ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, j.n, j.kind, j.state)
+			return nil
+		})
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var kind, state string
-		var n float64
-		if err := rows.Scan(&kind, &state, &n); err != nil {
-			rows.Close()
-			return err
-		}
-		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, n, kind, state)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	now := c.clock.Now().UTC()

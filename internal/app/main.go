@@ -16,16 +16,21 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"gongzhi/internal/activity"
 	"gongzhi/internal/api"
 	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/delib"
 	"gongzhi/internal/demand"
+	"gongzhi/internal/hotspot"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/open311"
 	"gongzhi/internal/org"
+	"gongzhi/internal/party"
+	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
 	"gongzhi/internal/web"
 )
@@ -47,6 +52,12 @@ type Main struct {
 	Booking *booking.Service
 	Fund    *fund.Service
 	Suggest *suggest.Service
+	Delib   *delib.Service
+	Hotspot *hotspot.Service
+
+	Party    *party.Service
+	Activity *activity.Service
+	Points   *points.Service
 	// Jobs is the server's one job queue: every capability's timers and
 	// outboxes run on it (internal/jobs).
 	Jobs *jobs.Queue

@@ -30,6 +30,13 @@ func TestAuthorizeTable(t *testing.T) {
 		{"resident cannot read units", resident, auth.UnitRead, "/310104/001/001/", errs.EFORBIDDEN},
 		{"resident reads areas", resident, auth.AreaRead, "/310104/001/001/02/", ""},
 		{"system does anything", auth.SystemPrincipal(), auth.UserAdmin, "/", ""},
+		{"resident joins deliberation at home", resident, auth.DelibJoin, "/310104/001/001/", ""},
+		{"resident does not run votes", resident, auth.DelibWrite, "/310104/001/001/", errs.EFORBIDDEN},
+		{"street runs votes below it", street, auth.DelibWrite, "/310104/001/007/", ""},
+		{"street does not vote as a resident", street, auth.DelibJoin, "/310104/001/007/", errs.EFORBIDDEN},
+		{"street approves points below it", street, auth.PointsApprove, "/310104/001/007/", ""},
+		{"street does not edit the district's points rules", street, auth.PointsRules, "/310104/", errs.EFORBIDDEN},
+		{"resident reads no points", resident, auth.PointsRead, "/310104/001/001/", errs.EFORBIDDEN},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,8 +12,9 @@ const Redacted = "[redacted]"
 // the resident's private tracking link (跟踪链接), on the pages and in the API,
 // and the short code's link (/c/{code}, 查询码). Whoever holds the token reads
 // the demand and rates it, and the code opens its progress page, so neither
-// may reach the logs.
-var credentialPaths = []string{"/t/", "/api/v1/track/", "/c/"}
+// may reach the logs. A one-time ballot link (/ballot/{token}) votes for a
+// household, so it stays out of the logs too.
+var credentialPaths = []string{"/t/", "/api/v1/track/", "/c/", "/ballot/", "/api/v1/ballots/"}
 
 // RedactPath returns p ready for a log line: the token of a tracking link
 // (and of its attachment and rating paths) is replaced by [redacted]. Other

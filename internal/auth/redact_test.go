@@ -19,6 +19,8 @@ func TestRedactPath(t *testing.T) {
 		{"/api/v1/track/abc123/attachments/7", "/api/v1/track/[redacted]/attachments/7"},
 		{"/t/", "/t/"},
 		{"/api/v1/track/", "/api/v1/track/"},
+		{"/ballot/k3jx7q", "/ballot/[redacted]"},
+		{"/api/v1/ballots/k3jx7q", "/api/v1/ballots/[redacted]"},
 		{"/tokens", "/tokens"},
 		{"/tokens/5/revoke", "/tokens/5/revoke"},
 		{"/demands/12", "/demands/12"},

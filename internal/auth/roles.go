@@ -67,23 +67,62 @@ const (
 	FundApprove    Perm = "fund.approve"    // approve a disbursement another person proposed
 )
 
+// Permissions of hot spots and monthly topics (未诉先办, 每月一题; issue 12).
+const (
+	HotspotRead Perm = "hotspot.read" // hot spots, recurring problems, monthly topics and their measured effect
+	TopicWrite  Perm = "topic.write"  // make a hot spot the month's topic, give it its project, close it; street level and up
+)
+
+// Permissions of party members and activities (issue 10).
+const (
+	MemberRead    Perm = "member.read"    // party members (phones masked), dual reporting and the follow-up lists
+	MemberWrite   Perm = "member.write"   // add, import, link members; register dual reporting for them
+	ActivityRead  Perm = "activity.read"  // published activities (also those of the areas above the grant)
+	ActivityWrite Perm = "activity.write" // publish activities, show the check-in code, see sign-ups and head counts
+	ActivityJoin  Perm = "activity.join"  // sign up for activities, check in and out with one's own session
+)
+
+// Permissions of party members' points (党员积分制; issue 10).
+const (
+	PointsRead    Perm = "points.read"    // members' points ledgers, rankings within a kind, the year-end export
+	PointsPropose Perm = "points.propose" // propose manual points (study, organisational life, pioneer bonus, deductions) with evidence
+	PointsApprove Perm = "points.approve" // approve or reject manual points another person proposed
+	PointsRules   Perm = "points.rules"   // edit the district's rule sets, preview and apply a recompute; district level
+)
+
+// Permissions of deliberation: topics and votes (issue 11).
+const (
+	DelibRead  Perm = "delib.read"  // topics and votes of an area as staff see them: turnout, links made, answers due
+	DelibWrite Perm = "delib.write" // create, open and close votes, make ballot links, answer topics, set thresholds
+	DelibJoin  Perm = "delib.join"  // as a resident of the area: raise and support topics, vote signed in
+)
+
 // rolePerms is the whole permission table. Scope comes from the grant's area.
 var rolePerms = map[Role][]Perm{
 	DistrictAdmin: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead, UserAdmin, AuditRead, JobsAdmin,
 		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove, DemandAdmin,
-		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove},
+		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove,
+		MemberRead, MemberWrite, ActivityRead, ActivityWrite, PointsRead, PointsPropose, PointsApprove, PointsRules,
+		DelibRead, DelibWrite,
+		HotspotRead, TopicWrite},
 	StreetStaff: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead,
 		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove,
-		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove},
+		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove,
+		MemberRead, MemberWrite, ActivityRead, ActivityWrite, PointsRead, PointsPropose, PointsApprove,
+		DelibRead, DelibWrite,
+		HotspotRead, TopicWrite},
 	CommunityStaff: {AreaRead, OrgRead, UnitRead, UnitWrite, CoverageRead,
 		DemandRead, DemandIntake, DemandDispatch, DemandHandle,
-		ListsRead, ListsWrite, ResourceOffer, BookingWrite, FundRead, FundWrite},
+		ListsRead, ListsWrite, ResourceOffer, BookingWrite, FundRead, FundWrite,
+		MemberRead, MemberWrite, ActivityRead, ActivityWrite, PointsRead, PointsPropose, PointsApprove,
+		DelibRead, DelibWrite,
+		HotspotRead},
 	GridWorker: {AreaRead, OrgRead, UnitRead, CoverageRead, DemandRead, DemandIntake, DemandHandle,
-		ListsRead, ListsWrite},
-	UnitLiaison: {AreaRead, OrgRead, UnitRead, DemandRead, DemandHandle, ListsRead, ResourceOffer, BookingWrite},
-	Member:      {AreaRead, OrgRead},
-	Resident:    {AreaRead},
-	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead, ListsRead, FundRead},
+		ListsRead, ListsWrite, ActivityRead, DelibRead},
+	UnitLiaison: {AreaRead, OrgRead, UnitRead, DemandRead, DemandHandle, ListsRead, ResourceOffer, BookingWrite, ActivityRead},
+	Member:      {AreaRead, OrgRead, ActivityRead, ActivityJoin, DelibJoin},
+	Resident:    {AreaRead, ActivityRead, ActivityJoin, DelibJoin},
+	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead, ListsRead, FundRead, MemberRead, ActivityRead, DelibRead, HotspotRead, PointsRead},
 }
 
 // unitPerms are the permissions a role holds not on its grant's whole area

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gongzhi/internal/area"
@@ -27,6 +28,9 @@ type Service struct {
 	account *Throttle // sign-in failures per (username, client IP)
 	ip      *Throttle // sign-in failures per client IP
 	current *Throttle // wrong current passwords per user, when changing it
+	// tokenUse holds, per API token id, when this server last claimed the
+	// write of the token's last use (an *atomic.Int64 of Unix nanoseconds).
+	tokenUse sync.Map
 }
 
 // Login limits within a quarter of an hour. An account is counted per

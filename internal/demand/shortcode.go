@@ -92,21 +92,8 @@ func freeCode(ctx context.Context, q db.Querier) (string, error) {
 func (s *Service) FillShortCodes(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		var ids []int64
-		rows, err := s.db.Query(ctx, "SELECT id FROM demand_reporters WHERE short_code IS NULL ORDER BY id LIMIT 500")
+		ids, err := db.IDs(ctx, s.db, "SELECT id FROM demand_reporters WHERE short_code IS NULL ORDER BY id LIMIT 500")
 		if err != nil {
-			return total, errs.Wrap(err, "short codes")
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return total, errs.Wrap(err, "short codes")
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return total, errs.Wrap(err, "short codes")
 		}
 		if len(ids) == 0 {

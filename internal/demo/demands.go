@@ -152,6 +152,7 @@ type dem struct {
 	rep                                       reporterD
 	events                                    []devent
 	timers                                    []dtimer
+	plant                                     *plantD // a planted hot spot's demand (hotspot.go); nil for drawn ones
 }
 
 func (d *dem) areaCode() string {
@@ -196,6 +197,7 @@ type dgen struct {
 	dayList    []string
 	catIndex   map[*dcat]int
 	names      map[string]string // area code → name, for dispatch notes
+	plants     *plants           // the planted hot spots (hotspot.go)
 }
 
 func newDemandGen(b *builder) (*dgen, error) {
@@ -440,6 +442,11 @@ func (g *dgen) generate() {
 			}
 			batch = append(batch, &dem{channel: ch, created: at})
 		}
+		for _, d := range g.planted(day) { // hotspot.go: the demo's known hot spots
+			if !d.created.Before(start) && !d.created.After(g.now) {
+				batch = append(batch, d)
+			}
+		}
 		slices.SortStableFunc(batch, func(a, b *dem) int { return a.created.Compare(b.created) })
 		for _, d := range batch {
 			g.nextID++
@@ -495,6 +502,10 @@ type reporterRow struct {
 // fill chooses where a demand comes from, what it says and who reported it;
 // a few repeat a demand filed shortly before and are merged into it.
 func (g *dgen) fill(d *dem) {
+	if d.plant != nil {
+		g.fillPlanted(d)
+		return
+	}
 	r := g.rng
 	ri := g.drawCum(g.resCum)
 	rd := g.res[ri]

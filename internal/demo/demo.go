@@ -82,6 +82,9 @@ func Build(ctx context.Context, d *db.DB, as *auth.Service, c clock.Clock) ([]Lo
 	if err != nil {
 		return nil, err
 	}
+	if err := b.linkDemoMember(ctx, d); err != nil {
+		return nil, err
+	}
 	return logins, b.linkResidentReports(ctx, d, logins)
 }
 
@@ -95,6 +98,10 @@ func (b *builder) steps() []func(context.Context, *db.Tx) error {
 		b.writeLists,    // lists.go: needs, resources and service projects
 		b.writeBookings, // bookings.go: bookings of venue resources
 		b.writeFunds,    // fund.go: community funds and their ledgers
+		b.writeDelib,    // delib.go: topics in a third of the residential areas, two votes
+		b.writeParty,    // party.go: party members, dual reporting, activities with sign-ups and check-ins
+		b.writePoints,   // points.go: a published points rule set and the ledger from verified service
+		b.writeHotspots, // hotspot.go: eight weekly hot-spot runs over planted hot spots, a closed monthly topic
 	}
 }
 

@@ -262,6 +262,8 @@ func TestBuild(t *testing.T) {
 		}
 		digests[d.Dialect.String()] = hex.EncodeToString(h.Sum(nil))
 
+		checkDemoHotspots(t, ctx, d, c) // hotspot_test.go: the planted hot spots found, the topic's effect measured
+
 		// The demands last: their check files one through intake.
 		demandDigests[d.Dialect.String()] = checkDemoDemands(t, ctx, d, c)
 	})

@@ -111,6 +111,13 @@ func LevelOf(areaLevel area.Level) string {
 
 // CreateProject proposes a service project, directly or from a confirmed match.
 func (s *Service) CreateProject(ctx context.Context, p *auth.Principal, in ProjectInput) (Project, error) {
+	return s.CreateProjectWith(ctx, p, in, nil)
+}
+
+// CreateProjectWith is CreateProject that runs then, if set, in the same
+// transaction once the project is written: another capability links the
+// project to its own record, and either both are kept or neither.
+func (s *Service) CreateProjectWith(ctx context.Context, p *auth.Principal, in ProjectInput, then func(ctx context.Context, tx *db.Tx, pr Project) error) (Project, error) {
 	if err := auth.AuthorizeAny(p, auth.ListsWrite); err != nil {
 		return Project{}, err
 	}
@@ -214,7 +221,13 @@ func (s *Service) CreateProject(ctx context.Context, p *auth.Principal, in Proje
 		if err := search.Put(ctx, tx, projectDoc(pr)); err != nil {
 			return err
 		}
-		return record(ctx, tx, now, p, "project", pr.ID, pr.AreaPath, "create", "", pr)
+		if err := record(ctx, tx, now, p, "project", pr.ID, pr.AreaPath, "create", "", pr); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(ctx, tx, pr)
+		}
+		return nil
 	})
 	return pr, err
 }

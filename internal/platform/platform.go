@@ -7,16 +7,21 @@ package platform
 import (
 	"log/slog"
 
+	"gongzhi/internal/activity"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/booking"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
+	"gongzhi/internal/delib"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/fund"
+	"gongzhi/internal/hotspot"
 	"gongzhi/internal/jobs"
 	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
+	"gongzhi/internal/party"
+	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
 )
 
@@ -37,6 +42,12 @@ type Services struct {
 	Booking *booking.Service // bookings of venue resources
 	Fund    *fund.Service    // the community fund's ledger
 	Suggest *suggest.Service // intake assistance: likely category and body of a description
+	Delib   *delib.Service   // deliberation: topics and secret, verifiable votes (自治协商)
+	Hotspot *hotspot.Service // hot spots against each place's baseline, monthly topics and their effect (未诉先办)
+
+	Party    *party.Service    // party members, dual reporting and its follow-up (党员, 双报到)
+	Activity *activity.Service // activities: sign-up, waitlist, QR check-in (活动)
+	Points   *points.Service   // party members' points from verified work only (党员积分制)
 }
 
 // WithDefaults fills what tests and tools may leave out: a real clock, a
@@ -65,6 +76,21 @@ func (s Services) WithDefaults() Services {
 		}
 		if s.Suggest == nil {
 			s.Suggest = suggest.NewService(s.DB, s.Clock)
+		}
+		if s.Delib == nil {
+			s.Delib = delib.NewService(s.DB, s.Clock)
+		}
+		if s.Hotspot == nil {
+			s.Hotspot = hotspot.NewService(s.DB, s.Clock, s.Lists)
+		}
+		if s.Party == nil {
+			s.Party = party.NewService(s.DB, s.Clock)
+		}
+		if s.Activity == nil {
+			s.Activity = activity.NewService(s.DB, s.Clock, s.Notify)
+		}
+		if s.Points == nil {
+			s.Points = points.NewService(s.DB, s.Clock)
 		}
 	}
 	return s

@@ -55,4 +55,6 @@ var catalog = map[string]entry{
 	"notice.escalated":             {"督办：诉求已超时 #{id}", "Supervision: demand overdue: #{id}"},
 	"notice.urged":                 {"催办：请尽快办理 #{id}", "Urged: please act on #{id} now"},
 	"notice.recalled":              {"诉求已撤回改派他人 #{id}", "Taken back and sent to another body: #{id}"},
+	// Activities (internal/activity): the reminder the day before.
+	"notice.activity_tomorrow": {"明天 {time} 的活动：{title}（{place}）", "Tomorrow at {time}: {title} ({place})"},
 }

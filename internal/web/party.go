@@ -1,0 +1,670 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"gongzhi/internal/activity"
+	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
+	"gongzhi/internal/errs"
+	"gongzhi/internal/org"
+	"gongzhi/internal/party"
+)
+
+const partyXLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// sendPartyXLSX writes a finished workbook as a download.
+func (s *server) sendPartyXLSX(w http.ResponseWriter, name string, buf *bytes.Buffer) {
+	h := w.Header()
+	h.Set("Content-Type", partyXLSXType)
+	h.Set("Content-Disposition", `attachment; filename="`+name+"-"+s.Clock.Now().In(clock.Shanghai).Format("20060102")+`.xlsx"`)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	buf.WriteTo(w)
+}
+
+// partyMembersPage is the member list with its filters, import and add form.
+type partyMembersPage struct {
+	Area, Kind, Q string
+	Areas         []areaOption
+	Kinds         []string
+	AgeBands      []string
+	Members       []party.Member
+	Pager         pager
+	CanWrite      bool
+	Orgs          []org.PartyOrg
+	New           partyMemberForm
+	Imported      int
+	ImportError   string
+	ImportRows    []errs.Detail
+}
+
+// partyMemberForm adds a member, as typed.
+type partyMemberForm struct {
+	Name, Phone, Kind, AgeBand, PartyOrg, HomeArea string
+	Errors                                         map[string]string
+	General                                        []string
+}
+
+func (s *server) membersList(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d := partyMembersPage{}
+	if n, err := strconv.Atoi(r.URL.Query().Get("imported")); err == nil {
+		d.Imported = n
+	}
+	return s.showMembers(w, r, rq, http.StatusOK, d)
+}
+
+func (s *server) showMembers(w http.ResponseWriter, r *http.Request, rq *request, status int, d partyMembersPage) error {
+	q := r.URL.Query()
+	d.Area, d.Kind, d.Q = q.Get("area"), q.Get("kind"), q.Get("q")
+	d.Kinds, d.AgeBands = party.Kinds, party.AgeBands
+	d.CanWrite = auth.AuthorizeAny(rq.P, auth.MemberWrite) == nil
+	page := pageParam(r)
+	l, err := s.Party.List(r.Context(), rq.P, party.Filter{Area: d.Area, Kind: d.Kind, Q: d.Q, Page: page, PerPage: perPage})
+	if err != nil {
+		return err
+	}
+	d.Members, d.Pager = l.Items, newPager(r, page, l.Total)
+	if d.Areas, err = s.areaOptions(r.Context(), rq.P, false); err != nil {
+		return err
+	}
+	if d.CanWrite {
+		if d.Orgs, _, err = s.Org.PartyOrgs(r.Context(), rq.P, org.PartyOrgFilter{PerPage: 500}); err != nil {
+			return err
+		}
+	}
+	s.render(w, rq, status, "party_members.html", rq.view(r, "members", "party.members.title", d))
+	return nil
+}
+
+func (s *server) memberCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f := partyMemberForm{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Kind: r.PostFormValue("kind"),
+		AgeBand: r.PostFormValue("age_band"), PartyOrg: r.PostFormValue("party_org_id"), HomeArea: r.PostFormValue("home_area")}
+	orgID, _ := strconv.ParseInt(f.PartyOrg, 10, 64)
+	m, err := s.Party.Create(r.Context(), rq.P, party.Input{Name: f.Name, Phone: f.Phone, Kind: f.Kind, AgeBand: f.AgeBand, PartyOrgID: orgID, HomeArea: f.HomeArea})
+	if errs.Code(err) == errs.EINVALID {
+		f.Errors, f.General = rq.fieldErrors(err, "name", "phone", "kind", "age_band", "party_org_id", "home_area")
+		return s.showMembers(w, r, rq, http.StatusUnprocessableEntity, partyMembersPage{New: f})
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/members/"+strconv.FormatInt(m.ID, 10))
+}
+
+// memberImport takes an XLSX of members: every row or none.
+func (s *server) memberImport(w http.ResponseWriter, r *http.Request, rq *request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 20<<20+64<<10)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return tooLargeOr(err)
+	}
+	defer r.MultipartForm.RemoveAll()
+	if !rq.csrfOK(r) {
+		return errCSRF()
+	}
+	d := partyMembersPage{}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		d.ImportError = rq.T("party.import.no_file")
+		return s.showMembers(w, r, rq, http.StatusBadRequest, d)
+	}
+	defer file.Close()
+	res, err := s.Party.Import(r.Context(), rq.P, hdr.Filename, io.Reader(file))
+	switch errs.Code(err) {
+	case "":
+		return redirect(w, r, "/members?imported="+strconv.Itoa(res.Created))
+	case errs.EINVALID, errs.ETOOLARGE:
+		d.ImportError, d.ImportRows = rq.T("party.import.rejected", hdr.Filename), rq.localDetails(err)
+		if len(d.ImportRows) == 0 {
+			d.ImportRows = []errs.Detail{{Message: rq.ErrMsg(err)}}
+		}
+		return s.showMembers(w, r, rq, http.StatusUnprocessableEntity, d)
+	}
+	return err
+}
+
+func (s *server) membersExport(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	var buf bytes.Buffer
+	if err := s.Party.ExportXLSX(r.Context(), rq.P, party.Filter{Area: q.Get("area"), Kind: q.Get("kind")}, &buf); err != nil {
+		return err
+	}
+	s.sendPartyXLSX(w, "members", &buf)
+	return nil
+}
+
+func (s *server) membersTemplate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	var buf bytes.Buffer
+	if err := party.TemplateXLSX(&buf); err != nil {
+		return err
+	}
+	s.sendPartyXLSX(w, "members-template", &buf)
+	return nil
+}
+
+// partyMemberPage is one member: facts, dual reporting, service this half-year.
+type partyMemberPage struct {
+	M        party.Member
+	Service  party.HalfService
+	CanEdit  bool
+	CanPhone bool
+	Self     bool
+	Hours    string
+	Report   dualForm
+	Link     memberLinkForm
+	Done     string
+}
+
+type dualForm struct {
+	Area    string
+	Posts   []string
+	Other   string
+	Errors  map[string]string
+	General []string
+	// What the form part needs to draw itself.
+	Action, Back, CSRF string
+	Areas              []areaOption
+	Offered            []string
+}
+
+type memberLinkForm struct {
+	Username string
+	Errors   map[string]string
+	General  []string
+}
+
+func (s *server) partyMemberPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return s.showMember(w, r, rq, http.StatusOK, id, &partyMemberPage{Done: r.URL.Query().Get("done")})
+}
+
+func (s *server) showMember(w http.ResponseWriter, r *http.Request, rq *request, status int, id int64, d *partyMemberPage) error {
+	m, err := s.Party.Get(r.Context(), rq.P, id)
+	if err != nil {
+		return err
+	}
+	d.M, d.CanEdit, d.CanPhone = m, party.CanEdit(rq.P, m), party.CanSeePhone(rq.P, m)
+	d.Self = m.UserID != nil && *m.UserID == rq.P.UserID
+	if d.Service, err = s.Party.ServiceOf(r.Context(), rq.P, id); err != nil {
+		return err
+	}
+	if d.Report.Area == "" && m.ReportArea != nil {
+		d.Report.Area = *m.ReportArea
+	} else if d.Report.Area == "" && m.HomeArea != nil {
+		d.Report.Area = *m.HomeArea
+	}
+	if d.Report.Posts == nil {
+		d.Report.Posts = m.Posts
+	}
+	d.Hours = party.Hours(d.Service.Minutes)
+	d.Report.Action, d.Report.CSRF = "/members/"+strconv.FormatInt(id, 10)+"/report", rq.CSRF
+	d.Report.Offered = offeredPosts(m.Posts)
+	if d.Report.Areas, err = s.dualAreas(r, rq); err != nil {
+		return err
+	}
+	if d.Self && !d.CanEdit && r.Method == http.MethodGet {
+		return redirect(w, r, "/my") // a member opening their own record gets their own page
+	}
+	s.render(w, rq, status, "party_member.html", rq.view(r, "members", "party.member.title", d))
+	return nil
+}
+
+// offeredPosts are the posts a form offers: the usual ones and the member's own.
+func offeredPosts(own []string) []string {
+	out := append([]string{}, party.Posts...)
+	for _, p := range own {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// dualAreas are the residential areas a member may report to: the whole
+// district's, since a member lives anywhere.
+func (s *server) dualAreas(r *http.Request, rq *request) ([]areaOption, error) {
+	as, err := s.Org.Areas(r.Context(), auth.SystemPrincipal(), org.AreaFilter{Level: string(org.Residential)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]areaOption, 0, len(as))
+	for _, a := range as {
+		out = append(out, areaOption{Code: a.Code, Name: a.NameIn(rq.Lang), Level: string(a.Level)})
+	}
+	return out, nil
+}
+
+// dualPosted reads the dual-reporting form.
+func dualPosted(r *http.Request) dualForm {
+	return dualForm{Area: r.PostFormValue("area"), Posts: r.PostForm["posts"], Other: strings.TrimSpace(r.PostFormValue("other"))}
+}
+
+func (s *server) memberReport(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f := dualPosted(r)
+	_, err = s.Party.Report(r.Context(), rq.P, id, party.ReportInput{Area: f.Area, Posts: append(f.Posts, f.Other)})
+	if errs.Code(err) == errs.EINVALID {
+		f.Errors, f.General = rq.fieldErrors(err, "area", "posts")
+		if r.PostFormValue("back") == "my" {
+			return s.showMy(w, r, rq, http.StatusUnprocessableEntity, f)
+		}
+		return s.showMember(w, r, rq, http.StatusUnprocessableEntity, id, &partyMemberPage{Report: f})
+	} else if err != nil {
+		return err
+	}
+	if r.PostFormValue("back") == "my" {
+		return redirect(w, r, "/my?done=reported")
+	}
+	return redirect(w, r, "/members/"+strconv.FormatInt(id, 10)+"?done=reported")
+}
+
+func (s *server) memberLink(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f := memberLinkForm{Username: strings.TrimSpace(r.PostFormValue("username"))}
+	_, err = s.Party.LinkUser(r.Context(), rq.P, id, f.Username)
+	if c := errs.Code(err); c == errs.EINVALID || c == errs.ECONFLICT {
+		f.Errors, f.General = rq.fieldErrors(err, "username")
+		return s.showMember(w, r, rq, http.StatusUnprocessableEntity, id, &partyMemberPage{Link: f})
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/members/"+strconv.FormatInt(id, 10)+"?done=linked")
+}
+
+// partyFollowPage is the follow-up list (报到未服务) of a half-year.
+type partyFollowPage struct {
+	Area, Half string
+	Halves     []string
+	Areas      []areaOption
+	F          party.FollowUp
+	Pager      pager
+	Export     string
+}
+
+func (s *server) followUp(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	d := partyFollowPage{Area: q.Get("area"), Half: q.Get("half")}
+	page := pageParam(r)
+	var err error
+	d.F, err = s.Party.FollowUpList(r.Context(), rq.P, party.FollowUpFilter{Area: d.Area, Half: d.Half, Page: page, PerPage: perPage})
+	if err != nil {
+		return err
+	}
+	d.Pager = newPager(r, page, d.F.Total)
+	now := s.Clock.Now()
+	_, _, this := party.HalfYear(now)
+	from, _, _ := party.HalfYear(now)
+	_, _, prev := party.HalfYear(from.Add(-time.Hour))
+	d.Halves = []string{this, prev}
+	if d.Areas, err = s.areaOptions(r.Context(), rq.P, false); err != nil {
+		return err
+	}
+	v := url.Values{}
+	for k, val := range map[string]string{"area": d.Area, "half": d.Half} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	d.Export = withQuery("/members/follow-up.xlsx", v)
+	s.render(w, rq, http.StatusOK, "party_followup.html", rq.view(r, "members", "party.followup.title", d))
+	return nil
+}
+
+func (s *server) followUpExport(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	var buf bytes.Buffer
+	if err := s.Party.FollowUpXLSX(r.Context(), rq.P, party.FollowUpFilter{Area: q.Get("area"), Half: q.Get("half")}, &buf); err != nil {
+		return err
+	}
+	s.sendPartyXLSX(w, "follow-up", &buf)
+	return nil
+}
+
+// partyMyPage is a member's or resident's own phone page: their record and
+// dual reporting, service hours this half-year, their sign-ups and the
+// activities they may join.
+type partyMyPage struct {
+	Member   *party.Member
+	Service  party.HalfService
+	Hours    string
+	Signups  []activity.MyLine
+	Open     []activity.Activity
+	Report   dualForm
+	Done     string
+	JoinOpen bool
+}
+
+func (s *server) myHome(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showMy(w, r, rq, http.StatusOK, dualForm{})
+}
+
+func (s *server) showMy(w http.ResponseWriter, r *http.Request, rq *request, status int, f dualForm) error {
+	ctx := r.Context()
+	d := partyMyPage{Done: r.URL.Query().Get("done"), Report: f}
+	m, err := s.Party.ByUser(ctx, rq.P, rq.P.UserID)
+	switch errs.Code(err) {
+	case "":
+		d.Member = &m
+		if d.Service, err = s.Party.ServiceOf(ctx, rq.P, m.ID); err != nil {
+			return err
+		}
+		if d.Report.Area == "" && m.ReportArea != nil {
+			d.Report.Area = *m.ReportArea
+		} else if d.Report.Area == "" && m.HomeArea != nil {
+			d.Report.Area = *m.HomeArea
+		}
+		if d.Report.Posts == nil {
+			d.Report.Posts = m.Posts
+		}
+		d.Report.Action, d.Report.Back, d.Report.CSRF = "/members/"+strconv.FormatInt(m.ID, 10)+"/report", "my", rq.CSRF
+		d.Report.Offered = offeredPosts(m.Posts)
+		if d.Report.Areas, err = s.dualAreas(r, rq); err != nil {
+			return err
+		}
+	case errs.ENOTFOUND:
+	default:
+		return err
+	}
+	d.Hours = party.Hours(d.Service.Minutes)
+	if d.Signups, err = s.Activity.MySignups(ctx, rq.P); err != nil {
+		return err
+	}
+	if auth.AuthorizeAny(rq.P, auth.ActivityRead) == nil {
+		l, err := s.Activity.List(ctx, rq.P, activity.Filter{Upcoming: true, PerPage: 20})
+		if err != nil {
+			return err
+		}
+		d.Open = l.Items
+	}
+	s.render(w, rq, status, "party_my.html", rq.view(r, "my", "party.my.title", d))
+	return nil
+}
+
+// actListPage lists upcoming activities, with the form publishing one.
+type actListPage struct {
+	Area       string
+	Areas      []areaOption
+	Activities []activity.Activity
+	Pager      pager
+	CanWrite   bool
+	Orgs       []org.PartyOrg
+	New        actForm
+	Audiences  []string
+}
+
+// actForm publishes an activity, as typed.
+type actForm struct {
+	Title, Description, Date, Start, End, Place, Capacity, Audience, Area, PartyOrg string
+	Errors                                                                          map[string]string
+	General                                                                         []string
+}
+
+func (s *server) activitiesList(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showActivities(w, r, rq, http.StatusOK, actForm{Audience: activity.ForAll, Capacity: "30"})
+}
+
+func (s *server) showActivities(w http.ResponseWriter, r *http.Request, rq *request, status int, f actForm) error {
+	d := actListPage{Area: r.URL.Query().Get("area"), New: f, Audiences: activity.Audiences,
+		CanWrite: auth.AuthorizeAny(rq.P, auth.ActivityWrite) == nil}
+	page := pageParam(r)
+	l, err := s.Activity.List(r.Context(), rq.P, activity.Filter{Area: d.Area, Upcoming: true, Page: page, PerPage: perPage})
+	if err != nil {
+		return err
+	}
+	d.Activities, d.Pager = l.Items, newPager(r, page, l.Total)
+	if d.Areas, err = s.areaOptions(r.Context(), rq.P, false); err != nil {
+		return err
+	}
+	if d.CanWrite {
+		if d.Orgs, _, err = s.Org.PartyOrgs(r.Context(), rq.P, org.PartyOrgFilter{PerPage: 500}); err != nil {
+			return err
+		}
+	}
+	s.render(w, rq, status, "activity_list.html", rq.view(r, "members", "activity.list.title", d))
+	return nil
+}
+
+func (s *server) activityCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f := actForm{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), Date: r.PostFormValue("date"),
+		Start: r.PostFormValue("start"), End: r.PostFormValue("end"), Place: r.PostFormValue("place"), Capacity: r.PostFormValue("capacity"),
+		Audience: r.PostFormValue("audience"), Area: r.PostFormValue("area"), PartyOrg: r.PostFormValue("party_org_id")}
+	in := activity.Input{Title: f.Title, Description: f.Description, Place: f.Place, Audience: f.Audience, Area: f.Area}
+	var bad []errs.Detail
+	in.Capacity, _ = strconv.Atoi(strings.TrimSpace(f.Capacity))
+	if c := strings.TrimSpace(f.Capacity); c != "" && strconv.Itoa(in.Capacity) != c {
+		bad = append(bad, errs.D("capacity", "capacity is 0 (no limit) to 100000 people"))
+	}
+	at := func(hhmm string) time.Time {
+		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+hhmm, clock.Shanghai)
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	in.Start, in.End = at(f.Start), at(f.End)
+	if id, err := strconv.ParseInt(f.PartyOrg, 10, 64); err == nil {
+		in.PartyOrgID = &id
+	}
+	var a activity.Activity
+	err := error(errs.Fields(bad))
+	if len(bad) == 0 {
+		a, err = s.Activity.Create(r.Context(), rq.P, in)
+	}
+	if errs.Code(err) == errs.EINVALID {
+		f.Errors, f.General = rq.fieldErrors(err, "title", "description", "start", "end", "place", "capacity", "audience", "area", "party_org_id")
+		return s.showActivities(w, r, rq, http.StatusUnprocessableEntity, f)
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/activities/"+strconv.FormatInt(a.ID, 10))
+}
+
+// actView is one activity: facts, the caller's sign-up and buttons,
+// and for its organisers the roster.
+type actView struct {
+	A         activity.Activity
+	Mine      *activity.Signup
+	CanJoin   bool
+	CanManage bool
+	Roster    []activity.RosterLine
+	Count     activity.Count
+	Alert     string
+	Done      string
+}
+
+func (s *server) activityPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showActivity(w, r, rq, http.StatusOK, "")
+}
+
+func (s *server) showActivity(w http.ResponseWriter, r *http.Request, rq *request, status int, alert string) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	d := actView{Alert: alert, Done: r.URL.Query().Get("done")}
+	if d.A, err = s.Activity.Get(ctx, rq.P, id); err != nil {
+		return err
+	}
+	if g, err := s.Activity.Mine(ctx, rq.P, id); err == nil {
+		d.Mine = &g
+	} else if errs.Code(err) != errs.ENOTFOUND {
+		return err
+	}
+	d.CanJoin = auth.AuthorizeAny(rq.P, auth.ActivityJoin) == nil && d.A.End.After(s.Clock.Now())
+	d.CanManage = activity.CanManage(rq.P, d.A)
+	if d.CanManage {
+		if d.Roster, err = s.Activity.Roster(ctx, rq.P, id); err != nil {
+			return err
+		}
+		if d.Count, err = s.Activity.HeadCount(ctx, rq.P, id); err != nil {
+			return err
+		}
+	}
+	s.render(w, rq, status, "activity_page.html", rq.view(r, "members", "activity.title", d))
+	return nil
+}
+
+func (s *server) activitySignup(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.activityAct(w, r, rq, func(id int64) (string, error) {
+		g, err := s.Activity.SignUp(r.Context(), rq.P, id)
+		return g.Status, err
+	})
+}
+
+func (s *server) activityCancel(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.activityAct(w, r, rq, func(id int64) (string, error) {
+		_, err := s.Activity.Cancel(r.Context(), rq.P, id)
+		return "cancelled", err
+	})
+}
+
+// activityAct runs a sign-up or cancellation and shows the activity again;
+// a refusal (409, 403) is shown on the page in the reader's language.
+func (s *server) activityAct(w http.ResponseWriter, r *http.Request, rq *request, do func(int64) (string, error)) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	done, err := do(id)
+	if c := errs.Code(err); c == errs.ECONFLICT || c == errs.EFORBIDDEN {
+		return s.showActivity(w, r, rq, statusOf[c], rq.ErrMsg(err))
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/activities/"+strconv.FormatInt(id, 10)+"?done="+done)
+}
+
+// actScreenView is the organiser's screen: the rotating QR code and the live
+// head count, refreshed by htmx every few seconds.
+type actScreenView struct {
+	A     activity.Activity
+	QR    template.URL
+	URL   string
+	Until time.Time
+	Count activity.Count
+	Lang  string
+}
+
+func (s *server) screenData(r *http.Request, rq *request) (actScreenView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return actScreenView{}, err
+	}
+	d := actScreenView{Lang: rq.Lang}
+	if d.A, err = s.Activity.Get(r.Context(), rq.P, id); err != nil {
+		return d, err
+	}
+	code, until, err := s.Activity.CurrentCode(r.Context(), rq.P, id)
+	if err != nil {
+		return d, err
+	}
+	d.Until = until
+	d.URL = s.siteURL(r) + "/checkin/" + strconv.FormatInt(id, 10) + "?c=" + code
+	png, err := qrcode.Encode(d.URL, qrcode.Medium, 320)
+	if err != nil {
+		return d, errs.Wrap(err, "qr code")
+	}
+	d.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	d.Count, err = s.Activity.HeadCount(r.Context(), rq.P, id)
+	return d, err
+}
+
+func (s *server) activityScreen(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d, err := s.screenData(r, rq)
+	if err != nil {
+		return err
+	}
+	s.render(w, rq, http.StatusOK, "activity_screen.html", rq.view(r, "members", "activity.screen.title", d))
+	return nil
+}
+
+func (s *server) activityLive(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d, err := s.screenData(r, rq)
+	if err != nil {
+		return err
+	}
+	s.fragment(w, rq, "activity_screen.html", "activity-live", d)
+	return nil
+}
+
+// actCheckinView is what a phone shows after scanning the code: the activity
+// and the one button (check in, or check out) for the person signed in.
+type actCheckinView struct {
+	A     activity.Activity
+	Mine  *activity.Signup
+	Code  string
+	Step  string // in, out, or "" when there is nothing to do
+	Hours string
+	Alert string
+	Done  string
+}
+
+func (s *server) checkinPage(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showCheckin(w, r, rq, http.StatusOK, r.URL.Query().Get("c"), "")
+}
+
+func (s *server) showCheckin(w http.ResponseWriter, r *http.Request, rq *request, status int, code, alert string) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	d := actCheckinView{Code: code, Alert: alert, Done: r.URL.Query().Get("done")}
+	if d.A, err = s.Activity.Get(r.Context(), rq.P, id); err != nil {
+		return err
+	}
+	if g, err := s.Activity.Mine(r.Context(), rq.P, id); err == nil {
+		d.Mine = &g
+		switch {
+		case g.Status != activity.Confirmed:
+		case g.CheckedInAt == nil:
+			d.Step = "in"
+		case g.CheckedOutAt == nil:
+			d.Step = "out"
+		default:
+			d.Hours = party.Hours(g.Minutes)
+		}
+	} else if errs.Code(err) != errs.ENOTFOUND {
+		return err
+	}
+	s.render(w, rq, status, "activity_checkin.html", rq.view(r, "my", "activity.checkin.title", d))
+	return nil
+}
+
+func (s *server) checkinPost(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	code := r.PostFormValue("code")
+	do, done := s.Activity.CheckIn, "in"
+	if r.PostFormValue("step") == "out" {
+		do, done = s.Activity.CheckOut, "out"
+	}
+	_, err = do(r.Context(), rq.P, id, code)
+	if c := errs.Code(err); c == errs.EINVALID || c == errs.ECONFLICT || c == errs.EFORBIDDEN {
+		return s.showCheckin(w, r, rq, statusOf[c], code, rq.ErrMsg(err))
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/checkin/"+strconv.FormatInt(id, 10)+"?done="+done)
+}
