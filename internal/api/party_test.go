@@ -53,7 +53,12 @@ func TestMembersAndActivitiesAPI(t *testing.T) {
 		aid := strconv.FormatInt(int64(decodeJSON[map[string]any](t, res)["id"].(float64)), 10)
 		res = e.as(auth.Member, "GET", "/activities?area="+testkit.ResA1, nil)
 		conforms(t, "ActivityList", res)
-		for role, want := range map[auth.Role]string{auth.Member: "confirmed", auth.Resident: "waitlisted"} {
+		// A slice, not a map: the order of signing up decides who waits.
+		for _, c := range []struct {
+			role auth.Role
+			want string
+		}{{auth.Member, "confirmed"}, {auth.Resident, "waitlisted"}} {
+			role, want := c.role, c.want
 			res = e.as(role, "POST", "/activities/"+aid+"/signups", nil)
 			if res.status != 201 || decodeJSON[map[string]any](t, res)["status"] != want {
 				t.Errorf("%s signs up: %d %s, want 201 %s", role, res.status, res.body, want)
