@@ -339,13 +339,7 @@ type remindArgs struct {
 
 // RegisterJobs makes q send the reminders.
 func (s *Service) RegisterJobs(q *jobs.Queue) {
-	q.Register(JobRemind, func(ctx context.Context, tx *db.Tx, j jobs.Job) error {
-		var a remindArgs
-		if err := j.Decode(&a); err != nil {
-			return err
-		}
-		return s.remind(ctx, tx, a.Activity)
-	})
+	q.Register(JobRemind, jobs.Handle(func(ctx context.Context, tx *db.Tx, a remindArgs) error { return s.remind(ctx, tx, a.Activity) }))
 }
 
 // remind tells everyone confirmed for the activity in their inbox; an

@@ -133,13 +133,11 @@ func (s *server) pointsRanking(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		return err
 	}
-	all, err := s.Points.Ranking(r.Context(), p, f)
+	l, err := s.Points.RankingPage(r.Context(), p, f, pg.Page, pg.PerPage)
 	if err != nil {
 		return err
 	}
-	// Ranks need the whole kind; the answer is one page of it.
-	from := min((pg.Page-1)*pg.PerPage, len(all))
-	writeJSON(w, http.StatusOK, pointsRanking{Year: f.Year, Items: all[from:min(from+pg.PerPage, len(all))], Total: len(all), Page: pg.Page, PerPage: pg.PerPage})
+	writeJSON(w, http.StatusOK, pointsRanking{Year: f.Year, Items: l.Items, Total: l.Total, Page: pg.Page, PerPage: pg.PerPage})
 	return nil
 }
 

@@ -14,7 +14,7 @@ func pointsSchemas() []schemaDef {
 		{Name: "PointsRule", Type: typeOf[points.Rule](), Desc: "How one module scores for one member kind.", Props: map[string]prop{
 			"kind":      {Desc: "Member kind (在职, 退休 …); empty: kinds without their own rule."},
 			"module":    {Enum: modules},
-			"per":       {Enum: []string{points.PerHour, points.PerEvent}, Desc: "hour: per verified service hour (volunteer, dual_report only); event: per event."},
+			"per":       {Enum: []string{points.PerHour, points.PerEvent}, Desc: "hour: per verified service hour (volunteer, dual_report, pairing only); event: per event."},
 			"points":    {Desc: "Per unit; negative only for deduction.", More: `{"minimum":-100,"maximum":100}`},
 			"week_cap":  {Desc: "Most points (absolute) in an ISO week, Asia/Shanghai; 0 none.", More: `{"minimum":0}`},
 			"month_cap": {Desc: "Most points in a calendar month; 0 none.", More: `{"minimum":0}`},

@@ -25,7 +25,7 @@ func pointsRoutes() []route {
 			Errs:    []int{400, 403}}}, (*server).listPointsRulesets},
 		{Route{Method: "POST", Path: "/points/rulesets", Op: Op{ID: "createPointsRuleset", Tag: "points",
 			Summary: "A new draft version of a year's rules (points.rules on the district). It changes no points: preview it, then apply it.",
-			Desc:    "Modules volunteer and dual_report count verified service (check-outs) by the hour; study, org_life, pioneer and deduction count approved manual items per event. Likes, shares, log-ins, check-in counts and app time are not modules and never will be.",
+			Desc:    "Modules volunteer, dual_report and pairing count verified service (check-outs; approved pairing visits and calls) by the hour; study, org_life, pioneer and deduction count approved manual items per event. Likes, shares, log-ins, check-in counts and app time are not modules and never will be.",
 			Body:    &Body{Type: typeOf[points.RulesetInput]()},
 			Resps:   []Resp{{Status: 201, Desc: "The draft.", Type: typeOf[points.Ruleset](), Location: true}},
 			Errs:    []int{400, 403, 413}}}, (*server).createPointsRuleset},

@@ -385,7 +385,13 @@ func (s *Service) principal(ctx context.Context, id int64) (*Principal, error) {
 	if err != nil || disabled {
 		return nil, errs.New(errs.EUNAUTHORIZED, "sign in again")
 	}
-	if p.Grants, err = grantsOf(ctx, s.db, id); err != nil {
+	return s.withGrants(ctx, p)
+}
+
+// withGrants completes a principal whose user row is read.
+func (s *Service) withGrants(ctx context.Context, p *Principal) (*Principal, error) {
+	var err error
+	if p.Grants, err = grantsOf(ctx, s.db, p.UserID); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -491,14 +497,18 @@ func (s *Service) checkLogin(ctx context.Context, username, password string) (in
 
 // Session returns the principal and CSRF token of a live web session.
 func (s *Service) Session(ctx context.Context, token string) (*Principal, string, error) {
-	var id int64
 	var csrf string
 	var exp time.Time
-	err := s.db.QueryRow(ctx, "SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = ?", hashToken(token)).Scan(&id, &csrf, &exp)
-	if err != nil || !exp.After(s.clock.Now()) {
+	var disabled bool
+	p := &Principal{}
+	// The session and its user in one query: every page view makes it.
+	err := s.db.QueryRow(ctx, `SELECT s.csrf, s.expires_at, u.id, u.username, u.display_name, u.lang, u.disabled
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hashToken(token)).
+		Scan(&csrf, &exp, &p.UserID, &p.Username, &p.DisplayName, &p.Lang, &disabled)
+	if err != nil || disabled || !exp.After(s.clock.Now()) {
 		return nil, "", errs.New(errs.EUNAUTHORIZED, "sign in again")
 	}
-	p, err := s.principal(ctx, id)
+	p, err = s.withGrants(ctx, p)
 	return p, csrf, err
 }
 

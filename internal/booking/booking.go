@@ -257,13 +257,7 @@ type lapseArgs struct {
 
 // RegisterJobs makes q lapse holds nobody confirmed in time.
 func (s *Service) RegisterJobs(q *jobs.Queue) {
-	q.Register(JobLapse, func(ctx context.Context, tx *db.Tx, j jobs.Job) error {
-		var a lapseArgs
-		if err := j.Decode(&a); err != nil {
-			return err
-		}
-		return s.lapse(ctx, tx, a.Booking)
-	})
+	q.Register(JobLapse, jobs.Handle(func(ctx context.Context, tx *db.Tx, a lapseArgs) error { return s.lapse(ctx, tx, a.Booking) }))
 }
 
 // lapse frees a hold whose time ran out; a booking confirmed or cancelled

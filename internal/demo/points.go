@@ -17,6 +17,7 @@ import (
 var demoPointsRules = []points.Rule{
 	{Module: points.ModVolunteer, Per: points.PerHour, Points: 2, WeekCap: 8, MonthCap: 20},
 	{Module: points.ModDualReport, Per: points.PerHour, Points: 3, MonthCap: 24},
+	{Module: points.ModPairing, Per: points.PerHour, Points: 3, MonthCap: 12},
 	{Kind: "退休", Module: points.ModVolunteer, Per: points.PerHour, Points: 2, WeekCap: 6, MonthCap: 16},
 	{Module: points.ModStudy, Per: points.PerEvent, Points: 2, MonthCap: 4},
 	{Module: points.ModOrgLife, Per: points.PerEvent, Points: 2, MonthCap: 2},
@@ -35,24 +36,18 @@ func (b *builder) writePoints(ctx context.Context, tx *db.Tx) error {
 			return err
 		}
 	}
-	rows, err := tx.Query(ctx, "SELECT id, area_path FROM members ORDER BY id LIMIT 2000")
-	if err != nil {
-		return errs.Wrap(err, "members")
-	}
 	type member struct {
 		id   int64
 		path string
 	}
-	var ms []member
-	for rows.Next() {
+	ms, err := db.All(ctx, tx, "SELECT id, area_path FROM members ORDER BY id LIMIT 2000", nil, func(sc db.Scanner) (member, error) {
 		var m member
-		if err := rows.Scan(&m.id, &m.path); err != nil {
-			rows.Close()
-			return errs.Wrap(err, "members")
-		}
-		ms = append(ms, m)
+		err := sc.Scan(&m.id, &m.path)
+		return m, err
+	})
+	if err != nil {
+		return errs.Wrap(err, "members")
 	}
-	rows.Close()
 	if len(ms) == 0 {
 		return nil
 	}

@@ -78,6 +78,19 @@ func (j Job) Decode(v any) error {
 // idempotent: a job whose runner dies is run again once its lease ends.
 type Handler func(ctx context.Context, tx *db.Tx, j Job) error
 
+// Handle is the Handler of a kind that needs only its job's arguments,
+// decoded into T: Register(kind, Handle(func(ctx, tx, a lapseArgs) error {…})).
+// Arguments that do not decode are the job's error, retried like any other.
+func Handle[T any](fn func(ctx context.Context, tx *db.Tx, args T) error) Handler {
+	return func(ctx context.Context, tx *db.Tx, j Job) error {
+		var a T
+		if err := j.Decode(&a); err != nil {
+			return err
+		}
+		return fn(ctx, tx, a)
+	}
+}
+
 // Option tunes how one kind is run.
 type Option func(*kindSpec)
 

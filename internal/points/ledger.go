@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -59,26 +61,24 @@ func (s *Service) MemberPoints(ctx context.Context, p *auth.Principal, member in
 			return MemberPoints{}, err
 		}
 	}
-	rows, err := s.db.Query(ctx, `SELECT l.id, l.module, l.points, l.reason, l.args, l.source, l.source_id, l.occurred_at, r.version, l.reverses_id, l.created_at
-		FROM points_ledger l JOIN points_rulesets r ON r.id = l.ruleset_id WHERE l.member_id = ? AND l.year = ? ORDER BY l.occurred_at DESC, l.id DESC`, member, year)
-	if err != nil {
-		return mp, errs.Wrap(err, "ledger")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e LedgerEntry
-		var args string
-		var rev sql.NullInt64
-		if err := rows.Scan(&e.ID, &e.Module, &e.Points, &e.Reason, &args, &e.Source, &e.SourceID, &e.OccurredAt, &e.Version, &rev, &e.CreatedAt); err != nil {
-			return mp, errs.Wrap(err, "ledger")
-		}
-		e.ReversesID = db.NullID(rev)
-		_ = json.Unmarshal([]byte(args), &e.Args)
-		mp.Total += e.Points
-		mp.Modules[e.Module] += e.Points
-		mp.Entries = append(mp.Entries, e)
-	}
-	return mp, errs.Wrap(rows.Err(), "ledger")
+	err := db.Each(ctx, s.db, `SELECT l.id, l.module, l.points, l.reason, l.args, l.source, l.source_id, l.occurred_at, r.version, l.reverses_id, l.created_at
+		FROM points_ledger l JOIN points_rulesets r ON r.id = l.ruleset_id WHERE l.member_id = ? AND l.year = ? ORDER BY l.occurred_at DESC, l.id DESC`, []any{member, year},
+		func(sc db.Scanner) (LedgerEntry, error) {
+			var e LedgerEntry
+			var args string
+			var rev sql.NullInt64
+			err := sc.Scan(&e.ID, &e.Module, &e.Points, &e.Reason, &args, &e.Source, &e.SourceID, &e.OccurredAt, &e.Version, &rev, &e.CreatedAt)
+			e.ReversesID = db.NullID(rev)
+			_ = json.Unmarshal([]byte(args), &e.Args)
+			return e, err
+		},
+		func(e LedgerEntry) error {
+			mp.Total += e.Points
+			mp.Modules[e.Module] += e.Points
+			mp.Entries = append(mp.Entries, e)
+			return nil
+		})
+	return mp, errs.Wrap(err, "ledger")
 }
 
 // MyPoints is the signed-in member's own year.
@@ -113,17 +113,28 @@ type RankFilter struct {
 }
 
 // Ranking ranks members by the year's verified points, within each member
-// kind only (an in-service member is never ranked against a retired one).
+// kind only (an in-service member is never ranked against a retired one):
+// every member of the filter, for the year-end export.
 func (s *Service) Ranking(ctx context.Context, p *auth.Principal, f RankFilter) ([]Ranked, error) {
+	l, err := s.RankingPage(ctx, p, f, 0, 0)
+	return l.Items, err
+}
+
+// RankingPage is one page of the ranking (per 0: all of it). The database
+// ranks the whole filter with a window function and returns only the page,
+// so a district of 12,000 members reads 50 rows, not 12,000; the ranks are
+// those Rank gives the whole filter (a test holds the two together).
+func (s *Service) RankingPage(ctx context.Context, p *auth.Principal, f RankFilter, page, per int) (db.Listed[Ranked], error) {
+	var out db.Listed[Ranked]
 	if err := auth.AuthorizeAny(p, auth.PointsRead); err != nil {
-		return nil, err
+		return out, err
 	}
 	var w db.Where
 	memberScope(&w, s.db.D(), p, auth.PointsRead)
 	if f.Area != "" {
 		path, err := area.Path(ctx, s.db, f.Area)
 		if err != nil {
-			return nil, errs.Invalid("area", "no area %s", f.Area)
+			return out, errs.Invalid("area", "no area %s", f.Area)
 		}
 		c, a := area.Subtree(s.db.D(), "m.area_path", path)
 		w.And(c, a)
@@ -134,40 +145,68 @@ func (s *Service) Ranking(ctx context.Context, p *auth.Principal, f RankFilter) 
 	if f.Kind != "" {
 		w.And("m.kind = ?", f.Kind)
 	}
+	if err := s.db.QueryRow(ctx, "SELECT count(*) FROM members m WHERE "+w.SQL(), w.Args()...).Scan(&out.Total); err != nil {
+		return out, errs.Wrap(err, "ranking")
+	}
 	args := append([]any{f.Year}, w.Args()...)
-	rows, err := s.db.Query(ctx, `SELECT m.id, m.name, m.kind, po.name, COALESCE(l.module, ''), COALESCE(SUM(l.points), 0)
+	limit := ""
+	if per > 0 {
+		limit, args = " LIMIT ? OFFSET ?", append(args, per, (max(page, 1)-1)*per)
+	}
+	// Totals per member, ranked within the kind; ties share a rank (1, 2, 2, 4), as Rank does.
+	items, err := db.All(ctx, s.db, `SELECT id, name, kind, org, total, RANK() OVER (PARTITION BY kind ORDER BY total DESC) FROM (
+		SELECT m.id, m.name, m.kind, po.name AS org, COALESCE(SUM(l.points), 0) AS total
 		FROM members m JOIN party_orgs po ON po.id = m.party_org_id LEFT JOIN points_ledger l ON l.member_id = m.id AND l.year = ?
-		WHERE `+w.SQL()+` GROUP BY m.id, m.name, m.kind, po.name, l.module ORDER BY m.kind, m.id`, args...)
+		WHERE `+w.SQL()+` GROUP BY m.id, m.name, m.kind, po.name) t ORDER BY kind, total DESC, id`+limit, args,
+		func(sc db.Scanner) (Ranked, error) {
+			r := Ranked{Modules: map[string]int{}}
+			err := sc.Scan(&r.MemberID, &r.Name, &r.Kind, &r.PartyOrg, &r.Total, &r.Rank)
+			return r, err
+		})
 	if err != nil {
-		return nil, errs.Wrap(err, "ranking")
+		return out, errs.Wrap(err, "ranking")
 	}
-	defer rows.Close()
-	var out []Ranked
-	for rows.Next() {
-		var r Ranked
-		var module string
-		var pts int
-		if err := rows.Scan(&r.MemberID, &r.Name, &r.Kind, &r.PartyOrg, &module, &pts); err != nil {
-			return nil, errs.Wrap(err, "ranking")
-		}
-		if n := len(out); n == 0 || out[n-1].MemberID != r.MemberID {
-			r.Modules = map[string]int{}
-			out = append(out, r)
-		}
-		last := &out[len(out)-1]
-		last.Total += pts
-		if module != "" {
-			last.Modules[module] += pts
-		}
+	if err := s.modulesOf(ctx, f.Year, items); err != nil {
+		return out, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Wrap(err, "ranking")
-	}
-	Rank(out)
-	if out == nil {
-		out = []Ranked{}
-	}
+	out.Items = items
 	return out, nil
+}
+
+// modulesOf fills each ranked member's points per module, in chunks of
+// members so the statement stays within both engines' parameter limits.
+func (s *Service) modulesOf(ctx context.Context, year int, rs []Ranked) error {
+	at := make(map[int64]*Ranked, len(rs))
+	for i := range rs {
+		at[rs[i].MemberID] = &rs[i]
+	}
+	type part struct {
+		member int64
+		module string
+		points int
+	}
+	for chunk := range slices.Chunk(rs, 500) {
+		args := []any{year}
+		marks := make([]string, len(chunk))
+		for i, r := range chunk {
+			marks[i], args = "?", append(args, r.MemberID)
+		}
+		err := db.Each(ctx, s.db, `SELECT member_id, module, SUM(points) FROM points_ledger WHERE year = ? AND member_id IN (`+strings.Join(marks, ",")+`)
+			GROUP BY member_id, module`, args,
+			func(sc db.Scanner) (part, error) {
+				var x part
+				err := sc.Scan(&x.member, &x.module, &x.points)
+				return x, err
+			},
+			func(x part) error {
+				at[x.member].Modules[x.module] += x.points
+				return nil
+			})
+		if err != nil {
+			return errs.Wrap(err, "ranking")
+		}
+	}
+	return nil
 }
 
 // Rank orders members by kind, then points, and numbers them within their
@@ -204,7 +243,7 @@ func (s *Service) ExportXLSX(ctx context.Context, p *auth.Principal, f RankFilte
 	if err != nil {
 		return errs.Wrap(err, "xlsx")
 	}
-	head := []any{"类别内排名", "姓名", "党员类别", "党组织", "志愿服务", "双报到服务", "学习", "组织生活", "先锋加分", "扣分", "合计"}
+	head := []any{"类别内排名", "姓名", "党员类别", "党组织", "志愿服务", "双报到服务", "结对服务", "学习", "组织生活", "先锋加分", "扣分", "合计"}
 	if err := sw.SetRow("A1", head); err != nil {
 		return errs.Wrap(err, "xlsx")
 	}

@@ -23,6 +23,7 @@ import (
 const (
 	ModVolunteer  = "volunteer"   // verified service outside the area the member reported to
 	ModDualReport = "dual_report" // verified service in the residential area the member reported to (双报到)
+	ModPairing    = "pairing"     // approved visits and calls to the person the member is paired with (结对服务)
 	ModStudy      = "study"       // 学习
 	ModOrgLife    = "org_life"    // 组织生活
 	ModPioneer    = "pioneer"     // 先锋加分
@@ -30,12 +31,12 @@ const (
 )
 
 // Modules lists every module, in the order pages show them.
-var Modules = []string{ModVolunteer, ModDualReport, ModStudy, ModOrgLife, ModPioneer, ModDeduction}
+var Modules = []string{ModVolunteer, ModDualReport, ModPairing, ModStudy, ModOrgLife, ModPioneer, ModDeduction}
 
 // Manual reports whether a module's points come from manual items (with
 // evidence and a second person's approval) rather than verified service.
 func Manual(module string) bool {
-	return module != ModVolunteer && module != ModDualReport
+	return module != ModVolunteer && module != ModDualReport && module != ModPairing
 }
 
 // Units a rule counts in.
@@ -128,7 +129,7 @@ func (r Rules) Check() []errs.Detail {
 		f := fmt.Sprintf("rules[%d]", i)
 		switch {
 		case !slices.Contains(Modules, ru.Module):
-			bad = append(bad, errs.D(f+".module", "the module must be one of volunteer, dual_report, study, org_life, pioneer, deduction"))
+			bad = append(bad, errs.D(f+".module", "the module must be one of volunteer, dual_report, pairing, study, org_life, pioneer, deduction"))
 		case ru.Per != PerHour && ru.Per != PerEvent:
 			bad = append(bad, errs.D(f+".per", "per must be hour or event"))
 		case ru.Per == PerHour && Manual(ru.Module):

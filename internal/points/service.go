@@ -66,48 +66,43 @@ func loadEvents(ctx context.Context, q db.Querier, year int, member int64) ([]Ev
 	if member != 0 {
 		filter, args = " AND ms.member_id = ?", append(args, member)
 	}
-	rows, err := q.Query(ctx, `SELECT ms.source, ms.source_id, ms.member_id, m.kind, m.area_path, ms.ended_at, ms.minutes, ms.area_path, COALESCE(r.area_path, '')
-		FROM member_service ms JOIN members m ON m.id = ms.member_id LEFT JOIN member_reports r ON r.member_id = ms.member_id
-		WHERE ms.ended_at >= ? AND ms.ended_at < ?`+filter, args...)
-	if err != nil {
-		return nil, nil, errs.Wrap(err, "verified service")
-	}
-	for rows.Next() {
+	scanEvent := func(sc db.Scanner) (Event, error) {
 		var e Event
 		var mpath, where, reported string
-		if err := rows.Scan(&e.Source, &e.SourceID, &e.MemberID, &e.Kind, &mpath, &e.At, &e.Minutes, &where, &reported); err != nil {
-			rows.Close()
-			return nil, nil, errs.Wrap(err, "verified service")
-		}
-		e.Module = ModVolunteer
-		if reported != "" && strings.HasPrefix(where, reported) {
+		err := sc.Scan(&e.Source, &e.SourceID, &e.MemberID, &e.Kind, &mpath, &e.At, &e.Minutes, &where, &reported)
+		switch {
+		case e.Source == "pairing":
+			e.Module = ModPairing
+		case reported != "" && strings.HasPrefix(where, reported):
 			e.Module = ModDualReport
+		default:
+			e.Module = ModVolunteer
 		}
 		paths[e.MemberID] = mpath
-		events = append(events, e)
+		return e, err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	events, err := db.All(ctx, q, `SELECT ms.source, ms.source_id, ms.member_id, m.kind, m.area_path, ms.ended_at, ms.minutes, ms.area_path, COALESCE(r.area_path, '')
+		FROM member_service ms JOIN members m ON m.id = ms.member_id LEFT JOIN member_reports r ON r.member_id = ms.member_id
+		WHERE ms.ended_at >= ? AND ms.ended_at < ?`+filter, args, scanEvent)
+	if err != nil {
 		return nil, nil, errs.Wrap(err, "verified service")
 	}
 	filter = strings.ReplaceAll(filter, "ms.", "pm.")
-	rows, err = q.Query(ctx, `SELECT pm.id, pm.member_id, m.kind, m.area_path, pm.occurred_at, pm.module
+	err = db.Each(ctx, q, `SELECT pm.id, pm.member_id, m.kind, m.area_path, pm.occurred_at, pm.module
 		FROM points_manual pm JOIN members m ON m.id = pm.member_id
-		WHERE pm.status = 'approved' AND pm.occurred_at >= ? AND pm.occurred_at < ?`+filter, args...)
-	if err != nil {
-		return nil, nil, errs.Wrap(err, "manual points")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e := Event{Source: "manual"}
-		var mpath string
-		if err := rows.Scan(&e.SourceID, &e.MemberID, &e.Kind, &mpath, &e.At, &e.Module); err != nil {
-			return nil, nil, errs.Wrap(err, "manual points")
-		}
-		paths[e.MemberID] = mpath
-		events = append(events, e)
-	}
-	return events, paths, errs.Wrap(rows.Err(), "manual points")
+		WHERE pm.status = 'approved' AND pm.occurred_at >= ? AND pm.occurred_at < ?`+filter, args,
+		func(sc db.Scanner) (Event, error) {
+			e := Event{Source: "manual"}
+			var mpath string
+			err := sc.Scan(&e.SourceID, &e.MemberID, &e.Kind, &mpath, &e.At, &e.Module)
+			paths[e.MemberID] = mpath
+			return e, err
+		},
+		func(e Event) error {
+			events = append(events, e)
+			return nil
+		})
+	return events, paths, errs.Wrap(err, "manual points")
 }
 
 // liveRows reads the year's live ledger rows (not reversals, not reversed).
@@ -116,25 +111,18 @@ func liveRows(ctx context.Context, q db.Querier, year int, member int64, paths m
 	if member != 0 {
 		filter, args = " AND l.member_id = ?", append(args, member)
 	}
-	rows, err := q.Query(ctx, `SELECT l.id, l.member_id, l.source, l.source_id, l.points, l.area_path FROM points_ledger l
-		WHERE l.year = ? AND l.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM points_ledger x WHERE x.reverses_id = l.id)`+filter+` ORDER BY l.id`, args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "ledger")
-	}
-	defer rows.Close()
-	var out []Row
-	for rows.Next() {
-		var r Row
-		var path string
-		if err := rows.Scan(&r.ID, &r.MemberID, &r.Key.Source, &r.Key.SourceID, &r.Points, &path); err != nil {
-			return nil, errs.Wrap(err, "ledger")
-		}
-		if _, ok := paths[r.MemberID]; !ok {
-			paths[r.MemberID] = path
-		}
-		out = append(out, r)
-	}
-	return out, errs.Wrap(rows.Err(), "ledger")
+	out, err := db.All(ctx, q, `SELECT l.id, l.member_id, l.source, l.source_id, l.points, l.area_path FROM points_ledger l
+		WHERE l.year = ? AND l.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM points_ledger x WHERE x.reverses_id = l.id)`+filter+` ORDER BY l.id`, args,
+		func(sc db.Scanner) (Row, error) {
+			var r Row
+			var path string
+			err := sc.Scan(&r.ID, &r.MemberID, &r.Key.Source, &r.Key.SourceID, &r.Points, &path)
+			if _, ok := paths[r.MemberID]; !ok {
+				paths[r.MemberID] = path
+			}
+			return r, err
+		})
+	return out, errs.Wrap(err, "ledger")
 }
 
 // recompute returns the changes that bring a year's ledger (or one
@@ -169,22 +157,19 @@ func write(ctx context.Context, tx *db.Tx, now time.Time, rulesetID int64, year 
 	}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := tx.Query(ctx, "SELECT id, module, source, source_id, occurred_at FROM points_ledger WHERE id IN ("+strings.Join(chunk, ",")+")")
+		err := db.Each(ctx, tx, "SELECT id, module, source, source_id, occurred_at FROM points_ledger WHERE id IN ("+strings.Join(chunk, ",")+")", nil,
+			func(sc db.Scanner) ([]any, error) {
+				var id, sid int64
+				var module, source string
+				var at time.Time
+				err := sc.Scan(&id, &module, &source, &sid, &at)
+				return []any{id, module, source, sid, at}, err
+			},
+			func(r []any) error {
+				old[r[0].(int64)] = r[1:]
+				return nil
+			})
 		if err != nil {
-			return errs.Wrap(err, "reversed rows")
-		}
-		for rows.Next() {
-			var id, sid int64
-			var module, source string
-			var at time.Time
-			if err := rows.Scan(&id, &module, &source, &sid, &at); err != nil {
-				rows.Close()
-				return errs.Wrap(err, "reversed rows")
-			}
-			old[id] = []any{module, source, sid, at}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return errs.Wrap(err, "reversed rows")
 		}
 	}

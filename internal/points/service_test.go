@@ -216,7 +216,7 @@ func TestLedgerRulesAndApprovals(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows, _ := x.GetRows("积分")
-		if len(rows) != 3 || rows[1][1] != "王建国" || rows[1][10] != "13" {
+		if len(rows) != 3 || rows[1][1] != "王建国" || rows[1][11] != "13" {
 			t.Errorf("export %v", rows)
 		}
 		outside, err := w.f.Auth.CreateUser(ctx, auth.SystemPrincipal(), auth.NewUser{Username: "b_staff", Password: testkit.Password, Role: "community_staff", Area: testkit.ResB1})
