@@ -10,7 +10,7 @@ func bookingSection() section {
 	return section{
 		name: "booking",
 		nav: []navLink{
-			{Section: "bookings", Href: "/bookings", Key: "nav.bookings", can: canAny(auth.ListsRead)},
+			{Section: "bookings", Href: "/bookings", Key: "nav.bookings", group: "nav.group.lists", can: canAny(auth.ListsRead)},
 		},
 		lean:  true,
 		pages: []string{"booking_calendar.html", "booking.html"},

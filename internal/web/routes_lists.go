@@ -8,9 +8,9 @@ func listsSection() section {
 	return section{
 		name: "lists",
 		nav: []navLink{
-			{Section: "lists", Href: "/needs", Key: "nav.lists", can: func(p *auth.Principal) bool { return isStaff(p) && canAny(auth.ListsRead)(p) }},
-			{Section: "resources", Href: "/resources", Key: "nav.resources", can: canAny(auth.ResourceOffer)},
-			{Section: "projects", Href: "/projects", Key: "nav.projects", can: canAny(auth.ListsRead)},
+			{Section: "lists", Href: "/needs", Key: "nav.lists", group: "nav.group.lists", can: func(p *auth.Principal) bool { return isStaff(p) && canAny(auth.ListsRead)(p) }},
+			{Section: "resources", Href: "/resources", Key: "nav.resources", group: "nav.group.lists", can: canAny(auth.ResourceOffer)},
+			{Section: "projects", Href: "/projects", Key: "nav.projects", group: "nav.group.lists", can: canAny(auth.ListsRead)},
 		},
 		parts: []string{"lists_parts.html"},
 		pages: []string{"lists_needs.html", "lists_need.html", "lists_need_form.html", "lists_resources.html", "lists_resource.html",

@@ -7,11 +7,11 @@ func orgSection() section {
 	return section{
 		name: "org",
 		nav: []navLink{
-			{Section: "areas", Href: "/areas", Key: "nav.areas", can: func(p *auth.Principal) bool { return isStaff(p) && canAny(auth.AreaRead)(p) }},
-			{Section: "org", Href: "/org/party-orgs", Key: "nav.org", can: func(p *auth.Principal) bool { return isStaff(p) && canAny(auth.OrgRead)(p) }},
-			{Section: "units", Href: "/units", Key: "nav.units", can: canAny(auth.UnitRead)},
-			{Section: "coverage", Href: "/coverage", Key: "nav.coverage", can: canAny(auth.CoverageRead)},
-			{Section: "import", Href: "/import", Key: "nav.import", can: canAny(auth.UnitWrite)},
+			{Section: "areas", Href: "/areas", Key: "nav.areas", group: "nav.group.org", can: func(p *auth.Principal) bool { return isStaff(p) && canAny(auth.AreaRead)(p) }},
+			{Section: "org", Href: "/org/party-orgs", Key: "nav.org", group: "nav.group.org", can: func(p *auth.Principal) bool { return isStaff(p) && canAny(auth.OrgRead)(p) }},
+			{Section: "units", Href: "/units", Key: "nav.units", group: "nav.group.org", can: canAny(auth.UnitRead)},
+			{Section: "coverage", Href: "/coverage", Key: "nav.coverage", group: "nav.group.org", can: canAny(auth.CoverageRead)},
+			{Section: "import", Href: "/import", Key: "nav.import", group: "nav.group.org", can: canAny(auth.UnitWrite)},
 		},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{

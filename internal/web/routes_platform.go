@@ -30,10 +30,10 @@ func adminSection() section {
 	return section{
 		name: "admin",
 		nav: []navLink{
-			{Section: "users", Href: "/admin/users", Key: "nav.users", can: canAny(auth.UserRead)},
-			{Section: "audit", Href: "/audit", Key: "nav.audit", can: canAny(auth.AuditRead)},
-			{Section: "jobs", Href: "/admin/jobs", Key: "nav.jobs", can: rootJobs},
-			{Section: "tokens", Href: "/tokens", Key: "nav.tokens", can: isStaff},
+			{Section: "users", Href: "/admin/users", Key: "nav.users", group: "nav.group.admin", can: canAny(auth.UserRead)},
+			{Section: "audit", Href: "/audit", Key: "nav.audit", group: "nav.group.admin", can: canAny(auth.AuditRead)},
+			{Section: "jobs", Href: "/admin/jobs", Key: "nav.jobs", group: "nav.group.admin", can: rootJobs},
+			{Section: "tokens", Href: "/tokens", Key: "nav.tokens", group: "nav.group.admin", can: isStaff},
 		},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"gongzhi/internal/auth"
 )
@@ -41,6 +42,15 @@ type navLink struct {
 	Href    string
 	Key     string // catalog key of its label
 	can     func(*auth.Principal) bool
+	// group, when set, is the catalog key of the one top-bar entry that
+	// links of the same group share; they become tabs above its pages.
+	group   string
+	members []string // a group entry: the Sections of its tabs
+}
+
+// Current reports whether the entry is the top-bar entry of section.
+func (l navLink) Current(section string) bool {
+	return l.Section == section || slices.Contains(l.members, section)
 }
 
 // sections is the web surface, in top-bar order.
@@ -86,21 +96,52 @@ func isStaff(p *auth.Principal) bool {
 type nav struct {
 	Links []navLink
 	Can   map[string]bool
+	tabs  map[string][]navLink // by Section: the tabs of its group
 }
 
+// TabsFor is the row of tabs above a page of section: the entries of its
+// group the reader may open, when there are two or more.
+func (n nav) TabsFor(section string) []navLink { return n.tabs[section] }
+
 // navFor asks each section's tests which entries and flags apply to p;
-// Authorize decides, not the templates.
+// Authorize decides, not the templates. Entries of one group the reader
+// may open share one top-bar entry (the first of them, under the group's
+// label) and become tabs: an administrator's bar had 17 entries.
 func (s *server) navFor(p *auth.Principal) nav {
 	n := nav{Can: map[string]bool{}}
+	groups := map[string][]navLink{}
 	for _, sec := range s.sections {
 		for _, l := range sec.nav {
 			if l.can(p) {
 				n.Links = append(n.Links, l)
+				if l.group != "" {
+					groups[l.group] = append(groups[l.group], l)
+				}
 			}
 		}
 		for name, f := range sec.flags {
 			n.Can[name] = f(p)
 		}
 	}
+	links := n.Links[:0:0]
+	for _, l := range n.Links {
+		g := groups[l.group]
+		switch {
+		case len(g) < 2:
+			links = append(links, l)
+		case g[0].Section == l.Section:
+			entry := l
+			entry.Key = l.group
+			for _, m := range g {
+				entry.members = append(entry.members, m.Section)
+				if n.tabs == nil {
+					n.tabs = map[string][]navLink{}
+				}
+				n.tabs[m.Section] = g
+			}
+			links = append(links, entry)
+		}
+	}
+	n.Links = links
 	return n
 }

@@ -97,3 +97,45 @@ func templateCalls(n parse.Node) []string {
 	walk(n)
 	return out
 }
+
+// TestNavGroups: entries of a group the reader may open share one top-bar
+// entry and become tabs; a reader with one entry of a group sees it alone.
+func TestNavGroups(t *testing.T) {
+	s := &server{sections: sections()}
+	admin := &auth.Principal{UserID: 1, Grants: []auth.Grant{{Role: auth.DistrictAdmin, AreaPath: "/310104/"}}}
+	n := s.navFor(admin)
+	var keys []string
+	for _, l := range n.Links {
+		keys = append(keys, l.Key)
+	}
+	for _, k := range []string{"nav.areas", "nav.units", "nav.coverage", "nav.users", "nav.audit", "nav.projects"} {
+		if strings.Contains(strings.Join(keys, " "), k+" ") || (len(keys) > 0 && keys[len(keys)-1] == k) {
+			t.Errorf("administrator's top bar %v still lists %s apart from its group", keys, k)
+		}
+	}
+	var org navLink
+	for _, l := range n.Links {
+		if l.Key == "nav.group.org" {
+			org = l
+		}
+	}
+	if org.Href != "/areas" || !org.Current("coverage") || !org.Current("units") || org.Current("demands") {
+		t.Errorf("the group entry %+v: first link /areas, current on its members' pages only", org)
+	}
+	if tabs := n.TabsFor("coverage"); len(tabs) != 5 || tabs[2].Href != "/units" {
+		t.Errorf("tabs of the coverage page: %+v, want the group's five entries", tabs)
+	}
+	if len(n.TabsFor("demands")) != 0 {
+		t.Error("a page outside every group has tabs")
+	}
+	yes := func(*auth.Principal) bool { return true }
+	no := func(*auth.Principal) bool { return false }
+	one := (&server{sections: []section{{nav: []navLink{
+		{Section: "a", Href: "/a", Key: "nav.a", group: "nav.g", can: no},
+		{Section: "b", Href: "/b", Key: "nav.b", group: "nav.g", can: yes},
+		{Section: "c", Href: "/c", Key: "nav.c", can: yes},
+	}}}}).navFor(admin)
+	if len(one.Links) != 2 || one.Links[0].Key != "nav.b" || len(one.TabsFor("b")) != 0 {
+		t.Errorf("a reader with one entry of a group: %+v, want it under its own label and no tabs", one.Links)
+	}
+}
