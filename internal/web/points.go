@@ -12,6 +12,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/party"
 	"gongzhi/internal/points"
 )
 
@@ -137,9 +138,39 @@ type pointsQueuePage struct {
 
 // manualForm proposes manual points.
 type manualForm struct {
-	Member, Module, Date, Evidence string
-	Errors                         map[string]string
-	General                        []string
+	Module, Date, Evidence string
+	Member                 picker // the member, searched by name (a district has 12,000)
+	Errors                 map[string]string
+	General                []string
+}
+
+// memberPicker is the form's member field: value the chosen id, text what
+// its input shows.
+func memberPicker(value, text, bad string) picker {
+	return picker{ID: "pm-member", Name: "member_id", Source: "/points/pick/members", Label: "points.member", Hint: "points.member_hint",
+		Value: value, Text: text, Required: true, Error: bad}
+}
+
+// pickMembers serves GET /points/pick/members?q=: up to pickLimit members
+// the reader may propose points for whose name contains q (or whose whole
+// phone number is q), named with their party organisation.
+func (s *server) pickMembers(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := auth.AuthorizeAny(rq.P, auth.PointsPropose); err != nil {
+		return err
+	}
+	q, area, _, err := pickQuery(r)
+	if err != nil {
+		return err
+	}
+	l, err := s.Party.List(r.Context(), rq.P, party.Filter{Q: q, Area: area, PerPage: pickLimit})
+	if err != nil {
+		return err
+	}
+	out := make([]pickItem, 0, len(l.Items))
+	for _, m := range l.Items {
+		out = append(out, pickItem{m.ID, pickLabel(m.Name, m.Kind+" · "+m.PartyOrg)})
+	}
+	return writePick(w, out)
 }
 
 func (s *server) pointsQueue(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -153,6 +184,9 @@ func (s *server) showQueue(w http.ResponseWriter, r *http.Request, rq *request, 
 	d.CanDec = auth.AuthorizeAny(rq.P, auth.PointsApprove) == nil
 	if d.Form.Date == "" {
 		d.Form.Date = s.Clock.Now().In(clock.Shanghai).Format(time.DateOnly)
+	}
+	if d.Form.Member.ID == "" {
+		d.Form.Member = memberPicker("", "", "")
 	}
 	pending, err := s.Points.ManualItems(ctx, rq.P, points.ManualFilter{Status: points.Proposed, PerPage: 100})
 	if err != nil {
@@ -168,15 +202,21 @@ func (s *server) showQueue(w http.ResponseWriter, r *http.Request, rq *request, 
 	for _, it := range d.Pending {
 		d.Own[it.ID] = it.Proposer(rq.P)
 	}
-	s.render(w, rq, status, "points_queue.html", rq.view(r, "members", "points.queue.title", d))
+	v := rq.view(r, "members", "points.queue.title", d)
+	v.Scripts = []string{"picker.js"}
+	s.render(w, rq, status, "points_queue.html", v)
 	return nil
 }
 
 func (s *server) pointsPropose(w http.ResponseWriter, r *http.Request, rq *request) error {
-	f := manualForm{Member: strings.TrimSpace(r.PostFormValue("member_id")), Module: r.PostFormValue("module"),
-		Date: r.PostFormValue("date"), Evidence: r.PostFormValue("evidence")}
+	f := manualForm{Module: r.PostFormValue("module"), Date: r.PostFormValue("date"), Evidence: r.PostFormValue("evidence")}
+	// As every picker: a number typed (no JavaScript) wins over the chosen id.
+	value, text := strings.TrimSpace(r.PostFormValue("member_id")), strings.TrimSpace(r.PostFormValue("member_id_q"))
+	if _, err := strconv.ParseInt(text, 10, 64); err == nil {
+		value = text
+	}
 	in := points.ManualInput{Module: f.Module, Evidence: f.Evidence}
-	in.MemberID, _ = strconv.ParseInt(f.Member, 10, 64)
+	in.MemberID, _ = strconv.ParseInt(value, 10, 64)
 	if day, err := time.ParseInLocation(time.DateOnly, f.Date, clock.Shanghai); err == nil {
 		in.OccurredAt = day.Add(12 * time.Hour) // midday: the day, whatever the clock's zone
 		if now := s.Clock.Now(); in.OccurredAt.After(now) && day.Before(now) {
@@ -189,6 +229,10 @@ func (s *server) pointsPropose(w http.ResponseWriter, r *http.Request, rq *reque
 		if c == errs.ENOTFOUND {
 			f.Errors = map[string]string{"member_id": rq.ErrMsg(err)}
 		}
+		if value == "" && text != "" {
+			f.Errors = map[string]string{"member_id": rq.T("form.choose_listed")}
+		}
+		f.Member = memberPicker(value, text, f.Errors["member_id"])
 		return s.showQueue(w, r, rq, http.StatusUnprocessableEntity, pointsQueuePage{Form: f})
 	} else if err != nil {
 		return err

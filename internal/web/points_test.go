@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,7 +68,17 @@ func TestPointsPages(t *testing.T) {
 		testkit.Contains(t, body, `id="my-points">4 分`, "志愿服务：核实服务 120 分钟，每小时 2 分", "来源：活动签退记录")
 
 		worker := s.login(t, auth.CommunityStaff)
-		resp := worker.submit("/points/manual", url.Values{"member_id": {strconv.FormatInt(m.ID, 10)}, "module": {"study"}, "date": {"2026-11-20"}, "evidence": {""}})
+		// The member is picked by name; a name typed but not chosen is refused.
+		st, body = worker.get("/points/pick/members?q=" + url.QueryEscape("建国"))
+		wantStatus(t, "pick members", st, http.StatusOK, body)
+		testkit.Contains(t, body, `"id":`+strconv.FormatInt(m.ID, 10), "王建国（在职 · 东湖居民区党总支）")
+		if st, body = member.get("/points/pick/members?q=" + url.QueryEscape("建国")); st != http.StatusForbidden {
+			t.Errorf("a member picks members: %d %s", st, body)
+		}
+		resp := worker.submit("/points/manual", url.Values{"member_id_q": {"王建国"}, "module": {"study"}, "date": {"2026-11-20"}, "evidence": {"党课"}})
+		wantStatus(t, "a name not chosen", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
+		testkit.Contains(t, resp.Body, `id="pm-member-error"`, `value="王建国"`)
+		resp = worker.submit("/points/manual", url.Values{"member_id": {strconv.FormatInt(m.ID, 10)}, "module": {"study"}, "date": {"2026-11-20"}, "evidence": {""}})
 		wantStatus(t, "no evidence", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
 		testkit.Contains(t, resp.Body, `id="pm-evidence-error"`, "请写明事项和可核查的依据")
 		resp = worker.submit("/points/manual", url.Values{"member_id": {strconv.FormatInt(m.ID, 10)}, "module": {"study"}, "date": {"2026-11-20"}, "evidence": {"11月党课签到表第2页"}})
@@ -90,6 +101,20 @@ func TestPointsPages(t *testing.T) {
 		st, body = worker.get("/points?kind=在职")
 		wantStatus(t, "ranking", st, http.StatusOK, body)
 		testkit.Contains(t, body, `id="ranking"`, "王建国", `href="/points/export.xlsx?`)
+		// More members than a page: 50 on the first, the rest on the second, ranked as one list.
+		for i := range 54 {
+			if _, err := ps.Create(ctx, sys, party.Input{Name: fmt.Sprintf("党员%02d", i), Kind: "在职", PartyOrgID: org}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, body = worker.get("/points?kind=在职")
+		if n := strings.Count(body, `<tr data-member=`); n != 50 || !strings.Contains(body, "王建国") {
+			t.Errorf("first page: %d rows (want 50, the leader 王建国 first)", n)
+		}
+		_, body = worker.get("/points?kind=在职&page=2")
+		if n := strings.Count(body, `<tr data-member=`); n != 5 || strings.Contains(body, "王建国") {
+			t.Errorf("second page: %d rows (want 5, without the leader)", n)
+		}
 		if strings.Contains(body, "htmx.min.js") {
 			t.Error("the points pages load htmx")
 		}

@@ -16,6 +16,7 @@ func pointsSection() section {
 				{"GET /points/export.xlsx", s.page(s.pointsExport)},
 				{"GET /points/queue", s.page(s.pointsQueue)},
 				{"POST /points/manual", s.post(formLimit, s.pointsPropose)},
+				{"GET /points/pick/members", s.page(s.pickMembers)}, // JSON for picker.js
 				{"POST /points/manual/{id}/approve", s.post(formLimit, s.pointsDecide(true))},
 				{"POST /points/manual/{id}/reject", s.post(formLimit, s.pointsDecide(false))},
 				{"GET /points/rules", s.page(s.pointsRules)},
