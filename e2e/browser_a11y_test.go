@@ -102,6 +102,7 @@ var a11yPages = []a11yPage{
 	{link: `^/funds/\d+/entries/\d+/receipt$`},
 	{link: `^/funds/\d+/entries/\d+/reverse$`},
 	{path: "/hotspots"},
+	{path: "/hotspots/map"},         // the week's hot spots on the grid map, listed beside it
 	{link: `^/hotspots/\d+$`},       // a hot spot's explanation (and the form making it the month's topic)
 	{path: "/monthly-topics"},       // 每月一题
 	{link: `^/monthly-topics/\d+$`}, // the closed demo topic: progress, project, measured effect
@@ -112,9 +113,29 @@ var a11yPages = []a11yPage{
 	{path: "/delib"},                     // 议事: a resident's phone page (staff go on to /topics)
 	{link: `^/votes/\d+/ballot$`},        // a ballot, signed in
 	{path: "/vote/1?receipt=0000000000"}, // the closed demo vote's public page, a receipt looked up
+	{path: "/councils"},                  // 议事会: councils in scope and the form setting one up
+	{link: `^/councils/\d+$`},            // a council: members, meetings, the meeting form
+	{link: `^/meetings/\d+$`},            // a meeting: agenda, attendance, minutes, decisions and what they became
+	{path: "/surveys"},                   // committee surveys (居委会测评) in scope
+	{link: `^/surveys/\d+$`},             // a round's scores, items and masked comments
+	{path: "/survey-scores"},             // the committees side by side, over time
+	{path: "/alliances"},                 // 三联盟 in scope
+	{link: `^/alliances/\d+$`},           // charter, members, commitments and what was done
 	{path: "/members"},
 	{link: `^/members/\d+$`},
 	{path: "/members/follow-up"},
+	{path: "/members/unit-report"}, // a unit party organisation's quarterly report, printable
+	{path: "/cadres"},
+	{link: `^/cadres/\d+$`},
+	{link: `^/cadres/\d+/evaluation\?year=\d+$`}, // the evaluation form with the platform's figures
+	{path: "/mentoring"},
+	{link: `^/mentoring/\d+$`},
+	{path: "/care"},              // people in care (结对关爱), the add form
+	{link: `^/care/people/\d+$`}, // a person with their pairs, the help-link button, recent visits
+	{path: "/care/logs"},         // visits waiting for a second person
+	{path: "/care/requests"},     // on-call requests, response times by area
+	{path: "/care/gaps"},         // no pair; no visit in 30 days
+	{path: "/my/pairing"},        // a member's pairing on the phone: log a visit, answer requests
 	{path: "/activities"},
 	{link: `^/activities/\d+$`},
 	{link: `^/activities/\d+/screen$`}, // the organiser's screen: rotating QR code, live head count
@@ -463,6 +484,7 @@ func (a *a11y) signedOut() {
 	page(track, "/t/{token}")
 	page("/fund/1", "/fund/{id} (a fund's public page)")
 	page("/vote/1", "/vote/{id} (a closed vote's result and receipts)")
+	page("/area/310104001001", "/area/{code} (an area's public deliberation page)")
 	a.lang("en")
 	for _, p := range []string{"/", track, "/report", "/login", "/fund/1"} {
 		page(p, "en "+p)

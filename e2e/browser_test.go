@@ -81,10 +81,13 @@ func TestBrowserCoverage(t *testing.T) {
 				chromedp.SendKeys(css(`input[name=username]`), "street"),
 				chromedp.SendKeys(css(`input[name=password]`), "gongzhi-demo-2026"),
 				chromedp.Submit(css(`input[name=password]`)),
-				chromedp.WaitVisible(css(`nav a[href^="/coverage"]`)),
+				chromedp.WaitVisible(css(`#site-nav a[href="/areas"]`)),
 			)
+			// Coverage is a tab under the top bar's 区域与单位.
 			steps(t, ctx, "coverage dashboard",
-				chromedp.Click(css(`nav a[href^="/coverage"]`)),
+				chromedp.Click(css(`#site-nav a[href="/areas"]`)),
+				chromedp.WaitVisible(css(`main nav.tabs a[href="/coverage"]`)),
+				chromedp.Click(css(`main nav.tabs a[href="/coverage"]`)),
 				chromedp.WaitVisible(css(`#coverage-chart[data-ready="1"]`)),
 			)
 			drawn := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#coverage-chart canvas, #coverage-chart svg').length`))

@@ -110,7 +110,7 @@ func TestBrowserChartTooltipsEscapeNames(t *testing.T) {
 				chromedp.SendKeys(css(`input[name=username]`), "street"),
 				chromedp.SendKeys(css(`input[name=password]`), "gongzhi-demo-2026"),
 				chromedp.Submit(css(`input[name=password]`)),
-				chromedp.WaitVisible(css(`nav a[href^="/coverage"]`)),
+				chromedp.WaitVisible(css(`#site-nav a[href="/areas"]`)),
 			)
 			// check shows chart id's tooltip for one item and wants the
 			// names in it as text, and no element made of them.

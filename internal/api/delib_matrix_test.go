@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"time"
 
@@ -68,7 +69,7 @@ func delibMatrixRows() map[string]matrixRow {
 		createIn  = "201 201 201 403 403 403 403 403"
 		createOut = "201 403 403 403 403 403 403 403"
 	)
-	return map[string]matrixRow{
+	rows := map[string]matrixRow{
 		"GET /votes": {"votes of ResA1 vs ResB1", area("/votes?area=", nil), "200 200 200 200 403 403 403 200", "200 empty empty empty 403 403 403 200"},
 		"POST /votes": {"a vote in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			now := e.clock.Now()
@@ -122,4 +123,6 @@ func delibMatrixRows() map[string]matrixRow {
 		"PUT /topic-settings/{area}": {"ResA1's settings vs ResB1's", area("/topic-settings/", map[string]any{"support_threshold": 12, "answer_days": 10}),
 			"200 200 200 403 403 403 403 403", "200 403 403 403 403 403 403 403"},
 	}
+	maps.Copy(rows, councilMatrixRows()) // councils and meetings: delib_council_matrix_test.go
+	return rows
 }

@@ -10,7 +10,7 @@ func delibSchemas() []schemaDef {
 		"page":     {More: `{"minimum":1}`},
 		"per_page": {More: `{"minimum":1,"maximum":500}`},
 	}
-	return []schemaDef{
+	return append([]schemaDef{
 		{Name: "Vote", Type: typeOf[delib.Vote](), Desc: "A vote (表决) of an area.", Props: map[string]prop{
 			"area":          {Desc: "Area code."},
 			"topic_id":      {Desc: "The topic the vote was called on, if any."},
@@ -89,5 +89,5 @@ func delibSchemas() []schemaDef {
 			"support_threshold": {More: `{"minimum":1,"maximum":10000}`},
 			"answer_days":       {More: `{"minimum":1,"maximum":60}`},
 		}},
-	}
+	}, councilSchemas()...) // councils and meetings: delib_council_schemas.go
 }

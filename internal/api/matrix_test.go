@@ -341,8 +341,12 @@ func TestMatrix(t *testing.T) {
 		maps.Copy(rows, trackingMatrixRows())
 		maps.Copy(rows, hotspotMatrixRows())
 		maps.Copy(rows, partyMatrixRows())
+		maps.Copy(rows, cadreMatrixRows())
 		maps.Copy(rows, delibMatrixRows())
+		maps.Copy(rows, surveyMatrixRows())
+		maps.Copy(rows, allianceMatrixRows())
 		maps.Copy(rows, pointsMatrixRows())
+		maps.Copy(rows, pairingMatrixRows())
 		// Routes whose success revokes the caller's own API tokens (a
 		// password change): the role gets a new one for the next cell.
 		endsTokens := map[string]bool{"POST /me/password": true}

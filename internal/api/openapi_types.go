@@ -20,7 +20,7 @@ type noFields struct{}
 // later capability keeps its own in <capability>_schemas.go
 // (listsSchemas, bookingSchemas, fundSchemas).
 func namedSchemas() []schemaDef {
-	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas(), trackingSchemas(), suggestSchemas(), hotspotSchemas(), partySchemas(), delibSchemas(), pointsSchemas())
+	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas(), trackingSchemas(), suggestSchemas(), hotspotSchemas(), partySchemas(), cadreSchemas(), delibSchemas(), surveySchemas(), allianceSchemas(), pointsSchemas(), pairingSchemas())
 }
 
 // coreSchemas are the schemas of the area tree, units, organisations,
@@ -682,6 +682,8 @@ func docTags() [][2]string {
 		{"booking", "Bookings of venue resources inside their opening hours; the database keeps live bookings of a venue from overlapping."},
 		{"fund", "The community fund (社区公益基金): an append-only ledger in fen, disbursements with a second approval."},
 		{"delib", "Deliberation (自治协商): topics residents raise and support until staff owe an answer, and secret votes whose published receipts let anyone recount the tally."},
+		{"survey", "Residents' evaluation of their committee (居委会测评): campaigns per committee and period, anonymous one-time links, scores with 95% intervals."},
+		{"alliance", "Alliances (三联盟): charters, membership criteria, members (units, people, offices), their commitments and what was done."},
 	}
 }
 

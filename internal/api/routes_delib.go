@@ -9,7 +9,7 @@ func delibRoutes() []route {
 	page := []Param{{Ref: "page"}, {Ref: "per_page"}}
 	action := []int{403, 404, 409, 413}
 	opt := &Body{Type: typeOf[noFields](), Desc: "Nothing, or {}.", Optional: true}
-	return []route{
+	return append([]route{
 		{Route{Method: "GET", Path: "/votes", Op: Op{ID: "listVotes", Tag: "delib",
 			Summary: "Votes in the caller's scope (delib.read), latest opening first, with turnout (voted) and links made.",
 			Params: append([]Param{{Name: "area", Desc: "Only votes in this area's subtree (unknown: 400)."},
@@ -111,5 +111,5 @@ func delibRoutes() []route {
 			Body:    &Body{Type: typeOf[settingsBody]()},
 			Resps:   []Resp{{Status: 200, Desc: "The settings.", Type: typeOf[delib.Settings]()}},
 			Errs:    []int{400, 403, 413}}}, (*server).putTopicSettings},
-	}
+	}, councilRoutes()...) // councils and meetings: delib_council.go
 }

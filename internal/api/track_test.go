@@ -15,7 +15,7 @@ import (
 // TestPublicRoutes pins the routes served without a bearer token: this
 // document, the resident's tracking link, a project's rating link, a
 // fund's public figures, a ballot link and a vote's published receipts,
-// nothing else.
+// an area's public page, an evaluation link and a care link, nothing else.
 func TestPublicRoutes(t *testing.T) {
 	var public []string
 	for _, rt := range api.Routes() {
@@ -25,7 +25,10 @@ func TestPublicRoutes(t *testing.T) {
 	}
 	want := []string{"GET /openapi.json", "GET /track/{token}", "POST /track/lookup", "POST /track/{token}/rate", "GET /track/{token}/attachments/{aid}",
 		"GET /project-ratings/{token}", "POST /project-ratings/{token}", "GET /funds/{id}/public",
-		"POST /ballots/{token}", "GET /votes/{id}/receipts"} // a household's one-time ballot link; a closed vote's published receipts
+		"POST /ballots/{token}", "GET /votes/{id}/receipts", // a household's one-time ballot link; a closed vote's published receipts
+		"GET /area-pages/{code}",                                  // an area's public page: topics, meetings, decisions, votes, rules; no one's personal data
+		"GET /survey-links/{token}", "POST /survey-links/{token}", // a committee evaluation's one-time link
+		"GET /care-links/{token}", "POST /care-links/{token}/requests"} // a cared-for person's help link
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}

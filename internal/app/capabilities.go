@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"gongzhi/internal/activity"
+	"gongzhi/internal/alliance"
 	"gongzhi/internal/booking"
+	"gongzhi/internal/cadre"
 	"gongzhi/internal/delib"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/fund"
@@ -11,10 +13,12 @@ import (
 	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
+	"gongzhi/internal/pairing"
 	"gongzhi/internal/party"
 	"gongzhi/internal/platform"
 	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
+	"gongzhi/internal/survey"
 )
 
 // capability is one capability's wiring in the server: open builds its
@@ -93,6 +97,8 @@ func capabilities() []capability {
 			m.Hotspot.RegisterJobs(m.Jobs)
 		}},
 		{name: "party", open: func(m *Main) { m.Party = party.NewService(m.DB, m.Clock) }},
+		{name: "pairing", open: func(m *Main) { m.Pairing = pairing.NewService(m.DB, m.Clock) }},
+		{name: "cadre", open: func(m *Main) { m.Cadre = cadre.NewService(m.DB, m.Clock) }},
 		{name: "activity", open: func(m *Main) {
 			m.Activity = activity.NewService(m.DB, m.Clock, m.Notify)
 			m.Activity.RegisterJobs(m.Jobs)
@@ -101,6 +107,11 @@ func capabilities() []capability {
 			m.Points = points.NewService(m.DB, m.Clock)
 			m.Points.RegisterJobs(m.Jobs)
 		}},
+		{name: "survey", open: func(m *Main) {
+			m.Survey = survey.NewService(m.DB, m.Clock)
+			m.Survey.RegisterJobs(m.Jobs)
+		}},
+		{name: "alliance", open: func(m *Main) { m.Alliance = alliance.NewService(m.DB, m.Clock) }},
 		// Scheduled backups (--backup-dir, --backup-every): a periodic job (backupjob.go).
 		{name: "backup", open: func(*Main) {}, serve: func(m *Main, _ notify.Mailer) { m.startBackups(context.Background()) }},
 	}
@@ -110,5 +121,5 @@ func capabilities() []capability {
 func (m *Main) services() platform.Services {
 	return platform.Services{DB: m.DB, Auth: m.Auth, Clock: m.Clock, Logger: m.Logger, Jobs: m.Jobs,
 		Org: m.Org, Notify: m.Notify, Demand: m.Demand, Lists: m.Lists, Booking: m.Booking, Fund: m.Fund, Suggest: m.Suggest, Delib: m.Delib, Hotspot: m.Hotspot,
-		Party: m.Party, Activity: m.Activity, Points: m.Points}
+		Party: m.Party, Pairing: m.Pairing, Activity: m.Activity, Points: m.Points, Cadre: m.Cadre, Survey: m.Survey, Alliance: m.Alliance}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"gongzhi/internal/booking"
+	"gongzhi/internal/cadre"
 	"gongzhi/internal/fund"
 	"gongzhi/internal/lists"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"gongzhi/internal/activity"
+	"gongzhi/internal/alliance"
 	"gongzhi/internal/api"
 	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
@@ -29,9 +31,11 @@ import (
 	"gongzhi/internal/notify"
 	"gongzhi/internal/open311"
 	"gongzhi/internal/org"
+	"gongzhi/internal/pairing"
 	"gongzhi/internal/party"
 	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
+	"gongzhi/internal/survey"
 	"gongzhi/internal/web"
 )
 
@@ -56,8 +60,12 @@ type Main struct {
 	Hotspot *hotspot.Service
 
 	Party    *party.Service
+	Pairing  *pairing.Service
 	Activity *activity.Service
 	Points   *points.Service
+	Cadre    *cadre.Service
+	Survey   *survey.Service
+	Alliance *alliance.Service
 	// Jobs is the server's one job queue: every capability's timers and
 	// outboxes run on it (internal/jobs).
 	Jobs *jobs.Queue

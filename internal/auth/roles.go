@@ -90,11 +90,40 @@ const (
 	PointsRules   Perm = "points.rules"   // edit the district's rule sets, preview and apply a recompute; district level
 )
 
+// Permissions of cadres: secretaries, sent-down young cadres, training,
+// yearly evaluations and mentoring pairs (issue 10).
+const (
+	CadreRead   Perm = "cadre.read"   // cadres, training, evaluations with their figures, mentoring pairs and meetings
+	CadreWrite  Perm = "cadre.write"  // add cadres, record training, make mentoring pairs and log their meetings
+	CadreReview Perm = "cadre.review" // score and review a cadre's year (street level and up; never one's own)
+)
+
 // Permissions of deliberation: topics and votes (issue 11).
 const (
 	DelibRead  Perm = "delib.read"  // topics and votes of an area as staff see them: turnout, links made, answers due
 	DelibWrite Perm = "delib.write" // create, open and close votes, make ballot links, answer topics, set thresholds
 	DelibJoin  Perm = "delib.join"  // as a resident of the area: raise and support topics, vote signed in
+)
+
+// Permissions of residents' evaluation of their committee (居委会测评, issue 11).
+// The street runs the survey of a committee; the committee reads its own
+// results and comments but does not make links that answer for itself.
+const (
+	SurveyRead  Perm = "survey.read"  // campaigns, scores and residents' (masked) comments of areas in scope; exports
+	SurveyWrite Perm = "survey.write" // start and close campaigns, make one-time links and print their slips
+)
+
+// Permissions of alliances (三联盟, issue 11).
+const (
+	AllianceRead  Perm = "alliance.read"  // alliances of areas in scope: charter, criteria, members, commitments and what was done
+	AllianceWrite Perm = "alliance.write" // found alliances, admit members, record their commitments and what was done against them
+)
+
+// Permissions of pairing with people who need care (结对关爱; issue 10).
+const (
+	PairingRead  Perm = "pairing.read"  // people in care (phones masked), pairs, logs, on-call requests and the gap lists of an area
+	PairingWrite Perm = "pairing.write" // add people in care, make and end pairs, approve logs, make request links, answer requests
+	PairingLog   Perm = "pairing.log"   // as the paired member: log visits and calls, acknowledge and close one's own pairs' requests
 )
 
 // rolePerms is the whole permission table. Scope comes from the grant's area.
@@ -104,25 +133,28 @@ var rolePerms = map[Role][]Perm{
 		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove,
 		MemberRead, MemberWrite, ActivityRead, ActivityWrite, PointsRead, PointsPropose, PointsApprove, PointsRules,
 		DelibRead, DelibWrite,
-		HotspotRead, TopicWrite},
+		CadreRead, CadreWrite, CadreReview,
+		HotspotRead, TopicWrite, PairingRead, PairingWrite, SurveyRead, SurveyWrite, AllianceRead, AllianceWrite},
 	StreetStaff: {AreaRead, OrgRead, OrgWrite, UnitRead, UnitWrite, CoverageRead, UserRead,
 		DemandRead, DemandIntake, DemandDispatch, DemandHandle, DemandApprove,
 		ListsRead, ListsWrite, ResourceOffer, ProjectApprove, BookingWrite, FundRead, FundWrite, FundApprove,
 		MemberRead, MemberWrite, ActivityRead, ActivityWrite, PointsRead, PointsPropose, PointsApprove,
 		DelibRead, DelibWrite,
-		HotspotRead, TopicWrite},
+		CadreRead, CadreWrite, CadreReview,
+		HotspotRead, TopicWrite, PairingRead, PairingWrite, SurveyRead, SurveyWrite, AllianceRead, AllianceWrite},
 	CommunityStaff: {AreaRead, OrgRead, UnitRead, UnitWrite, CoverageRead,
 		DemandRead, DemandIntake, DemandDispatch, DemandHandle,
 		ListsRead, ListsWrite, ResourceOffer, BookingWrite, FundRead, FundWrite,
 		MemberRead, MemberWrite, ActivityRead, ActivityWrite, PointsRead, PointsPropose, PointsApprove,
 		DelibRead, DelibWrite,
-		HotspotRead},
+		CadreRead,
+		HotspotRead, PairingRead, PairingWrite, SurveyRead, AllianceRead, AllianceWrite},
 	GridWorker: {AreaRead, OrgRead, UnitRead, CoverageRead, DemandRead, DemandIntake, DemandHandle,
 		ListsRead, ListsWrite, ActivityRead, DelibRead},
 	UnitLiaison: {AreaRead, OrgRead, UnitRead, DemandRead, DemandHandle, ListsRead, ResourceOffer, BookingWrite, ActivityRead},
-	Member:      {AreaRead, OrgRead, ActivityRead, ActivityJoin, DelibJoin},
+	Member:      {AreaRead, OrgRead, ActivityRead, ActivityJoin, DelibJoin, PairingLog},
 	Resident:    {AreaRead, ActivityRead, ActivityJoin, DelibJoin},
-	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead, ListsRead, FundRead, MemberRead, ActivityRead, DelibRead, HotspotRead, PointsRead},
+	Auditor:     {AreaRead, OrgRead, UnitRead, CoverageRead, UserRead, AuditRead, DemandRead, ListsRead, FundRead, MemberRead, ActivityRead, DelibRead, HotspotRead, PointsRead, PairingRead, SurveyRead, CadreRead, AllianceRead},
 }
 
 // unitPerms are the permissions a role holds not on its grant's whole area

@@ -51,13 +51,7 @@ func job(kind string, id int64, at time.Time) jobs.Job {
 // answer is overdue.
 func (s *Service) RegisterJobs(q *jobs.Queue) {
 	reg := func(kind string, fn func(ctx context.Context, tx *db.Tx, id int64) error) {
-		q.Register(kind, func(ctx context.Context, tx *db.Tx, j jobs.Job) error {
-			var a idArgs
-			if err := j.Decode(&a); err != nil {
-				return err
-			}
-			return fn(ctx, tx, a.ID)
-		})
+		q.Register(kind, jobs.Handle(func(ctx context.Context, tx *db.Tx, a idArgs) error { return fn(ctx, tx, a.ID) }))
 	}
 	reg(JobVoteOpen, s.openDue)
 	reg(JobVoteClose, s.closeDue)

@@ -99,8 +99,13 @@ func (b *builder) steps() []func(context.Context, *db.Tx) error {
 		b.writeBookings, // bookings.go: bookings of venue resources
 		b.writeFunds,    // fund.go: community funds and their ledgers
 		b.writeDelib,    // delib.go: topics in a third of the residential areas, two votes
+		b.writeCouncils, // delib_councils.go: councils in the same third, a year of meetings and decisions, two rules
+		b.writeSurveys,  // survey.go: one committee evaluation per residential area in 2026H1, a third also in 2025H2
+		b.writeAlliance, // alliance.go: three alliances (三联盟) per street with members, commitments and what was done
 		b.writeParty,    // party.go: party members, dual reporting, activities with sign-ups and check-ins
+		b.writePairing,  // pairing.go: people in care, pairs with a year of approved visits and calls, on-call requests
 		b.writePoints,   // points.go: a published points rule set and the ledger from verified service
+		b.writeCadres,   // cadre.go: secretaries, 25 young cadres in two batches, training, last year's evaluations, mentoring pairs
 		b.writeHotspots, // hotspot.go: eight weekly hot-spot runs over planted hot spots, a closed monthly topic
 	}
 }

@@ -144,8 +144,13 @@ func (g *dgen) planted(day time.Time) []*dem {
 	// The lift: every third Wednesday morning, counted back from the last whole week.
 	if day.Weekday() == time.Wednesday {
 		if weeks := int(math.Round(p.plan.lastWeek.Sub(monday).Hours() / 24 / 7)); weeks >= 0 && weeks%plantLiftEvery == 0 {
-			add(plantD{res: p.lift, grid: 1, cat: p.catLift, desc: "3号楼电梯又坏了，老人下不了楼", address: p.plan.liftAddress},
-				day.Add(8*time.Hour+30*time.Minute))
+			// Said and written differently each time, as callers and
+			// operators do: the address with a space or a stop, the words
+			// in another order (NormAddress and the bigrams see through it).
+			n := weeks / plantLiftEvery
+			addr := []string{p.plan.liftAddress, p.plan.lift.base + "小区 3号楼", p.plan.liftAddress + "。", p.plan.lift.base + "小区3号楼 "}[n%4]
+			desc := []string{"3号楼电梯又坏了，老人下不了楼", "电梯又坏了！3号楼的老人下不了楼", "3号楼电梯又停了，老人下不了楼"}[n%3]
+			add(plantD{res: p.lift, grid: 1, cat: p.catLift, desc: desc, address: addr}, day.Add(8*time.Hour+30*time.Minute))
 		}
 	}
 	// Night parking in the topic's three grids: from ten weeks before the

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 
 	"gongzhi/internal/activity"
+	"gongzhi/internal/alliance"
 	"gongzhi/internal/auth"
 	"gongzhi/internal/booking"
+	"gongzhi/internal/cadre"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/delib"
@@ -20,9 +22,11 @@ import (
 	"gongzhi/internal/lists"
 	"gongzhi/internal/notify"
 	"gongzhi/internal/org"
+	"gongzhi/internal/pairing"
 	"gongzhi/internal/party"
 	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
+	"gongzhi/internal/survey"
 )
 
 // Services are the shared parts and the capabilities' services.
@@ -46,8 +50,13 @@ type Services struct {
 	Hotspot *hotspot.Service // hot spots against each place's baseline, monthly topics and their effect (未诉先办)
 
 	Party    *party.Service    // party members, dual reporting and its follow-up (党员, 双报到)
+	Pairing  *pairing.Service  // party members paired with people who need care, their visits and on-call requests (结对关爱)
 	Activity *activity.Service // activities: sign-up, waitlist, QR check-in (活动)
+	Councils *delib.Councils   // councils, meetings and their decisions; an area's public page (议事会)
 	Points   *points.Service   // party members' points from verified work only (党员积分制)
+	Cadre    *cadre.Service    // secretaries and young cadres: training, yearly evaluation, mentoring pairs (干部)
+	Survey   *survey.Service   // residents' evaluation of their committee (居委会测评)
+	Alliance *alliance.Service // alliances, their members and commitments (三联盟)
 }
 
 // WithDefaults fills what tests and tools may leave out: a real clock, a
@@ -80,17 +89,32 @@ func (s Services) WithDefaults() Services {
 		if s.Delib == nil {
 			s.Delib = delib.NewService(s.DB, s.Clock)
 		}
+		if s.Councils == nil {
+			s.Councils = delib.NewCouncils(s.DB, s.Clock, s.Lists, s.Demand)
+		}
 		if s.Hotspot == nil {
 			s.Hotspot = hotspot.NewService(s.DB, s.Clock, s.Lists)
 		}
 		if s.Party == nil {
 			s.Party = party.NewService(s.DB, s.Clock)
 		}
+		if s.Pairing == nil {
+			s.Pairing = pairing.NewService(s.DB, s.Clock)
+		}
 		if s.Activity == nil {
 			s.Activity = activity.NewService(s.DB, s.Clock, s.Notify)
 		}
+		if s.Cadre == nil {
+			s.Cadre = cadre.NewService(s.DB, s.Clock)
+		}
 		if s.Points == nil {
 			s.Points = points.NewService(s.DB, s.Clock)
+		}
+		if s.Survey == nil {
+			s.Survey = survey.NewService(s.DB, s.Clock)
+		}
+		if s.Alliance == nil {
+			s.Alliance = alliance.NewService(s.DB, s.Clock)
 		}
 	}
 	return s

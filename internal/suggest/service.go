@@ -111,8 +111,11 @@ func (s *Service) Train(ctx context.Context) error {
 // of them in the demand's street.
 type Suggestion struct {
 	Categories []Suggested `json:"categories"`
-	Lead       string      `json:"lead,omitempty"`       // an area code or "unit:ID"
-	LeadShare  *float64    `json:"lead_share,omitempty"` // of that category's closed demands in the street
+	// Model is the version of the model that made them (when it was
+	// trained); a client sends it back when recording what was filed.
+	Model     string   `json:"model,omitempty"`
+	Lead      string   `json:"lead,omitempty"`       // an area code or "unit:ID"
+	LeadShare *float64 `json:"lead_share,omitempty"` // of that category's closed demands in the street
 }
 
 // Suggested is a guessed category with its names.
@@ -143,9 +146,12 @@ func (s *Service) Suggest(ctx context.Context, p *auth.Principal, text, areaCode
 		text = string(r[:MaxText])
 	}
 	s.mu.RLock()
-	m, names := s.model, s.names
+	m, names, trained := s.model, s.names, s.trained
 	s.mu.RUnlock()
 	out := Suggestion{Categories: []Suggested{}}
+	if m != nil {
+		out.Model = trained.UTC().Format(time.RFC3339)
+	}
 	// Every category, so those retired since training can be left out.
 	for _, g := range m.Categories(text, len(names)+len(m.cats())) {
 		if n, ok := names[g.Category]; ok && len(out.Categories) < 3 {
@@ -167,6 +173,9 @@ type Status struct {
 	Trained  *time.Time `json:"trained_at"`
 	Examples int        `json:"examples"`
 	Accuracy Accuracy   `json:"accuracy"`
+	// RealUse is how the suggestions did where they were shown (Uses);
+	// set by the pages that show it.
+	RealUse *RealUse `json:"real_use,omitempty"`
 }
 
 // Status is for staff who read demands: operators see how far to trust a

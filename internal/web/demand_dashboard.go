@@ -39,6 +39,9 @@ type dashPage struct {
 	// names and figures as text (empty on a district's map of streets,
 	// whose streets the child areas' table lists).
 	MapGrids []mapGroup
+	// Topics are the closed monthly topics (每月一题) of the area with their
+	// measured effect; nil when the reader may not read hot spots.
+	Topics []mtTopicRow
 }
 
 // mapGroup is a residential area's grids on the dashboard's map.
@@ -453,6 +456,9 @@ func (s *server) demandDashboard(w http.ResponseWriter, r *http.Request, rq *req
 		page.Crumbs = append(page.Crumbs, crumb{Code: a.Code, Name: a.Name, Link: auth.Authorize(p, auth.DemandRead, a.Path) == nil})
 	}
 	page.ExportURL, page.MapURL = exportURL(f), mapURL(f)
+	if page.Topics, err = s.mtClosedTopics(ctx, rq, page.Area.Code); err != nil {
+		return err
+	}
 	page.Sort = rankAreas(page.ByArea, r.URL.Query().Get("sort"))
 	v := rq.view(r, "demands", "dash.title", page)
 	v.Tab = "dashboard"

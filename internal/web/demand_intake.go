@@ -188,6 +188,7 @@ func (s *server) intake(w http.ResponseWriter, r *http.Request, rq *request) err
 		return err
 	}
 	d := filed.Demand
+	s.recordSuggested(ctx, rq, r.PostFormValue("suggested"), d.ID)
 	next := intakeForm{Channel: f.Channel, Filed: &filedDemand{ID: d.ID, CategoryName: d.CategoryName, AreaName: s.areaName(ctx, rq.Lang, d.Area),
 		Answered: d.Status == demand.Closed, TrackPath: "/t/" + filed.Token, TrackURL: s.siteURL(r) + "/t/" + filed.Token, Files: len(d.Attachments),
 		ShortCode: demand.FormatCode(filed.ShortCode), CanSMS: s.Demand.SMSAvailable() && canText(f.Phone), Phone: auth.MaskPhone(f.Phone)}}

@@ -294,6 +294,7 @@ type projectPage struct {
 	// CodesDefault is how many codes to offer: one per resident served, or a
 	// table's worth before that is known.
 	CodesDefault int
+	Topic        *mtTopicRow // the monthly topic (每月一题) whose fix the project is, with its measured effect
 }
 
 func (s *server) projectPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -306,6 +307,9 @@ func (s *server) projectPage(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	d := projectPage{Project: p, Timeline: ev, AreaName: s.areaName(r.Context(), rq.Lang, p.Area)}
+	if d.Topic, err = s.mtTopicOfProject(r.Context(), rq, id); err != nil {
+		return err
+	}
 	lead := p.LeadUnitID != nil && auth.AuthorizeUnit(rq.P, auth.ResourceOffer, p.AreaPath, p.LeadUnitID) == nil
 	for _, to := range []string{"approved", "running", "done", "evaluated", "cancelled"} {
 		perm, byLead, ok := lists.ProjectMove(p.Status, to)

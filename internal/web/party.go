@@ -351,6 +351,7 @@ type partyMyPage struct {
 	Report   dualForm
 	Done     string
 	JoinOpen bool
+	Care     *careSummary // my pairing (结对), for members
 }
 
 func (s *server) myHome(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -385,6 +386,9 @@ func (s *server) showMy(w http.ResponseWriter, r *http.Request, rq *request, sta
 		return err
 	}
 	d.Hours = party.Hours(d.Service.Minutes)
+	if d.Care, err = s.careSummaryOf(r, rq); err != nil {
+		return err
+	}
 	if d.Signups, err = s.Activity.MySignups(ctx, rq.P); err != nil {
 		return err
 	}

@@ -17,7 +17,8 @@ func delibSection() section {
 		},
 		lean: true,
 		pages: []string{"delib_votes.html", "delib_vote.html", "delib_slips.html", "delib_ballot.html", "delib_receipt.html",
-			"delib_result.html", "delib_home.html", "delib_topics.html", "delib_topic.html"},
+			"delib_result.html", "delib_home.html", "delib_topics.html", "delib_topic.html",
+			"delib_councils.html", "delib_council.html", "delib_meeting.html", "area_public.html"},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{
 				{"GET /votes", s.page(s.voteList)},
@@ -43,6 +44,20 @@ func delibSection() section {
 				{"POST /topics/{id}/support", s.post(formLimit, s.topicSupport)},
 				{"POST /topics/{id}/answer", s.post(formLimit, s.topicDecide(true))},
 				{"POST /topics/{id}/close", s.post(formLimit, s.topicDecide(false))},
+				// Councils and meetings (议事会, delib_council.go), and an area's public page.
+				{"GET /councils", s.page(s.councilList)},
+				{"POST /councils", s.post(formLimit, s.councilCreate)},
+				{"GET /councils/{id}", s.page(s.councilPage)},
+				{"POST /councils/{id}/members", s.post(formLimit, s.councilMember)},
+				{"POST /councils/{id}/meetings", s.post(formLimit, s.councilMeeting)},
+				{"GET /meetings/{id}", s.page(s.meetingPage)},
+				{"POST /meetings/{id}/agenda", s.post(formLimit, s.meetingAgenda)},
+				{"POST /meetings/{id}/record", s.post(formLimit, s.meetingRecord)},
+				{"POST /meetings/{id}/decisions", s.post(formLimit, s.meetingDecision)},
+				{"POST /decisions/{id}/project", s.post(formLimit, s.decisionTo("project"))},
+				{"POST /decisions/{id}/demand", s.post(formLimit, s.decisionTo("demand"))},
+				{"POST /decisions/{id}/rule", s.post(formLimit, s.decisionTo("rule"))},
+				{"GET /area/{code}", s.public(s.areaPublic)},
 			}
 		},
 	}

@@ -14,10 +14,12 @@ func hotspotSection() section {
 			{Section: "hotspots", Href: "/hotspots", Key: "nav.hotspots", can: canAny(auth.HotspotRead)},
 		},
 		lean:  true,
-		pages: []string{"hotspot_list.html", "hotspot_spot.html", "hotspot_topics.html", "hotspot_topic.html"},
+		pages: []string{"hotspot_list.html", "hotspot_map.html", "hotspot_spot.html", "hotspot_topics.html", "hotspot_topic.html"},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{
 				{"GET /hotspots", s.page(s.hotspotList)},
+				{"GET /hotspots/map", s.page(s.hotspotMap)},
+				{"GET /hotspots/map.json", s.page(s.hotspotMapJSON)},
 				{"GET /hotspots/{id}", s.page(s.hotspotPage)},
 				{"GET /monthly-topics", s.page(s.mtTopicList)},
 				{"POST /monthly-topics", s.post(formLimit, s.mtTopicCreate)},

@@ -10,7 +10,7 @@ func partySection() section {
 	return section{
 		name: "party",
 		nav: []navLink{
-			{Section: "members", Href: "/members", Key: "nav.members", can: canAny(auth.MemberRead)},
+			{Section: "members", Href: "/members", Key: "nav.members", group: "nav.group.party", can: canAny(auth.MemberRead)},
 			// A member's own phone page; residents need no menu (they reach
 			// activities by the links they are sent).
 			{Section: "my", Href: "/my", Key: "nav.my", can: func(p *auth.Principal) bool { return p.HasRole(auth.Member) }},

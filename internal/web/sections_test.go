@@ -122,8 +122,8 @@ func TestNavGroups(t *testing.T) {
 	if org.Href != "/areas" || !org.Current("coverage") || !org.Current("units") || org.Current("demands") {
 		t.Errorf("the group entry %+v: first link /areas, current on its members' pages only", org)
 	}
-	if tabs := n.TabsFor("coverage"); len(tabs) != 5 || tabs[2].Href != "/units" {
-		t.Errorf("tabs of the coverage page: %+v, want the group's five entries", tabs)
+	if tabs := n.TabsFor("coverage"); len(tabs) != 6 || tabs[2].Href != "/units" || tabs[5].Href != "/alliances" {
+		t.Errorf("tabs of the coverage page: %+v, want the group's six entries", tabs)
 	}
 	if len(n.TabsFor("demands")) != 0 {
 		t.Error("a page outside every group has tabs")

@@ -4,6 +4,9 @@
 //  - the dashboard's heat map, #grid-map[data-src]: the grids (a district's
 //    streets) coloured by the figure chosen in #map-metric; a click opens the
 //    grid's demand list, or the street's dashboard;
+//  - the hot-spot map, #hotspot-map[data-src] (/hotspots/map.json): the
+//    week's hot spots on their streets' grids, coloured by how many times
+//    their usual (properties.ratio; null: no hot spot); a click opens one;
 //  - the intake page's area picker, #area-map in <details id="map-picker">:
 //    a click on a street shows its grids, a click on a grid fills the area
 //    field (#d-area). The form never needs the map: typing still works.
@@ -60,7 +63,7 @@
     var names = {};
     borders.forEach(function (b) { names[b.id] = b.name; });
     var borderName = function (p) { return names[p.name] || ""; };
-    var fmt = function (v) { return o.rate ? (v * 100).toFixed(1) + "%" : String(Math.round(v)); };
+    var fmt = o.format || function (v) { return o.rate ? (v * 100).toFixed(1) + "%" : String(Math.round(v)); };
     // Degrees of longitude are shorter than degrees of latitude away from the equator.
     var first = geo.features.length ? geo.features[0].geometry.coordinates[0][0] : [0, 31];
     var aspect = Math.cos(first[1] * Math.PI / 180);
@@ -110,7 +113,7 @@
     if (o.value && data.length) {
       var colours = ["#fff5f0", "#fcae91", red];
       option.visualMap = {
-        seriesIndex: 0, min: o.rate ? lo : 0, max: o.rate ? Math.max(hi, lo + 0.001) : Math.max(1, hi), calculable: true,
+        seriesIndex: 0, min: o.rate ? lo : (o.min || 0), max: o.rate ? Math.max(hi, lo + 0.001) : Math.max((o.min || 0) + 1, hi), calculable: true,
         // At the side: ECharts leaves a tenth of the width free on each side of the map.
         orient: "vertical", right: 4, top: "middle", itemHeight: 120, formatter: fmt, textStyle: { color: grey },
         inRange: { color: o.rate ? colours.slice().reverse() : colours }
@@ -162,6 +165,19 @@
     });
   }
 
+  function hotspots(el) {
+    load(el.getAttribute("data-src"), function (err, geo) {
+      if (err || !geo.features.length) return empty(el, el.getAttribute(err ? "data-error" : "data-empty"));
+      draw(el, mount(el), geo, {
+        value: function (p) { return p.ratio; },
+        min: 1,
+        format: function (v) { return v.toFixed(1); },
+        label: el.getAttribute("data-label"),
+        click: function (f) { if (f.properties.spot) window.location.href = "/hotspots/" + f.properties.spot; }
+      });
+    });
+  }
+
   function picker(box) {
     var el = document.getElementById("area-map");
     var input = document.getElementById("d-area");
@@ -207,6 +223,8 @@
     if (typeof echarts === "undefined") return;
     var el = document.getElementById("grid-map");
     if (el) dashboard(el);
+    var hot = document.getElementById("hotspot-map");
+    if (hot) hotspots(hot);
     var box = document.getElementById("map-picker");
     if (box) picker(box);
   }
