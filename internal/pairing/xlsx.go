@@ -3,12 +3,9 @@ package pairing
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
@@ -62,7 +59,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, file string, r 
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return res, errs.New(errs.EINVALID, "%s: not a readable XLSX file", file)
 	}
-	rows, err := readSheet(file, data)
+	rows, err := xlsxsafe.FirstSheet(file, data, xlsxsafe.Limits{MaxUnpacked: maxImportBytes * 4}, maxImportRows)
 	if err != nil {
 		return res, err
 	}
@@ -170,37 +167,4 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, file string, r 
 	}
 	res.Created = len(out)
 	return res, nil
-}
-
-// readSheet reads the first sheet of an XLSX, raw cell values.
-func readSheet(file string, data []byte) ([][]string, error) {
-	f, err := xlsxsafe.Open(data, xlsxsafe.Limits{MaxUnpacked: maxImportBytes * 4})
-	switch {
-	case errors.Is(err, xlsxsafe.ErrTooLarge), errors.Is(err, xlsxsafe.ErrTooComplex):
-		return nil, errs.New(errs.ETOOLARGE, "%s: the workbook is too large or complex; copy the rows into a new workbook and import that", file)
-	case err != nil:
-		return nil, errs.New(errs.EINVALID, "%s: not a readable XLSX file", file)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, errs.New(errs.EINVALID, "%s: the workbook has no sheet", file)
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
-	}
-	defer rows.Close()
-	var out [][]string
-	for rows.Next() {
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
-		}
-		if len(out) > maxImportRows {
-			return nil, errs.New(errs.ETOOLARGE, "%s: more than %d rows; split the file", file, maxImportRows)
-		}
-		out = append(out, cells)
-	}
-	return out, nil
 }

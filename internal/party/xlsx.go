@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -115,39 +114,6 @@ func (im *memberImport) err() error {
 	return e
 }
 
-// readRows reads the first sheet of an XLSX, raw cell values.
-func readRows(file string, data []byte) ([][]string, error) {
-	f, err := xlsxsafe.Open(data, xlsxsafe.Limits{MaxUnpacked: maxImportBytes * 4})
-	switch {
-	case errors.Is(err, xlsxsafe.ErrTooLarge), errors.Is(err, xlsxsafe.ErrTooComplex):
-		return nil, errs.New(errs.ETOOLARGE, "%s: the workbook is too large or complex; copy the member rows into a new workbook and import that", file)
-	case err != nil:
-		return nil, errs.New(errs.EINVALID, "%s: not a readable XLSX file", file)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, errs.New(errs.EINVALID, "%s: the workbook has no sheet", file)
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
-	}
-	defer rows.Close()
-	var out [][]string
-	for rows.Next() {
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
-		}
-		if len(out) > maxImportRows {
-			return nil, errs.New(errs.ETOOLARGE, "%s: more than %d rows; split the file", file, maxImportRows)
-		}
-		out = append(out, cells)
-	}
-	return out, nil
-}
-
 // lookups resolve names in a file to ids: party organisations and units by
 // name (or id), residential areas by code or name.
 type lookups struct {
@@ -231,7 +197,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, file string, r 
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return res, errs.New(errs.EINVALID, "%s: not a readable XLSX file", file)
 	}
-	rows, err := readRows(file, data)
+	rows, err := xlsxsafe.FirstSheet(file, data, xlsxsafe.Limits{MaxUnpacked: maxImportBytes * 4}, maxImportRows)
 	if err != nil {
 		return res, err
 	}

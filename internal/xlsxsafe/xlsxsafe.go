@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"gongzhi/internal/errs"
 )
 
 // Limits bound one workbook. A zero field takes its default.
@@ -365,4 +367,40 @@ func (p *partScan) end() error {
 		return p.endString(p.off)
 	}
 	return nil
+}
+
+// FirstSheet opens an uploaded workbook within l and reads its first
+// sheet's raw cell values, refusing more than maxRows rows. Its errors are
+// coded for the person who uploaded file (the imports of members and of
+// people in care share it).
+func FirstSheet(file string, data []byte, l Limits, maxRows int) ([][]string, error) {
+	f, err := Open(data, l)
+	switch {
+	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrTooComplex):
+		return nil, errs.New(errs.ETOOLARGE, "%s: the workbook is too large or complex; copy the rows into a new workbook and import that", file)
+	case err != nil:
+		return nil, errs.New(errs.EINVALID, "%s: not a readable XLSX file", file)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, errs.New(errs.EINVALID, "%s: the workbook has no sheet", file)
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
+	}
+	defer rows.Close()
+	var out [][]string
+	for rows.Next() {
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, errs.New(errs.EINVALID, "%s: cannot read sheet %q", file, sheets[0])
+		}
+		if len(out) > maxRows {
+			return nil, errs.New(errs.ETOOLARGE, "%s: more than %d rows; split the file", file, maxRows)
+		}
+		out = append(out, cells)
+	}
+	return out, nil
 }
