@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -43,12 +44,24 @@ type errorJSON struct {
 	Details []errs.Detail `json:"details"`
 }
 
+// statusClientClosed answers a request whose client left before the end.
+const statusClientClosed = 499
+
 // fail writes err as the error body with the status of its code. Internal
 // errors are logged with the request and reach the client only as
 // "internal error"; nothing from a driver or a stack is ever sent.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
 		err = errs.New(errs.ETOOLARGE, "the request body is larger than %d bytes", mbe.Limit)
+	}
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		// The client went away mid-request: nothing is wrong here, and
+		// nobody reads the answer. 499 is nginx's "client closed request".
+		s.Logger.LogAttrs(r.Context(), slog.LevelDebug, "api request abandoned",
+			slog.String("id", w.Header().Get("X-Request-ID")), slog.String("method", r.Method),
+			slog.String("path", auth.RedactPath(r.URL.Path)))
+		w.WriteHeader(statusClientClosed)
+		return
 	}
 	code := errs.Code(err)
 	status, ok := statusOf[code]

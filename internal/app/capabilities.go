@@ -52,6 +52,7 @@ func capabilities() []capability {
 			}},
 		{name: "demand", open: func(m *Main) {
 			m.Demand = demand.NewService(m.DB, m.Clock, m.Notify)
+			m.Demand.FiguresLag = m.Config.FiguresLag
 			m.Demand.RegisterJobs(m.Jobs)
 		},
 			serve: func(m *Main, _ notify.Mailer) {

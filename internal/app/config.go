@@ -30,6 +30,8 @@ type Config struct {
 	TrustedProxies string
 	BaseURL        string        // --base-url / GONGZHI_BASE_URL: the site's public address, for links in e-mails and Open311 discovery
 	TimerInterval  time.Duration // --timer-interval / GONGZHI_TIMER_INTERVAL: how often SLA timers and outgoing notices are checked
+	MaxRequests    int           // --max-requests / GONGZHI_MAX_REQUESTS: requests handled at once, the rest wait their turn in arrival order (0: no limit)
+	FiguresLag     time.Duration // --figures-lag / GONGZHI_FIGURES_LAG: how old the demand rates and dashboards served may be (0: computed on every read)
 	SMTP           notify.SMTPConfig
 	// SMS is the text-message gateway: --sms-gateway / GONGZHI_SMS_GATEWAY,
 	// its signing secret only from GONGZHI_SMS_SECRET. Empty: no SMS.
@@ -57,7 +59,7 @@ func (c Config) WebhookTargets() notify.Targets {
 
 // DefaultConfig returns the defaults, overridden by GONGZHI_* variables.
 func DefaultConfig(getenv func(string) string) Config {
-	c := Config{DataDir: "./gongzhi-data", Addr: "127.0.0.1:8080", LogLevel: "info", TimerInterval: 5 * time.Second,
+	c := Config{DataDir: "./gongzhi-data", Addr: "127.0.0.1:8080", LogLevel: "info", TimerInterval: 5 * time.Second, FiguresLag: 2 * time.Second,
 		SMTP: notify.SMTPConfig{Port: 587}, BackupEvery: 24 * time.Hour, BackupKeep: 7}
 	str := func(dst *string, key string) {
 		if v := getenv(key); v != "" {
@@ -90,6 +92,12 @@ func DefaultConfig(getenv func(string) string) Config {
 	if v, err := time.ParseDuration(getenv("GONGZHI_TIMER_INTERVAL")); err == nil {
 		c.TimerInterval = v
 	}
+	if v, err := strconv.Atoi(getenv("GONGZHI_MAX_REQUESTS")); err == nil {
+		c.MaxRequests = v
+	}
+	if v, err := time.ParseDuration(getenv("GONGZHI_FIGURES_LAG")); err == nil {
+		c.FiguresLag = v
+	}
 	str(&c.BackupDir, "GONGZHI_BACKUP_DIR")
 	if v, err := time.ParseDuration(getenv("GONGZHI_BACKUP_EVERY")); err == nil {
 		c.BackupEvery = v
@@ -116,6 +124,8 @@ func (c *Config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxy", c.TrustedProxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; env GONGZHI_TRUSTED_PROXIES")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the site (https://…), for links in e-mails; env GONGZHI_BASE_URL")
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let webhooks go to loopback, private and link-local addresses (receivers on the internal network); env GONGZHI_WEBHOOK_ALLOW_PRIVATE")
+	fs.IntVar(&c.MaxRequests, "max-requests", c.MaxRequests, "requests handled at once; the rest wait their turn in arrival order (0: no limit); env GONGZHI_MAX_REQUESTS")
+	fs.DurationVar(&c.FiguresLag, "figures-lag", c.FiguresLag, "how old the demand rates and dashboard figures served may be (0: computed on every read); env GONGZHI_FIGURES_LAG")
 	fs.DurationVar(&c.TimerInterval, "timer-interval", c.TimerInterval, "how often SLA timers and outgoing webhooks/e-mail are checked; env GONGZHI_TIMER_INTERVAL")
 	fs.StringVar(&c.SMTP.Host, "smtp-host", c.SMTP.Host, "SMTP server for e-mailed notices (empty: no e-mail); env GONGZHI_SMTP_HOST")
 	fs.IntVar(&c.SMTP.Port, "smtp-port", c.SMTP.Port, "SMTP port; env GONGZHI_SMTP_PORT")

@@ -140,7 +140,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /readyz", m.readyz)
 	mux.Handle("GET /metrics", metricsHandler(m.registry))
 	mux.Handle("/", pages)
-	return withRequestID(withLogging(m.Logger, withMetrics(m.registry, withCompression(mux)))), nil
+	return withRequestID(withLogging(m.Logger, withMetrics(m.registry, withCompression(withGate(m.Config.MaxRequests, mux))))), nil
 }
 
 func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {

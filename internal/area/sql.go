@@ -33,3 +33,14 @@ func Join(alias, codeCol string) string {
 func LeftJoin(alias, codeCol string) string {
 	return " LEFT JOIN areas " + alias + " ON " + alias + ".code = " + codeCol
 }
+
+// OrderByPath sorts by the path column col in byte order, as the path
+// indexes keep it: PostgreSQL's subtree indexes use text_pattern_ops, whose
+// order an ORDER BY reaches only through its operator (then a page of an
+// area's rows reads the index instead of sorting the subtree).
+func OrderByPath(d db.Dialect, col string) string {
+	if d == db.Postgres {
+		return col + " USING ~<~"
+	}
+	return col
+}

@@ -46,6 +46,22 @@ type Breakdown struct {
 // Breakdown returns the dashboard figures of an area (district, street or
 // residential area) for the inclusive day range.
 func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilter) (Breakdown, error) {
+	if _, _, err := s.statsArea(ctx, p, f); err != nil {
+		return Breakdown{}, err
+	}
+	key := figureKey{f: f, breakdown: true}
+	if e, ok := s.cachedFigures(key); ok {
+		return e.b.clone(), nil
+	}
+	b, err := s.breakdown(ctx, p, f)
+	if err != nil {
+		return b, err
+	}
+	s.keepFigures(key, figureEntry{b: b.clone()})
+	return b, nil
+}
+
+func (s *Service) breakdown(ctx context.Context, p *auth.Principal, f StatsFilter) (Breakdown, error) {
 	var b Breakdown
 	total, err := s.Stats(ctx, p, f)
 	if err != nil {

@@ -145,6 +145,10 @@ type Service struct {
 	probes probeCache  // how common recent searches' words are (list.go)
 	// lookups counts wrong tracking look-ups by number (TrackByNumber).
 	lookups *auth.Throttle
+	// FiguresLag is how old the rates and dashboard figures served may be
+	// (figures.go); 0, the default, computes them on every read.
+	FiguresLag time.Duration
+	figures    figureCache
 }
 
 // NewService returns the demand service.

@@ -238,6 +238,10 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (
 	if err != nil {
 		return st, err
 	}
+	key := figureKey{f: f}
+	if e, ok := s.cachedFigures(key); ok {
+		return e.stats, nil
+	}
 	src, args := rollupRows("area_path = ? AND category_code = ?", []any{path, f.Category}, f.From, f.To)
 	row := s.db.QueryRow(ctx, `SELECT COALESCE(sum(received),0), COALESCE(sum(response_base),0), COALESCE(sum(responded),0),
 		COALESCE(sum(rated),0), COALESCE(sum(solved),0), COALESCE(sum(satisfied),0), COALESCE(sum(overdue),0), COALESCE(sum(open),0)
@@ -246,5 +250,6 @@ func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (
 		return st, errs.Wrap(err, "stats")
 	}
 	st.rates()
+	s.keepFigures(key, figureEntry{stats: st})
 	return st, nil
 }

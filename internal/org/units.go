@@ -88,7 +88,7 @@ func (s *Service) Units(ctx context.Context, p *auth.Principal, f UnitFilter) ([
 	}
 	limit, offset := auth.Paging(f.Page, f.PerPage)
 	out, err := db.All(ctx, s.db, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
-		" ORDER BY u.area_path, u.name, u.id LIMIT ? OFFSET ?", append(args, limit, offset), scanMasked)
+		" ORDER BY "+area.OrderByPath(s.db.Dialect, "u.area_path")+", u.name, u.id LIMIT ? OFFSET ?", append(args, limit, offset), scanMasked)
 	return out, total, errs.Wrap(err, "list units")
 }
 
@@ -102,7 +102,7 @@ func (s *Service) EachUnit(ctx context.Context, p *auth.Principal, f UnitFilter,
 		return err
 	}
 	return db.Each(ctx, s.db, "SELECT "+unitCols+" FROM units u"+area.Join("a", "u.area_code")+" WHERE "+where+
-		" ORDER BY u.area_path, u.name, u.id", args, func(r db.Scanner) (Unit, error) {
+		" ORDER BY "+area.OrderByPath(s.db.Dialect, "u.area_path")+", u.name, u.id", args, func(r db.Scanner) (Unit, error) {
 		u, err := scanMasked(r)
 		return u, errs.Wrap(err, "export units")
 	}, fn)

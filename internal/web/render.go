@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -91,9 +93,18 @@ type errorPage struct {
 	Detail  string // the service's own words, for errors the user can fix
 }
 
+// statusClientClosed answers a request whose client left before the end
+// (nginx's 499), so it is not counted as a server error.
+const statusClientClosed = 499
+
 // fail shows err as a localized error page. Internal errors are logged and
 // never detailed; a lapsed session goes back to the login form.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		// The browser left before the page was ready: nobody reads it.
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	code := errs.Code(err)
 	if code == errs.EUNAUTHORIZED {
 		s.toLogin(w, r)
