@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"gongzhi/internal/auth"
+	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/demo"
@@ -24,29 +25,32 @@ import (
 	"gongzhi/internal/web"
 )
 
-// TestBrowserHotspotToEffect (issue 12) on the demo district, in process on
-// SQLite so the test moves the server's clock: a street worker opens the
+// TestBrowserHotspotToEffect (issue 12) on a copy of the demo district, in
+// process on SQLite so the test moves the server's clock: a street worker opens the
 // hot-spot map and clicks the planted noise grid on it, makes that hot spot
 // the month's topic and creates its project; a week later closes the topic;
 // eight weeks on, with the weeks since in the rollups (the topic's grid at
 // half its earlier rate, every other grid as before), the worker reads the
 // measured effect on the topic's page and in the box on its project's page.
 func TestBrowserHotspotToEffect(t *testing.T) {
-	browserCtx := browser(t)
 	ctx := context.Background()
-	d := testkit.NewDB(t, db.SQLite)
-	clk := testkit.Clock() // Monday 2026-11-30, 09:30 in Shanghai
-	as := auth.NewService(d, clk, testkit.TestHasher())
-	logins, err := demo.Build(ctx, d, as, clk)
+	// A copy of the suite's demo district, served in process so the test
+	// moves the server's clock: from the moment the district was built (its
+	// newest demand), which its hot spots and rollups are relative to.
+	st := demoStore(t, db.SQLite) // before the browser: a first build takes a minute
+	browserCtx := browser(t)
+	d, err := db.Open(ctx, "", st[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	var street demo.Login
-	for _, l := range logins {
-		if l.Username == "street" {
-			street = l
-		}
+	t.Cleanup(func() { d.Close() })
+	var built time.Time
+	if err := d.QueryRow(ctx, "SELECT created_at FROM demands ORDER BY created_at DESC LIMIT 1").Scan(&built); err != nil {
+		t.Fatal(err)
 	}
+	clk := clock.NewFake(built.Add(time.Minute))
+	as := auth.NewService(d, clk, testkit.TestHasher())
+	street := demo.Login{Username: "street", Password: "gongzhi-demo-2026"}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	nt := notify.NewService(d, clk, notify.Options{})
 	h, err := web.New(web.Deps{Services: platform.Services{DB: d, Auth: as, Org: org.NewService(d, clk), Clock: clk, Notify: nt,
