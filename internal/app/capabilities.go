@@ -83,11 +83,11 @@ func capabilities() []capability {
 		},
 			serve: func(m *Main, _ notify.Mailer) {
 				// The first model at start, beside serving (a district's history trains in seconds); the daily job retrains it.
-				go func() {
+				m.background.Go(func() {
 					if err := m.Suggest.Train(context.Background()); err != nil {
 						m.Logger.Error("intake suggestions", "err", err)
 					}
-				}()
+				})
 			}},
 		{name: "delib", open: func(m *Main) {
 			m.Delib = delib.NewService(m.DB, m.Clock)

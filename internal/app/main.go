@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -72,6 +73,9 @@ type Main struct {
 
 	stopWorkers context.CancelFunc
 	workers     chan struct{}
+	// background counts the work a server starts beside serving (the first
+	// suggestion model); the load benchmark waits for it.
+	background sync.WaitGroup
 
 	registry *prometheus.Registry
 	server   *http.Server

@@ -256,9 +256,6 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 	if err := event(ctx, tx, d.ID, now, actorOf(p), string(in.Action), before.Status, to, said, note, in.Action != ActNote); err != nil {
 		return nil, err
 	}
-	if err := rollup(ctx, tx, &before, d); err != nil {
-		return nil, err
-	}
 	if err := auth.Record(ctx, tx, now, p, auth.Change{Action: string(in.Action), Entity: "demand", EntityID: strconv.FormatInt(d.ID, 10),
 		AreaPath: d.AreaPath, Before: map[string]any{"status": before.Status}, After: map[string]any{"status": d.Status, "note": texts.Join(said.In(texts.ZH), note)}}); err != nil {
 		return nil, err
@@ -274,6 +271,11 @@ func (s *Service) apply(ctx context.Context, tx *db.Tx, p *auth.Principal, d *De
 		if err := f(); err != nil {
 			return nil, err
 		}
+	}
+	// The rollups last, as in intake: their rows are shared by every demand
+	// of the day, so their locks should wait for the commit only.
+	if err := rollup(ctx, tx, &before, d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -354,9 +354,6 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 	if err := scheduleDeadlines(ctx, tx, d, now, true); err != nil {
 		return err
 	}
-	if err := rollup(ctx, tx, nil, d); err != nil {
-		return err
-	}
 	after := map[string]any{"category": d.Category, "channel": d.Channel, "area": d.Area}
 	if len(d.Attachments) > 0 {
 		after["attachments"] = auditFiles(d.Attachments)
@@ -371,6 +368,13 @@ func (s *Service) insert(ctx context.Context, tx *db.Tx, p *auth.Principal, pd *
 		to = "" // whoever files and dispatches it (or answers it) needs no "new demand to dispatch"; webhooks still hear of it
 	}
 	if err := s.tell(ctx, tx, d, notify.KindAssignment, to, false, title, short(d.Description)); err != nil {
+		return err
+	}
+	// The rollups last: every intake adds to the same rows (the district's
+	// and street's of today), and on PostgreSQL their row locks are held to
+	// the commit, so the other intakes wait only for this commit, not for
+	// the audit row and the notices too.
+	if err := rollup(ctx, tx, nil, d); err != nil {
 		return err
 	}
 	if pd.then.Action == "" {
