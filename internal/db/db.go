@@ -359,11 +359,16 @@ func ResetIDs(ctx context.Context, tx *Tx, tables ...string) error {
 // autovacuum reaches a freshly filled table only later: the demo district
 // served its mixed load 5× slower on empty statistics. SQLite's plans come
 // from the schema (no sqlite_stat1 is kept), so there is nothing to do.
+//
+// On PostgreSQL it also vacuums: a page is marked all-visible only by a
+// vacuum, and until then an index-only scan still reads every row it
+// counts from the table (a street's demands counted to 1,000 read 1,001
+// rows and took 9.9 ms on the fresh demo district; 0.7 ms vacuumed).
 func (d *DB) Analyze(ctx context.Context, tables ...string) error {
 	if d.Dialect != Postgres {
 		return nil
 	}
-	q := "ANALYZE"
+	q := "VACUUM (ANALYZE)"
 	if len(tables) > 0 {
 		q += " " + strings.Join(tables, ", ")
 	}
