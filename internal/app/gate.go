@@ -2,23 +2,33 @@ package app
 
 import "net/http"
 
-// withGate lets at most n requests run at once; the rest wait in arrival
-// order (a channel wakes its waiters first-come, first-served). Without it,
-// a server past its capacity has every request wait for each of its
-// database connections in database/sql's random hand-off, so a request
-// that queries seven times waits seven lotteries.
-func withGate(n int, next http.Handler) http.Handler {
+// gate lets at most n requests run at once; the rest wait in arrival order
+// (a channel wakes its waiters first-come, first-served). Without it, a
+// server past its capacity has every request wait for each of its database
+// connections in database/sql's random hand-off, so a request that queries
+// seven times waits seven lotteries. n <= 0 lets every request through.
+type gate chan struct{}
+
+func newGate(n int) gate {
 	if n <= 0 {
+		return nil
+	}
+	return make(gate, n)
+}
+
+// wrap puts next behind the gate; health checks and metrics stay outside,
+// so a saturated server still answers its monitor at once.
+func (g gate) wrap(next http.Handler) http.Handler {
+	if g == nil {
 		return next
 	}
-	sem := make(chan struct{}, n)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case sem <- struct{}{}:
+		case g <- struct{}{}:
 		case <-r.Context().Done():
 			return
 		}
-		defer func() { <-sem }()
+		defer func() { <-g }()
 		next.ServeHTTP(w, r)
 	})
 }

@@ -11,7 +11,7 @@ import (
 // answered, and one whose client leaves while waiting never runs.
 func TestGate(t *testing.T) {
 	entered, release := make(chan string, 3), make(chan struct{})
-	h := withGate(1, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := newGate(1).wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		entered <- r.URL.Path
 		if r.URL.Path == "/first" {
 			<-release

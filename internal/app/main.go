@@ -133,18 +133,19 @@ func (m *Main) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Deps{Services: m.services()}))
+	g := newGate(m.Config.MaxRequests)
+	mux.Handle("/api/v1/", g.wrap(api.New(api.Deps{Services: m.services()})))
 	var district string // the jurisdiction Open311 serves: the root of the area tree
 	if root, err := area.Root(context.Background(), m.DB); err == nil {
 		district = root.Code
 	}
-	mux.Handle(open311.Prefix, open311.New(open311.Deps{Demand: m.Demand, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger,
-		BaseURL: m.Config.BaseURL, Jurisdiction: district, DefaultArea: district}))
+	mux.Handle(open311.Prefix, g.wrap(open311.New(open311.Deps{Demand: m.Demand, Auth: m.Auth, Org: m.Org, Clock: m.Clock, Logger: m.Logger,
+		BaseURL: m.Config.BaseURL, Jurisdiction: district, DefaultArea: district})))
 	mux.HandleFunc("GET /healthz", m.healthz)
 	mux.HandleFunc("GET /readyz", m.readyz)
 	mux.Handle("GET /metrics", metricsHandler(m.registry))
-	mux.Handle("/", pages)
-	return withRequestID(withLogging(m.Logger, withMetrics(m.registry, withCompression(withGate(m.Config.MaxRequests, mux))))), nil
+	mux.Handle("/", g.wrap(pages))
+	return withRequestID(withLogging(m.Logger, withMetrics(m.registry, withCompression(mux)))), nil
 }
 
 func (m *Main) healthz(w http.ResponseWriter, r *http.Request) {
