@@ -107,7 +107,8 @@ var a11yPages = []a11yPage{
 	{path: "/monthly-topics"},       // 每月一题
 	{link: `^/monthly-topics/\d+$`}, // the closed demo topic: progress, project, measured effect
 	{path: "/topics"},
-	{link: `^/topics/\d+$`},
+	{link: `^/topics/\d+$`},       // a topic with its discussion, the civility policy and moderation forms
+	{path: "/topics?escalated=1"}, // overdue topics the answer job sent up to the caller's area
 	{path: "/votes"},
 	{link: `^/votes/\d+$`},
 	{path: "/delib"},                     // 议事: a resident's phone page (staff go on to /topics)
@@ -124,7 +125,9 @@ var a11yPages = []a11yPage{
 	{path: "/members"},
 	{link: `^/members/\d+$`},
 	{path: "/members/follow-up"},
-	{path: "/members/unit-report"}, // a unit party organisation's quarterly report, printable
+	{path: "/members/org-reports"},  // 组织双报到: units' party organisations registered here, the follow-up filter
+	{path: "/members/service-logs"}, // members' service logs waiting for approval
+	{path: "/members/unit-report"},  // a unit party organisation's quarterly report, printable
 	{path: "/cadres"},
 	{link: `^/cadres/\d+$`},
 	{link: `^/cadres/\d+/evaluation\?year=\d+$`}, // the evaluation form with the platform's figures

@@ -63,7 +63,8 @@ type Activity struct {
 	PartyOrgID     *int64    `json:"party_org_id"`
 	UnitID         *int64    `json:"unit_id"`
 	ServicePointID *int64    `json:"service_point_id"`
-	Organiser      string    `json:"organiser"` // the party organisation, unit or service point's name
+	ProjectID      *int64    `json:"project_id"`
+	Organiser      string    `json:"organiser"` // the party organisation, unit, service point or project's name
 	Area           string    `json:"area"`
 	Status         string    `json:"status"`
 	Confirmed      int       `json:"confirmed"`
@@ -86,6 +87,7 @@ type Input struct {
 	PartyOrgID     *int64    `json:"party_org_id,omitempty"`
 	UnitID         *int64    `json:"unit_id,omitempty"`
 	ServicePointID *int64    `json:"service_point_id,omitempty"`
+	ProjectID      *int64    `json:"project_id,omitempty"` // a service project (服务项目) publishing it
 }
 
 // Filter narrows a list of activities.
@@ -97,20 +99,20 @@ type Filter struct {
 }
 
 const cols = `a.id, a.title, a.description, a.starts_at, a.ends_at, a.place, a.capacity, a.audience, a.party_org_id, a.unit_id,
-	a.service_point_id, COALESCE(po.name, u.name, sp.name, ''), a.area_code, a.status,
+	a.service_point_id, a.project_id, COALESCE(po.name, u.name, sp.name, pj.title, ''), a.area_code, a.status,
 	(SELECT count(*) FROM activity_signups s WHERE s.activity_id = a.id AND s.status = 'confirmed'),
 	(SELECT count(*) FROM activity_signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted'),
 	a.created_by_name, a.created_at, a.area_path`
 
 const from = `activities a LEFT JOIN party_orgs po ON po.id = a.party_org_id LEFT JOIN units u ON u.id = a.unit_id
-	LEFT JOIN service_points sp ON sp.id = a.service_point_id`
+	LEFT JOIN service_points sp ON sp.id = a.service_point_id LEFT JOIN projects pj ON pj.id = a.project_id`
 
 func scan(sc db.Scanner) (Activity, error) {
 	var a Activity
-	var org, unit, sp sql.NullInt64
-	err := sc.Scan(&a.ID, &a.Title, &a.Description, &a.Start, &a.End, &a.Place, &a.Capacity, &a.Audience, &org, &unit, &sp,
+	var org, unit, sp, pj sql.NullInt64
+	err := sc.Scan(&a.ID, &a.Title, &a.Description, &a.Start, &a.End, &a.Place, &a.Capacity, &a.Audience, &org, &unit, &sp, &pj,
 		&a.Organiser, &a.Area, &a.Status, &a.Confirmed, &a.Waitlisted, &a.CreatedBy, &a.CreatedAt, &a.AreaPath)
-	a.PartyOrgID, a.UnitID, a.ServicePointID = db.NullID(org), db.NullID(unit), db.NullID(sp)
+	a.PartyOrgID, a.UnitID, a.ServicePointID, a.ProjectID = db.NullID(org), db.NullID(unit), db.NullID(sp), db.NullID(pj)
 	return a, err
 }
 
@@ -251,8 +253,8 @@ func (in *Input) check(now time.Time) error {
 	return nil
 }
 
-// organiser checks that the publishing organisation, unit or service point
-// exists (organisations and points in or above the activity's area).
+// organiser checks that the publishing organisation, unit, service point or
+// project exists (all but units in or above the activity's area).
 func organiser(ctx context.Context, tx *db.Tx, in Input, path string) error {
 	var ds []errs.Detail
 	for _, c := range []struct {
@@ -260,7 +262,8 @@ func organiser(ctx context.Context, tx *db.Tx, in Input, path string) error {
 		id                *int64
 	}{{"party_orgs", "party_org_id", "no party organisation %d in or above the activity's area", in.PartyOrgID},
 		{"units", "unit_id", "no unit %d", in.UnitID},
-		{"service_points", "service_point_id", "no service point %d in or above the activity's area", in.ServicePointID}} {
+		{"service_points", "service_point_id", "no service point %d in or above the activity's area", in.ServicePointID},
+		{"projects", "project_id", "no service project %d in or above the activity's area", in.ProjectID}} {
 		if c.id == nil {
 			continue
 		}
@@ -302,9 +305,9 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (Acti
 		}
 		by, name := p.Actor()
 		id, err = db.InsertID(ctx, tx, `INSERT INTO activities (title, description, starts_at, ends_at, place, capacity, audience, party_org_id, unit_id,
-			service_point_id, area_code, area_path, created_by, created_by_name, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Title, in.Description, in.Start, in.End, in.Place, in.Capacity, in.Audience,
-			in.PartyOrgID, in.UnitID, in.ServicePointID, in.Area, path, by, name, now, now)
+			service_point_id, project_id, area_code, area_path, created_by, created_by_name, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Title, in.Description, in.Start, in.End, in.Place, in.Capacity, in.Audience,
+			in.PartyOrgID, in.UnitID, in.ServicePointID, in.ProjectID, in.Area, path, by, name, now, now)
 		if err != nil {
 			return errs.Wrap(err, "insert activity")
 		}

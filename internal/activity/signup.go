@@ -391,12 +391,13 @@ func (s *Service) MySignups(ctx context.Context, p *auth.Principal) ([]MyLine, e
 		WHERE s.user_id = ? AND s.status <> ? AND a.ends_at > ? ORDER BY a.starts_at LIMIT 100`, []any{p.UserID, Cancelled, since},
 		func(sc db.Scanner) (MyLine, error) {
 			var l MyLine
-			var org, unit, sp, member sql.NullInt64
+			var org, unit, sp, pj, member sql.NullInt64
 			var in, outT sql.NullTime
 			a, g := &l.Activity, &l.Signup
-			err := sc.Scan(&a.ID, &a.Title, &a.Description, &a.Start, &a.End, &a.Place, &a.Capacity, &a.Audience, &org, &unit, &sp,
+			err := sc.Scan(&a.ID, &a.Title, &a.Description, &a.Start, &a.End, &a.Place, &a.Capacity, &a.Audience, &org, &unit, &sp, &pj,
 				&a.Organiser, &a.Area, &a.Status, &a.Confirmed, &a.Waitlisted, &a.CreatedBy, &a.CreatedAt, &a.AreaPath,
 				&g.ID, &g.ActivityID, &g.Status, &in, &outT, &g.CreatedAt, &g.UpdatedAt, &g.userID, &member, &g.seq)
+			a.PartyOrgID, a.UnitID, a.ServicePointID, a.ProjectID = db.NullID(org), db.NullID(unit), db.NullID(sp), db.NullID(pj)
 			if in.Valid {
 				t := in.Time
 				g.CheckedInAt = &t

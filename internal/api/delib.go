@@ -44,8 +44,9 @@ type topicText struct {
 
 // settingsBody sets an area's topic thresholds.
 type settingsBody struct {
-	SupportThreshold int `json:"support_threshold"`
-	AnswerDays       int `json:"answer_days"`
+	SupportThreshold int    `json:"support_threshold"`
+	AnswerDays       int    `json:"answer_days"`
+	Civility         string `json:"civility"`
 }
 
 func (s *server) listVotes(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -188,7 +189,12 @@ func (s *server) listTopics(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err != nil {
 		return err
 	}
-	f := delib.TopicFilter{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: overdue != nil && *overdue, Page: pg.Page, PerPage: pg.PerPage}
+	escalated, err := optBool(r, "escalated")
+	if err != nil {
+		return err
+	}
+	f := delib.TopicFilter{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: overdue != nil && *overdue,
+		Escalated: escalated != nil && *escalated, Page: pg.Page, PerPage: pg.PerPage}
 	l, err := s.Delib.ListTopics(r.Context(), p, f)
 	if err != nil {
 		return err
@@ -204,7 +210,11 @@ func (s *server) exportTopics(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return err
 	}
 	var buf bytes.Buffer
-	f := delib.TopicFilter{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: overdue != nil && *overdue}
+	escalated, err := optBool(r, "escalated")
+	if err != nil {
+		return err
+	}
+	f := delib.TopicFilter{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: overdue != nil && *overdue, Escalated: escalated != nil && *escalated}
 	if err := s.Delib.ExportTopics(r.Context(), p, f, &buf); err != nil {
 		return err
 	}
@@ -300,7 +310,8 @@ func (s *server) putTopicSettings(w http.ResponseWriter, r *http.Request, p *aut
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	st, err := s.Delib.SetSettings(r.Context(), p, delib.Settings{Area: r.PathValue("area"), SupportThreshold: in.SupportThreshold, AnswerDays: in.AnswerDays})
+	st, err := s.Delib.SetSettings(r.Context(), p, delib.Settings{Area: r.PathValue("area"), SupportThreshold: in.SupportThreshold, AnswerDays: in.AnswerDays,
+		Civility: in.Civility})
 	if err != nil {
 		return err
 	}

@@ -124,5 +124,6 @@ func delibMatrixRows() map[string]matrixRow {
 			"200 200 200 403 403 403 403 403", "200 403 403 403 403 403 403 403"},
 	}
 	maps.Copy(rows, councilMatrixRows()) // councils and meetings: delib_council_matrix_test.go
+	maps.Copy(rows, commentMatrixRows()) // comments: delib_comments_matrix_test.go
 	return rows
 }

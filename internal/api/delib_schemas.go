@@ -69,13 +69,34 @@ func delibSchemas() []schemaDef {
 			"status":        {Enum: delib.TopicStatuses, Desc: "open gathers support; agenda: reached its threshold, staff owe an answer by due_at; answered or closed with the text everyone reads."},
 			"raised_by":     {Desc: "Who raised it; a resident's name is masked."},
 			"overdue":       {Desc: "Still unanswered past due_at (a job sets it)."},
+			"escalated_to":  {Desc: "When it fell overdue, the job sent it up to this area (the parent area) and told its staff; empty otherwise."},
 			"votes":         {Desc: "Votes called on it."},
 			"events":        {Desc: "Its public history, oldest first (single topics only)."},
-			"events.status": {Desc: "The status it moved to; vote when a vote was called on it, overdue when the answer fell due."},
+			"events.status": {Desc: "The status it moved to; vote when a vote was called on it, overdue when the answer fell due, escalated (reason: the parent area's name) when it was sent up."},
+			"comments":      {Desc: "The thread as the caller sees it, oldest first (single topics only)."},
+			"demands":       {Desc: "The demands staff made it from, by number, with category and status only (single topics only)."},
+		}},
+		{Name: "TopicComment", Type: typeOf[delib.Comment](), Desc: "A comment on a topic, as the caller sees it.", Props: map[string]prop{
+			"author":        {Desc: "The author's display name; a phone number in it is masked."},
+			"by_staff":      {Desc: "Written by staff of the area."},
+			"text":          {Desc: "The text; empty when hidden (staff read it in original) or deleted."},
+			"status":        {Enum: delib.CommentStatuses, Desc: "shown; hidden by staff with hidden_reason, which everyone reads; deleted by its author."},
+			"hidden_reason": {Desc: "Why staff hid it."},
+			"original":      {Desc: "Staff of the area: the text of a hidden comment."},
+			"reports":       {Desc: "Staff of the area: how often it was reported."},
+			"mine":          {Desc: "The caller wrote it."},
+			"reported":      {Desc: "The caller reported it."},
+		}},
+		{Name: "TopicCommentInput", Type: typeOf[commentText](), In: true, Required: []string{"text"}, Props: map[string]prop{
+			"text": {Desc: "Plain text.", More: `{"maxLength":1000}`},
+		}},
+		{Name: "TopicCommentReason", Type: typeOf[commentReason](), In: true, Required: []string{"reason"}, Props: map[string]prop{
+			"reason": {Desc: "Why it is reported, or why it is hidden (everyone reads the latter).", More: `{"maxLength":200}`},
 		}},
 		{Name: "TopicInput", Type: typeOf[delib.TopicInput](), In: true, Required: []string{"area", "title"}, Props: map[string]prop{
-			"title": {More: `{"maxLength":100}`},
-			"body":  {More: `{"maxLength":2000}`},
+			"title":      {More: `{"maxLength":100}`},
+			"body":       {More: `{"maxLength":2000}`},
+			"demand_ids": {Desc: "Staff (delib.write) make the topic from a cluster of demands of the area they may read, by number; a resident giving any is 403, a demand outside the area 400.", More: `{"maxItems":100,"uniqueItems":true}`},
 		}},
 		{Name: "TopicList", Type: typeOf[list[delib.Topic]](), Props: listProps},
 		{Name: "TopicText", Type: typeOf[topicText](), In: true, Required: []string{"text"}, Props: map[string]prop{
@@ -84,10 +105,12 @@ func delibSchemas() []schemaDef {
 		{Name: "TopicSettings", Type: typeOf[delib.Settings](), Props: map[string]prop{
 			"support_threshold": {Desc: "Supports that put a topic on the agenda."},
 			"answer_days":       {Desc: "Working days staff have to answer a topic on the agenda."},
+			"civility":          {Desc: "The civility policy shown above the comment box; empty: the interface's default policy."},
 		}},
 		{Name: "TopicSettingsInput", Type: typeOf[settingsBody](), In: true, Required: []string{"support_threshold", "answer_days"}, Props: map[string]prop{
 			"support_threshold": {More: `{"minimum":1,"maximum":10000}`},
 			"answer_days":       {More: `{"minimum":1,"maximum":60}`},
+			"civility":          {Desc: "The area's civility policy for comments; absent or empty: the default policy.", More: `{"maxLength":2000}`},
 		}},
 	}, councilSchemas()...) // councils and meetings: delib_council_schemas.go
 }

@@ -56,6 +56,23 @@ func (s *server) getMember(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	return nil
 }
 
+func (s *server) updateMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "member")
+	if err != nil {
+		return err
+	}
+	var in party.Input
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.Party.Update(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
 func (s *server) reportMember(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := pathID(r, "member")
 	if err != nil {

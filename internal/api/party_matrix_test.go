@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"time"
@@ -129,7 +130,8 @@ func partyMatrixRows() map[string]matrixRow {
 		attendIn = "409 409 409 409 409 200 200 409"
 		attendOu = "409 404 404 404 404 404 404 409"
 	)
-	return map[string]matrixRow{
+	rows := orgReportMatrixRows()
+	maps.Copy(rows, map[string]matrixRow{
 		"GET /members": {"members of ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			partyOf(e)
 			return "/members?area=" + pick(out, testkit.ResA1, testkit.ResB1), nil
@@ -142,6 +144,15 @@ func partyMatrixRows() map[string]matrixRow {
 			return "/members/follow-up?area=" + pick(out, testkit.ResA1, testkit.ResB1), nil
 		}, listIn, listOut},
 		"GET /members/{id}": {"a member of ResA1 vs ResB1", member("", nil), readIn, readOut},
+		// A fresh member each time, its kind changed (points recomputed by a job).
+		"PUT /members/{id}": {"a fresh member of ResA1's organisation vs ResB1's", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			org := partyOf(e).org[out]
+			x, err := e.partySvc().Create(context.Background(), auth.SystemPrincipal(), party.Input{Name: m.unique("党员", r, out), Kind: "在职", PartyOrgID: org})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return "/members/" + id(x.ID), map[string]any{"name": x.Name, "kind": "退休", "party_org_id": org}
+		}, "200 200 200 403 403 403 403 403", "200 404 404 403 403 403 403 403"},
 		"POST /members/{id}/report": {"a member of ResA1 vs ResB1, reporting where they live", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/members/" + id(partyOf(e).member[out]) + "/report", map[string]any{"area": pick(out, testkit.ResA1, testkit.ResB1), "posts": []string{"楼组长助理"}}
 		}, "200 200 200 404 404 404 404 403", "200 404 404 404 404 404 404 403"},
@@ -167,7 +178,8 @@ func partyMatrixRows() map[string]matrixRow {
 		"POST /activities/{id}/checkin":  {"the caller's sign-up of ResA1 vs ResB1, with the current code", attend("/checkin", false), attendIn, attendOu},
 		"POST /activities/{id}/checkout": {"the caller's check-in of ResA1 vs ResB1, with the current code", attend("/checkout", true), attendIn, attendOu},
 		"GET /activities/{id}/headcount": {"an activity of ResA1 vs ResB1", act("/headcount"), "200 200 200 403 403 403 403 403", "200 404 404 404 404 404 404 403"},
-	}
+	})
+	return rows
 }
 
 var _ = fmt.Sprint

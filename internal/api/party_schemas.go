@@ -39,14 +39,42 @@ func partySchemas() []schemaDef {
 		}},
 		{Name: "FollowUpRow", Type: typeOf[party.FollowUpRow]()},
 		{Name: "FollowUpGroup", Type: typeOf[party.FollowUpGroup]()},
+		{Name: "OrgReport", Type: typeOf[party.OrgReport](), Desc: "A unit's party organisation registered with a residential area (组织双报到).", Props: map[string]prop{
+			"status":        {Enum: []string{party.OrgPending, party.OrgConfirmed}},
+			"contact_phone": {Desc: "Masked (138****5678)."},
+			"offers":        {Desc: "Resources and commitments, one a line."},
+			"half":          {Desc: "The half-year of the figures, 2026-H1 or 2026-H2."},
+			"served":        {Desc: "The organisation's members with verified service in the area in the half-year."},
+			"minutes":       {Desc: "Their verified service minutes there."},
+		}},
+		{Name: "OrgReportInput", Type: typeOf[party.OrgReportInput](), In: true, Required: []string{"party_org_id", "area", "contact_name"}, Props: map[string]prop{
+			"area":   {Desc: "The residential area the organisation sits in."},
+			"offers": {Desc: "At most 20 lines of at most 100 characters."},
+		}},
+		{Name: "OrgReportList", Type: typeOf[list[party.OrgReport]](), Props: listProps},
+		{Name: "ServiceLog", Type: typeOf[party.ServiceLog](), Desc: "Service a dual-reported member logged at a post (服务记录).", Props: map[string]prop{
+			"status": {Enum: []string{party.LogPending, party.LogApproved, party.LogRejected}},
+			"reason": {Desc: "Why a log was rejected."},
+			"area":   {Desc: "The residential area the member reported to."},
+		}},
+		{Name: "ServiceLogInput", Type: typeOf[party.ServiceLogInput](), In: true, Required: []string{"post", "start", "end", "note"}, Props: map[string]prop{
+			"post": {Desc: "One of the member's service posts."},
+			"end":  {Desc: "Not in the future; at most 12 hours after the start, within 60 days."},
+			"note": {More: `{"maxLength":500}`},
+		}},
+		{Name: "ServiceLogList", Type: typeOf[list[party.ServiceLog]](), Props: listProps},
+		{Name: "ServiceLogDecision", Type: typeOf[party.LogDecision](), In: true, Required: []string{"approve"}, Props: map[string]prop{
+			"reason": {Desc: "Required when rejecting.", More: `{"maxLength":500}`},
+		}},
 		{Name: "Activity", Type: typeOf[activity.Activity](), Desc: "A published activity.", Props: map[string]prop{
 			"capacity":  {Desc: "Places; 0 means no limit."},
 			"audience":  {Enum: activity.Audiences},
-			"organiser": {Desc: "The party organisation, unit or service point organising it."},
+			"organiser": {Desc: "The party organisation, unit, service point or service project organising it."},
 		}},
 		{Name: "ActivityInput", Type: typeOf[activity.Input](), In: true, Required: []string{"title", "start", "end", "place", "audience", "area"}, Props: map[string]prop{
-			"audience": {Enum: activity.Audiences},
-			"capacity": {More: `{"minimum":0,"maximum":100000}`},
+			"audience":   {Enum: activity.Audiences},
+			"capacity":   {More: `{"minimum":0,"maximum":100000}`},
+			"project_id": {Desc: "A service project (服务项目) in or above the activity's area."},
 		}},
 		{Name: "ActivityList", Type: typeOf[list[activity.Activity]](), Props: listProps},
 		{Name: "Signup", Type: typeOf[activity.Signup](), Desc: "The caller's place in an activity.", Props: map[string]prop{

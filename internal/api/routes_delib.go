@@ -67,6 +67,7 @@ func delibRoutes() []route {
 			Params: append([]Param{{Name: "area", Desc: "Only topics in this area's subtree (unknown: 400)."},
 				{Name: "status", Desc: "Only this status.", Schema: `{"type":"string","enum":["open","agenda","answered","closed"]}`},
 				{Name: "overdue", Desc: "true: only topics whose answer is overdue.", Schema: `{"type":"boolean"}`},
+				{Name: "escalated", Desc: "true: only overdue topics the answer job sent up to an area in the caller's scope (staff only; a resident: 403).", Schema: `{"type":"boolean"}`},
 				{Name: "q", Desc: "Words of the title or text (Chinese matched by character pairs)."}}, page...),
 			Resps: []Resp{{Status: 200, Desc: "One page of topics.", Type: typeOf[list[delib.Topic]]()}},
 			Errs:  []int{400, 403}}}, (*server).listTopics},
@@ -75,6 +76,7 @@ func delibRoutes() []route {
 			Params: []Param{{Name: "area", Desc: "Only topics in this area's subtree (unknown: 400)."},
 				{Name: "status", Desc: "Only this status.", Schema: `{"type":"string","enum":["open","agenda","answered","closed"]}`},
 				{Name: "overdue", Desc: "true: only topics whose answer is overdue.", Schema: `{"type":"boolean"}`},
+				{Name: "escalated", Desc: "true: only overdue topics sent up to an area in the caller's scope.", Schema: `{"type":"boolean"}`},
 				{Name: "q", Desc: "Words of the title or text."}},
 			Resps: []Resp{{Status: 200, Desc: "The file, as an attachment.", Files: []string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 				Headers: []Header{{"Content-Disposition", "attachment; filename=topics-YYYYMMDD.xlsx"}}}},
@@ -106,10 +108,10 @@ func delibRoutes() []route {
 			Resps:   []Resp{{Status: 200, Desc: "The settings.", Type: typeOf[delib.Settings]()}},
 			Errs:    []int{404}}}, (*server).getTopicSettings},
 		{Route{Method: "PUT", Path: "/topic-settings/{area}", Op: Op{ID: "putTopicSettings", Tag: "delib",
-			Summary: "Set an area's support threshold and answer days (delib.write there); topics raised afterwards take them.",
+			Summary: "Set an area's support threshold, answer days and civility policy for comments (delib.write there); topics raised afterwards take the numbers.",
 			Params:  []Param{{Name: "area", In: "path", Desc: "Area code."}},
 			Body:    &Body{Type: typeOf[settingsBody]()},
 			Resps:   []Resp{{Status: 200, Desc: "The settings.", Type: typeOf[delib.Settings]()}},
 			Errs:    []int{400, 403, 413}}}, (*server).putTopicSettings},
-	}, councilRoutes()...) // councils and meetings: delib_council.go
+	}, append(councilRoutes(), commentRoutes()...)...) // councils and meetings: delib_council.go; comments: delib_comments.go
 }

@@ -91,6 +91,7 @@ func capabilities() []capability {
 			}},
 		{name: "delib", open: func(m *Main) {
 			m.Delib = delib.NewService(m.DB, m.Clock)
+			m.Delib.SetNotifier(m.Notify) // the answer job tells the parent area's staff
 			m.Delib.RegisterJobs(m.Jobs)
 		}},
 		{name: "hotspot", open: func(m *Main) {

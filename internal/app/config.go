@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ type Config struct {
 	TrustedProxies string
 	BaseURL        string        // --base-url / GONGZHI_BASE_URL: the site's public address, for links in e-mails and Open311 discovery
 	TimerInterval  time.Duration // --timer-interval / GONGZHI_TIMER_INTERVAL: how often SLA timers and outgoing notices are checked
-	MaxRequests    int           // --max-requests / GONGZHI_MAX_REQUESTS: requests handled at once, the rest wait their turn in arrival order (0: no limit)
+	MaxRequests    int           // --max-requests / GONGZHI_MAX_REQUESTS: requests handled at once, the rest wait their turn in arrival order (default 4 a core; 0: no limit)
 	FiguresLag     time.Duration // --figures-lag / GONGZHI_FIGURES_LAG: how old the demand rates and dashboards served may be (0: computed on every read)
 	SMTP           notify.SMTPConfig
 	// SMS is the text-message gateway: --sms-gateway / GONGZHI_SMS_GATEWAY,
@@ -60,7 +61,8 @@ func (c Config) WebhookTargets() notify.Targets {
 // DefaultConfig returns the defaults, overridden by GONGZHI_* variables.
 func DefaultConfig(getenv func(string) string) Config {
 	c := Config{DataDir: "./gongzhi-data", Addr: "127.0.0.1:8080", LogLevel: "info", TimerInterval: 5 * time.Second, FiguresLag: 2 * time.Second,
-		SMTP: notify.SMTPConfig{Port: 587}, BackupEvery: 24 * time.Hour, BackupKeep: 7}
+		MaxRequests: 4 * runtime.GOMAXPROCS(0),
+		SMTP:        notify.SMTPConfig{Port: 587}, BackupEvery: 24 * time.Hour, BackupKeep: 7}
 	str := func(dst *string, key string) {
 		if v := getenv(key); v != "" {
 			*dst = v

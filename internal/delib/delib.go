@@ -25,8 +25,9 @@ import (
 
 // Service is the deliberation capability on one database.
 type Service struct {
-	db    *db.DB
-	clock clock.Clock
+	db     *db.DB
+	clock  clock.Clock
+	notify Notifier // tells the parent area's staff of overdue topics; nil: nobody
 }
 
 // NewService returns the deliberation service.

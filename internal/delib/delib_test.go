@@ -557,7 +557,7 @@ func TestTopicToAgendaAndOverdue(t *testing.T) {
 			t.Fatal("overdue before its time")
 		}
 		k.runJobs(time.Minute)
-		if top, _ = k.s.GetTopic(k.ctx, k.as(auth.Resident), top.ID); !top.Overdue || top.Events[len(top.Events)-1].Status != "overdue" {
+		if top, _ = k.s.GetTopic(k.ctx, k.as(auth.Resident), top.ID); !top.Overdue || top.Events[len(top.Events)-2].Status != "overdue" || top.Events[len(top.Events)-1].Status != "escalated" {
 			t.Fatalf("the job marks it overdue for all to see: %+v", top)
 		}
 		list, err := k.s.ListTopics(k.ctx, staff, delib.TopicFilter{Overdue: true})
@@ -592,7 +592,7 @@ func TestTopicToAgendaAndOverdue(t *testing.T) {
 		for _, e := range top.Events {
 			statuses = append(statuses, e.Status)
 		}
-		if want := []string{"open", "agenda", "overdue", "vote", "answered"}; !slices.Equal(statuses, want) {
+		if want := []string{"open", "agenda", "overdue", "escalated", "vote", "answered"}; !slices.Equal(statuses, want) {
 			t.Errorf("history %v, want %v", statuses, want)
 		}
 		late := k.resident(testkit.ResA1)

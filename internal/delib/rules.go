@@ -310,6 +310,9 @@ type TopicInput struct {
 	Area  string `json:"area"`
 	Title string `json:"title"`
 	Body  string `json:"body,omitempty"`
+	// Demands makes the topic from a cluster of demands of the area (staff
+	// only): it links them, by number.
+	Demands []int64 `json:"demand_ids,omitempty"`
 }
 
 // CheckTopic cleans a new topic.
@@ -324,6 +327,17 @@ func CheckTopic(in *TopicInput) error {
 	}
 	if len([]rune(in.Body)) > 2000 {
 		d = append(d, errs.D("body", "the text is at most 2000 characters"))
+	}
+	seen := map[int64]bool{}
+	for _, id := range in.Demands {
+		if id < 1 || seen[id] {
+			d = append(d, errs.D("demand_ids", "list each demand once, by its number"))
+			break
+		}
+		seen[id] = true
+	}
+	if len(in.Demands) > MaxTopicDemands {
+		d = append(d, errs.D("demand_ids", "a topic links at most %d demands", MaxTopicDemands))
 	}
 	if len(d) > 0 {
 		return errs.Fields(d)

@@ -17,28 +17,34 @@ import (
 
 // Topic is a topic (议题) raised in an area.
 type Topic struct {
-	ID         int64        `json:"id"`
-	Area       string       `json:"area"`
-	AreaName   string       `json:"area_name"`
-	Title      string       `json:"title"`
-	Body       string       `json:"body"`
-	Status     string       `json:"status"`
-	Threshold  int          `json:"threshold"`   // supports that put it on the agenda
-	AnswerDays int          `json:"answer_days"` // working days staff have to answer once it is on the agenda
-	Supports   int          `json:"supports"`
-	RaisedBy   string       `json:"raised_by"` // a resident's name is masked
-	ByStaff    bool         `json:"by_staff"`
-	AgendaAt   *time.Time   `json:"agenda_at"`
-	DueAt      *time.Time   `json:"due_at"`
-	Overdue    bool         `json:"overdue"`
-	Answer     string       `json:"answer"`
-	AnsweredAt *time.Time   `json:"answered_at"`
-	Votes      []int64      `json:"votes,omitempty"` // votes called on it (single topics only)
-	Events     []TopicEvent `json:"events,omitempty"`
-	CreatedAt  time.Time    `json:"created_at"`
-	UpdatedAt  time.Time    `json:"updated_at"`
-	AreaPath   string       `json:"-"`
-	raisedByID *int64
+	ID         int64      `json:"id"`
+	Area       string     `json:"area"`
+	AreaName   string     `json:"area_name"`
+	Title      string     `json:"title"`
+	Body       string     `json:"body"`
+	Status     string     `json:"status"`
+	Threshold  int        `json:"threshold"`   // supports that put it on the agenda
+	AnswerDays int        `json:"answer_days"` // working days staff have to answer once it is on the agenda
+	Supports   int        `json:"supports"`
+	RaisedBy   string     `json:"raised_by"` // a resident's name is masked
+	ByStaff    bool       `json:"by_staff"`
+	AgendaAt   *time.Time `json:"agenda_at"`
+	DueAt      *time.Time `json:"due_at"`
+	Overdue    bool       `json:"overdue"`
+	// EscalatedTo is the area whose staff the answer job told when the
+	// answer fell overdue (the parent area), with its name.
+	EscalatedTo     string        `json:"escalated_to,omitempty"`
+	EscalatedToName string        `json:"escalated_to_name,omitempty"`
+	Answer          string        `json:"answer"`
+	AnsweredAt      *time.Time    `json:"answered_at"`
+	Votes           []int64       `json:"votes,omitempty"` // votes called on it (single topics only)
+	Events          []TopicEvent  `json:"events,omitempty"`
+	Comments        []Comment     `json:"comments,omitempty"` // the thread, oldest first (one topic only)
+	Demands         []TopicDemand `json:"demands,omitempty"`  // the demands staff made it from, by number (one topic only)
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+	AreaPath        string        `json:"-"`
+	raisedByID      *int64
 }
 
 // TopicEvent is one status change of a topic with its reason, shown to all.
@@ -50,16 +56,18 @@ type TopicEvent struct {
 }
 
 const topicCols = `t.id, t.area_code, ar.name, t.title, t.body, t.status, t.threshold, t.answer_days, t.supports, t.raised_by, t.raised_by_name,
-	t.by_staff, t.agenda_at, t.due_at, t.overdue, t.answer, t.answered_at, t.created_at, t.updated_at, t.area_path`
+	t.by_staff, t.agenda_at, t.due_at, t.overdue, t.answer, t.answered_at, t.created_at, t.updated_at, t.area_path,
+	COALESCE(t.escalated_to, ''), COALESCE(ea.name, '')`
 
-var topicFrom = `topics t` + area.Join("ar", "t.area_code")
+var topicFrom = `topics t` + area.Join("ar", "t.area_code") + area.LeftJoin("ea", "t.escalated_to")
 
 func scanTopic(r db.Scanner) (Topic, error) {
 	var t Topic
 	var by sql.NullInt64
 	var agenda, due, answered sql.NullTime
 	err := r.Scan(&t.ID, &t.Area, &t.AreaName, &t.Title, &t.Body, &t.Status, &t.Threshold, &t.AnswerDays, &t.Supports, &by, &t.RaisedBy,
-		&t.ByStaff, &agenda, &due, &t.Overdue, &t.Answer, &answered, &t.CreatedAt, &t.UpdatedAt, &t.AreaPath)
+		&t.ByStaff, &agenda, &due, &t.Overdue, &t.Answer, &answered, &t.CreatedAt, &t.UpdatedAt, &t.AreaPath,
+		&t.EscalatedTo, &t.EscalatedToName)
 	t.raisedByID = db.NullID(by)
 	t.AgendaAt, t.DueAt, t.AnsweredAt = nullTime(agenda), nullTime(due), nullTime(answered)
 	if !t.ByStaff {
@@ -101,13 +109,14 @@ type Settings struct {
 	Area             string `json:"area"`
 	SupportThreshold int    `json:"support_threshold"`
 	AnswerDays       int    `json:"answer_days"`
+	Civility         string `json:"civility"` // the civility policy shown above the comment box; empty: the default policy
 }
 
 // settingsFor returns the setting of the nearest area above or at path
 // that has one, else the defaults.
 func settingsFor(ctx context.Context, q db.Querier, path string) (Settings, error) {
 	st := Settings{SupportThreshold: DefaultSupportThreshold, AnswerDays: DefaultAnswerDays}
-	rows, err := db.All(ctx, q, `SELECT area_code, area_path, support_threshold, answer_days FROM delib_settings`, nil, func(r db.Scanner) (struct {
+	rows, err := db.All(ctx, q, `SELECT area_code, area_path, support_threshold, answer_days, civility FROM delib_settings`, nil, func(r db.Scanner) (struct {
 		Settings
 		path string
 	}, error) {
@@ -115,7 +124,7 @@ func settingsFor(ctx context.Context, q db.Querier, path string) (Settings, erro
 			Settings
 			path string
 		}
-		err := r.Scan(&x.Area, &x.path, &x.SupportThreshold, &x.AnswerDays)
+		err := r.Scan(&x.Area, &x.path, &x.SupportThreshold, &x.AnswerDays, &x.Civility)
 		return x, err
 	})
 	if err != nil {
@@ -139,6 +148,10 @@ func (s *Service) SetSettings(ctx context.Context, p *auth.Principal, in Setting
 	if in.AnswerDays < 1 || in.AnswerDays > 60 {
 		d = append(d, errs.D("answer_days", "staff answer within 1 to 60 working days"))
 	}
+	in.Civility = strings.TrimSpace(in.Civility)
+	if len([]rune(in.Civility)) > MaxCivility {
+		d = append(d, errs.D("civility", "the civility policy is at most %d characters", MaxCivility))
+	}
 	if len(d) > 0 {
 		return Settings{}, errs.Fields(d)
 	}
@@ -153,9 +166,10 @@ func (s *Service) SetSettings(ctx context.Context, p *auth.Principal, in Setting
 			return err
 		}
 		now := s.clock.Now()
-		if _, err := tx.Exec(ctx, `INSERT INTO delib_settings (area_code, area_path, support_threshold, answer_days, updated_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (area_code) DO UPDATE SET support_threshold = excluded.support_threshold, answer_days = excluded.answer_days, updated_at = excluded.updated_at`,
-			in.Area, path, in.SupportThreshold, in.AnswerDays, now); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO delib_settings (area_code, area_path, support_threshold, answer_days, civility, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (area_code) DO UPDATE SET support_threshold = excluded.support_threshold, answer_days = excluded.answer_days,
+			civility = excluded.civility, updated_at = excluded.updated_at`,
+			in.Area, path, in.SupportThreshold, in.AnswerDays, in.Civility, now); err != nil {
 			return errs.Wrap(err, "settings")
 		}
 		return auth.Record(ctx, tx, now, p, auth.Change{Action: "update", Entity: "delib_settings", EntityID: in.Area, AreaPath: path, After: in})
@@ -196,6 +210,9 @@ func (s *Service) RaiseTopic(ctx context.Context, p *auth.Principal, in TopicInp
 			}
 			return errs.New(errs.EFORBIDDEN, "topics of an area are raised by its residents and staff")
 		}
+		if len(in.Demands) > 0 && !staff {
+			return errs.New(errs.EFORBIDDEN, "staff of the area make topics from demands")
+		}
 		st, err := settingsFor(ctx, tx, path)
 		if err != nil {
 			return err
@@ -211,15 +228,27 @@ func (s *Service) RaiseTopic(ctx context.Context, p *auth.Principal, in TopicInp
 		if err := s.topicEvent(ctx, tx, now, p, id, path, TopicOpen, ""); err != nil {
 			return err
 		}
+		if err := linkDemands(ctx, tx, p, id, path, in.Demands); err != nil {
+			return err
+		}
 		if err := search.Put(ctx, tx, TopicDoc(id, path, in.Title, in.Body)); err != nil {
 			return err
 		}
-		return record(ctx, tx, now, p, "create", "topic", id, path, nil, map[string]any{"title": in.Title})
+		after := map[string]any{"title": in.Title}
+		if len(in.Demands) > 0 {
+			after["demand_ids"] = in.Demands
+		}
+		return record(ctx, tx, now, p, "create", "topic", id, path, nil, after)
 	})
 	if err != nil {
 		return Topic{}, err
 	}
-	return s.topic(ctx, s.db, id)
+	t, err := s.topic(ctx, s.db, id)
+	if err != nil {
+		return Topic{}, err
+	}
+	t.Demands, err = topicDemands(ctx, s.db, id)
+	return t, err
 }
 
 // topicEvent adds an entry to a topic's public history. path is only
@@ -252,6 +281,12 @@ func (s *Service) GetTopic(ctx context.Context, p *auth.Principal, id int64) (To
 	}
 	if t.Votes, err = db.IDs(ctx, s.db, `SELECT id FROM votes WHERE topic_id = ? AND status <> 'cancelled' ORDER BY id`, id); err != nil {
 		return Topic{}, errs.Wrap(err, "topic votes")
+	}
+	if t.Comments, err = s.comments(ctx, p, id); err != nil {
+		return Topic{}, err
+	}
+	if t.Demands, err = topicDemands(ctx, s.db, id); err != nil {
+		return Topic{}, err
 	}
 	return t, nil
 }
@@ -338,28 +373,6 @@ func (s *Service) calendar(ctx context.Context, q db.Querier) (*demand.Calendar,
 	return demand.NewCalendar(days)
 }
 
-// topicDue is the answer job: a topic still on the agenda past its due
-// time is marked overdue, in its public history too.
-func (s *Service) topicDue(ctx context.Context, tx *db.Tx, id int64) error {
-	t, err := s.topic(ctx, tx, id)
-	if errs.Code(err) == errs.ENOTFOUND {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	now := s.clock.Now()
-	if t.Status != TopicAgenda || t.Overdue || t.DueAt == nil || t.DueAt.After(now) {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, `UPDATE topics SET overdue = ?, updated_at = ? WHERE id = ?`, true, now, id); err != nil {
-		return errs.Wrap(err, "overdue")
-	}
-	if err := s.topicEvent(ctx, tx, now, auth.SystemPrincipal(), id, t.AreaPath, "overdue", "answer_due"); err != nil {
-		return err
-	}
-	return record(ctx, tx, now, auth.SystemPrincipal(), "overdue", "topic", id, t.AreaPath, nil, map[string]any{"due_at": t.DueAt})
-}
-
 // AnswerTopic answers a topic (delib.write on its area) with the answer
 // everyone sees; CloseTopic closes it with the reason everyone sees.
 func (s *Service) AnswerTopic(ctx context.Context, p *auth.Principal, id int64, answer string) (Topic, error) {
@@ -424,8 +437,11 @@ type TopicFilter struct {
 	Area    string
 	Status  string
 	Overdue bool
-	Page    int
-	PerPage int
+	// Escalated: only overdue topics the answer job sent up to an area in
+	// the caller's scope (a street's staff see those of its residential areas).
+	Escalated bool
+	Page      int
+	PerPage   int
 }
 
 // ListTopics lists topics in p's scope as staff (delib.read), or of p's
@@ -462,6 +478,13 @@ func (s *Service) listTopics(ctx context.Context, p *auth.Principal, f TopicFilt
 	}
 	if f.Overdue {
 		w.And("t.overdue = ?", true)
+	}
+	if f.Escalated {
+		if auth.AuthorizeAny(p, auth.DelibRead) != nil {
+			return db.Listed[Topic]{}, errs.New(errs.EFORBIDDEN, "your role does not allow this (%s)", auth.DelibRead)
+		}
+		c, a := auth.ScopeSQL(s.db.Dialect, p, auth.DelibRead, "t.escalated_path")
+		w.And("t.escalated_path IS NOT NULL AND ("+c+")", a...)
 	}
 	if strings.TrimSpace(f.Q) != "" {
 		// The scope is the list's own condition above.

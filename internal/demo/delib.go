@@ -20,6 +20,18 @@ import (
 	"gongzhi/internal/search"
 )
 
+// demoTopicComments are what residents write under a topic.
+var demoTopicComments = []string{
+	"支持！这个问题困扰我们家很久了。",
+	"建议先问问楼里老人的意见，他们白天在家最多。",
+	"费用怎么分摊？希望公开明细。",
+	"我们楼组长可以帮忙收集大家的想法。",
+	"同意，但施工时间请避开午休。",
+	"去年隔壁小区也这么做过，效果不错，可以参考。",
+	"能不能先试点一个楼道，看看效果再推开？",
+	"希望议事会开会时能通知到每户。",
+}
+
 // demoTopics are what residents raise, with the answer staff gave.
 var demoTopics = []struct{ title, body, answer string }{
 	{"小区东门路灯不亮", "晚上老人散步看不清台阶，已经摔倒过一次。", "已报修，街道城运中心本周内更换灯具。"},
@@ -58,7 +70,11 @@ func (b *builder) writeDelib(ctx context.Context, tx *db.Tx) error {
 	now := b.now.UTC().Truncate(time.Minute)
 	person := func() string { return familyNames[rng.IntN(len(familyNames))] + givenChars[rng.IntN(len(givenChars))] }
 	topics := db.NewBulkInsert(tx, "topics", []string{"id", "area_code", "area_path", "title", "body", "status", "threshold", "answer_days", "supports",
-		"raised_by_name", "by_staff", "agenda_at", "due_at", "overdue", "answer", "answered_at", "created_at", "updated_at"})
+		"raised_by_name", "by_staff", "agenda_at", "due_at", "overdue", "answer", "answered_at", "created_at", "updated_at", "escalated_to", "escalated_path"})
+	comments := db.NewBulkInsert(tx, "topic_comments", []string{"id", "topic_id", "author_name", "by_staff", "body", "status", "hidden_reason",
+		"reports", "created_at", "updated_at"})
+	var nComments int
+	hiddenOne := false
 	type event struct {
 		topic              int64
 		at                 time.Time
@@ -92,6 +108,11 @@ func (b *builder) writeDelib(ctx context.Context, tx *db.Tx) error {
 					evs = append(evs, event{id, at, status, reason, by})
 					return nil
 				}
+				var escalatedTo, escalatedPath any // an overdue topic goes up to its street
+				escalate := func(at time.Time) error {
+					escalatedTo, escalatedPath = st.area.code, st.area.path
+					return ev(at, "escalated", st.area.name, "system")
+				}
 				if err := ev(created, delib.TopicOpen, "", auth.MaskName(name)); err != nil {
 					return errs.Wrap(err, "insert topic events")
 				}
@@ -117,6 +138,9 @@ func (b *builder) writeDelib(ctx context.Context, tx *db.Tx) error {
 							if err := ev(d, "overdue", "answer_due", "system"); err != nil {
 								return errs.Wrap(err, "insert topic events")
 							}
+							if err := escalate(d); err != nil {
+								return errs.Wrap(err, "insert topic events")
+							}
 						}
 						if err := ev(at, delib.TopicAnswered, answer, st.short+"居委会"); err != nil {
 							return errs.Wrap(err, "insert topic events")
@@ -126,6 +150,9 @@ func (b *builder) writeDelib(ctx context.Context, tx *db.Tx) error {
 					default:
 						overdue = true
 						if err := ev(d, "overdue", "answer_due", "system"); err != nil {
+							return errs.Wrap(err, "insert topic events")
+						}
+						if err := escalate(d); err != nil {
 							return errs.Wrap(err, "insert topic events")
 						}
 					}
@@ -141,14 +168,39 @@ func (b *builder) writeDelib(ctx context.Context, tx *db.Tx) error {
 				}
 				docs = append(docs, delib.TopicDoc(id, r.area.path, t.title, t.body))
 				if err := topics.Add(ctx, id, r.area.code, r.area.path, t.title, t.body, status, threshold, answerDays, supports, name, false,
-					agenda, due, overdue, answer, answered, created, now); err != nil {
+					agenda, due, overdue, answer, answered, created, now, escalatedTo, escalatedPath); err != nil {
 					return errs.Wrap(err, "insert topics")
+				}
+				// The discussion: a few residents' comments, now and then
+				// staff's; the first rude one is hidden with its reason.
+				at := created
+				for range rng.IntN(4) {
+					at = at.Add(time.Duration(1+rng.IntN(48)) * time.Hour)
+					if at.After(now) || (answered != nil && at.After(*answered)) {
+						break
+					}
+					nComments++
+					author, staff, body := person(), false, demoTopicComments[rng.IntN(len(demoTopicComments))]
+					status, reason, reports := delib.CommentShown, "", 0
+					if rng.IntN(6) == 0 {
+						author, staff, body = st.short+"居委会", true, "感谢大家的意见，居委会已记录，将在议事会上一并讨论。"
+					} else if !hiddenOne && rng.IntN(3) == 0 {
+						hiddenOne = true
+						body, status, reason, reports = "物业都是骗子，谁信谁傻！楼上那家天天吵，电话是13800001234，大家去骂他。", delib.CommentHidden,
+							"含人身攻击并公开他人电话，违反本区域文明公约", 2
+					}
+					if err := comments.Add(ctx, nComments, id, author, staff, body, status, reason, reports, at, at); err != nil {
+						return errs.Wrap(err, "insert topic comments")
+					}
 				}
 			}
 		}
 	}
 	if err := topics.Close(ctx); err != nil {
 		return errs.Wrap(err, "insert topics")
+	}
+	if err := comments.Close(ctx); err != nil {
+		return errs.Wrap(err, "insert topic comments")
 	}
 	if err := search.PutAll(ctx, tx, docs); err != nil {
 		return err
@@ -170,11 +222,11 @@ func (b *builder) writeDelib(ctx context.Context, tx *db.Tx) error {
 	if err := jobs.Enqueue(ctx, tx, now, timers...); err != nil {
 		return err
 	}
-	if err := db.ResetIDs(ctx, tx, "topics", "topic_events", "votes"); err != nil {
+	if err := db.ResetIDs(ctx, tx, "topics", "topic_events", "votes", "topic_comments"); err != nil {
 		return err
 	}
-	rows := map[string]int{"topic": nTopics, "topic_event": nEvents, "vote": 2, "ballot": nBallots}
-	for _, entity := range []string{"topic", "topic_event", "vote", "ballot"} {
+	rows := map[string]int{"topic": nTopics, "topic_event": nEvents, "vote": 2, "ballot": nBallots, "topic_comment": nComments}
+	for _, entity := range []string{"topic", "topic_event", "vote", "ballot", "topic_comment"} {
 		if err := auth.Record(ctx, tx, b.now, auth.SystemPrincipal(), auth.Change{Action: "demo_delib", Entity: entity, EntityID: DistrictCode,
 			AreaPath: b.district.path, After: map[string]int{"rows": rows[entity]}}); err != nil {
 			return err

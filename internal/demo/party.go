@@ -189,14 +189,19 @@ func (b *builder) writeParty(ctx context.Context, tx *db.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := db.ResetIDs(ctx, tx, "members", "users", "grants", "activities", "activity_signups", "member_service"); err != nil {
+	nOrgReports, nLogs, nLogService, err := b.writeOrgReports(ctx, tx, rng, members, nService)
+	if err != nil {
+		return err
+	}
+	nService += nLogService
+	if err := db.ResetIDs(ctx, tx, "members", "users", "grants", "activities", "activity_signups", "member_service", "org_reports", "member_service_logs"); err != nil {
 		return errs.Wrap(err, "sequences")
 	}
 	for _, e := range []struct {
 		entity string
 		rows   int
 	}{{"member", MembersTotal}, {"member_report", nReports}, {"member_post", nPosts}, {"user", nUsers}, {"activity", nActs},
-		{"activity_signup", nSignups}, {"member_service", nService}} {
+		{"activity_signup", nSignups}, {"member_service", nService}, {"org_report", nOrgReports}, {"service_log", nLogs}} {
 		if err := auth.Record(ctx, tx, now, auth.SystemPrincipal(), auth.Change{Action: "demo_party", Entity: e.entity, EntityID: DistrictCode,
 			AreaPath: b.district.path, After: map[string]any{"rows": e.rows}}); err != nil {
 			return err

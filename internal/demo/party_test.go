@@ -65,4 +65,20 @@ func partyStep(t *testing.T, d *db.DB) {
 	if n := count("SELECT count(*) FROM jobs WHERE kind = 'activity.remind'"); n != ActivitiesAhead {
 		t.Errorf("%d reminders, want one per coming activity (%d)", n, ActivitiesAhead)
 	}
+	// About half of the units' organisations registered with their area;
+	// approved service logs are verified service, each once.
+	units, regs := count("SELECT count(*) FROM party_orgs WHERE kind = 'unit_party_org'"), count("SELECT count(*) FROM org_reports")
+	if share := float64(regs) / float64(units); share < 0.4 || share > 0.6 {
+		t.Errorf("%d of %d unit organisations registered (%.2f), want about half", regs, units, share)
+	}
+	if n := count("SELECT count(*) FROM org_reports r JOIN areas a ON a.code = r.area_code WHERE a.level <> 'residential'"); n != 0 {
+		t.Errorf("%d registrations with a non-residential area", n)
+	}
+	approved := count("SELECT count(*) FROM member_service_logs WHERE status = 'approved'")
+	if n := count("SELECT count(*) FROM member_service WHERE source = 'service_log'"); approved < 100 || n != approved {
+		t.Errorf("%d service rows from %d approved logs", n, approved)
+	}
+	if n := count("SELECT count(*) FROM member_service_logs WHERE status = 'pending'"); n == 0 {
+		t.Error("no service log waits for approval")
+	}
 }

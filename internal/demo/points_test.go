@@ -43,7 +43,7 @@ func TestPointsStep(t *testing.T) {
 			return n
 		}
 		service := count("SELECT count(*) FROM member_service")
-		ledger := count("SELECT count(*) FROM points_ledger WHERE source = 'activity'")
+		ledger := count("SELECT count(*) FROM points_ledger WHERE source IN ('activity', 'service_log')")
 		if service == 0 || ledger != service {
 			t.Errorf("%d verified services, %d ledger rows", service, ledger)
 		}

@@ -22,6 +22,8 @@ import (
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
+	"gongzhi/internal/points"
 )
 
 // Service is the party-members capability on one database.
@@ -366,6 +368,54 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (Memb
 			return errs.Wrap(err, "insert member")
 		}
 		return record(ctx, tx, now, p, "create", id, r.orgPath, nil, in)
+	})
+	if err != nil {
+		return Member{}, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// Update changes a member's fields (member.write on the organisation's
+// area, before and after). A change of kind enqueues the recompute of the
+// member's points (rules are per kind) in the same transaction.
+func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in Input) (Member, error) {
+	if err := auth.AuthorizeAny(p, auth.MemberWrite); err != nil {
+		return Member{}, err
+	}
+	if err := in.check(); err != nil {
+		return Member{}, err
+	}
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		m, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !canSee(p, m) {
+			return hidden(p)
+		}
+		if err := auth.Authorize(p, auth.MemberWrite, m.AreaPath); err != nil {
+			return err
+		}
+		r, err := resolve(ctx, tx, p, in)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		_, err = tx.Exec(ctx, `UPDATE members SET name = ?, phone = ?, kind = ?, age_band = ?, party_org_id = ?, area_path = ?, home_code = ?, home_path = ?,
+			unit_id = ?, updated_at = ? WHERE id = ?`, in.Name, in.Phone, in.Kind, in.AgeBand, in.PartyOrgID, r.orgPath, r.home, r.homePath, r.unit, now, id)
+		if err != nil {
+			return errs.Wrap(err, "update member")
+		}
+		if in.Kind != m.Kind {
+			if err := jobs.Enqueue(ctx, tx, now, points.MemberJob(id)); err != nil {
+				return err
+			}
+		}
+		before := map[string]any{"name": m.Name, "phone": m.Phone, "kind": m.Kind, "age_band": m.AgeBand, "party_org_id": m.PartyOrgID,
+			"home_area": m.HomeArea, "unit_id": m.UnitID}
+		after := in
+		after.Phone = auth.MaskPhone(in.Phone)
+		return record(ctx, tx, now, p, "update", id, r.orgPath, before, after)
 	})
 	if err != nil {
 		return Member{}, err

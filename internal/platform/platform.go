@@ -88,6 +88,9 @@ func (s Services) WithDefaults() Services {
 		}
 		if s.Delib == nil {
 			s.Delib = delib.NewService(s.DB, s.Clock)
+			if s.Notify != nil {
+				s.Delib.SetNotifier(s.Notify)
+			}
 		}
 		if s.Councils == nil {
 			s.Councils = delib.NewCouncils(s.DB, s.Clock, s.Lists, s.Demand)

@@ -19,6 +19,20 @@ import (
 // JobSync is the periodic job that gives points for new verified service.
 const JobSync = "points.sync"
 
+// JobMember recomputes one member's points under every published year's
+// rules: enqueued in the transaction that changes the member's kind (rules
+// are per kind), keyed by member so repeated changes run once.
+const JobMember = "points.member"
+
+type memberArgs struct {
+	Member int64 `json:"member_id"`
+}
+
+// MemberJob is the recompute of member id, due at once.
+func MemberJob(id int64) jobs.Job {
+	return jobs.Job{Kind: JobMember, Key: strconv.FormatInt(id, 10), Args: memberArgs{Member: id}}
+}
+
 // Service is the points capability on one database.
 type Service struct {
 	db    *db.DB
@@ -37,6 +51,31 @@ func (s *Service) RegisterJobs(q *jobs.Queue) {
 		return err
 	}, jobs.NoTx())
 	q.Periodic(JobSync, jobs.Every(10*time.Minute))
+	q.Register(JobMember, jobs.Handle(func(ctx context.Context, tx *db.Tx, a memberArgs) error {
+		_, err := s.RecomputeMember(ctx, tx, a.Member)
+		return err
+	}))
+}
+
+// RecomputeMember brings one member's ledger to every published year's
+// rules in tx (after a change of the member's kind) and returns the
+// number of ledger changes: reversals of rows the member's new kind no
+// longer earns and the rows it does.
+func (s *Service) RecomputeMember(ctx context.Context, tx *db.Tx, member int64) (int, error) {
+	years, err := db.Strings(ctx, tx, "SELECT DISTINCT CAST(year AS TEXT) FROM points_rulesets WHERE status = 'published'")
+	if err != nil {
+		return 0, errs.Wrap(err, "published years")
+	}
+	n := 0
+	for _, ys := range years {
+		year, _ := strconv.Atoi(ys)
+		k, err := s.recomputeMember(ctx, tx, year, member)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // yearSpan is a year in Shanghai as [from, to).
@@ -73,6 +112,9 @@ func loadEvents(ctx context.Context, q db.Querier, year int, member int64) ([]Ev
 		switch {
 		case e.Source == "pairing":
 			e.Module = ModPairing
+		case e.Source == "service_log":
+			// Approved service at the member's post where they reported (双报到).
+			e.Module = ModDualReport
 		case reported != "" && strings.HasPrefix(where, reported):
 			e.Module = ModDualReport
 		default:

@@ -465,6 +465,7 @@ type delibHome struct {
 // topicForm raises a topic.
 type topicForm struct {
 	Area, Title, Body string
+	Demands           string // staff: numbers of the demands the topic is made from
 	Errors            map[string]string
 	General           []string
 }
@@ -508,6 +509,7 @@ func (s *server) showDelibHome(w http.ResponseWriter, r *http.Request, rq *reque
 type topicsPage struct {
 	Q, Area, Status string
 	Overdue         bool
+	Escalated       bool // only overdue topics sent up to the caller's areas
 	Areas           []areaOption
 	Topics          []delib.Topic
 	Pager           pager
@@ -530,11 +532,13 @@ func (s *server) showTopics(w http.ResponseWriter, r *http.Request, rq *request,
 		return redirect(w, r, "/delib")
 	}
 	q := r.URL.Query()
-	d := topicsPage{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: q.Get("overdue") != "", Statuses: delib.TopicStatuses, New: form,
+	d := topicsPage{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: q.Get("overdue") != "", Escalated: q.Get("escalated") != "", Statuses: delib.TopicStatuses, New: form,
 		CanWrite: auth.AuthorizeAny(rq.P, auth.DelibWrite) == nil, Done: q.Get("done")}
-	d.ExportURL = withQuery("/topics/export.xlsx", url.Values{"q": {d.Q}, "area": {d.Area}, "status": {d.Status}, "overdue": {q.Get("overdue")}})
+	d.ExportURL = withQuery("/topics/export.xlsx", url.Values{"q": {d.Q}, "area": {d.Area}, "status": {d.Status}, "overdue": {q.Get("overdue")},
+		"escalated": {q.Get("escalated")}})
 	page := pageParam(r)
-	l, err := s.Delib.ListTopics(r.Context(), rq.P, delib.TopicFilter{Q: d.Q, Area: d.Area, Status: d.Status, Overdue: d.Overdue, Page: page, PerPage: perPage})
+	l, err := s.Delib.ListTopics(r.Context(), rq.P, delib.TopicFilter{Q: d.Q, Area: d.Area, Status: d.Status, Overdue: d.Overdue,
+		Escalated: d.Escalated && auth.AuthorizeAny(rq.P, auth.DelibRead) == nil, Page: page, PerPage: perPage})
 	if err != nil {
 		return err
 	}
@@ -548,7 +552,7 @@ func (s *server) showTopics(w http.ResponseWriter, r *http.Request, rq *request,
 		}
 	}
 	if setErr != nil {
-		d.SetErrors, d.SetGeneral = rq.fieldErrors(setErr, "support_threshold", "answer_days", "area")
+		d.SetErrors, d.SetGeneral = rq.fieldErrors(setErr, "support_threshold", "answer_days", "area", "civility")
 	}
 	s.render(w, rq, status, "delib_topics.html", rq.view(r, "topics", "delib.topics.title", d))
 	return nil
@@ -568,7 +572,7 @@ func firstNonEmpty(ss ...string) string {
 func (s *server) topicExport(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
 	var buf bytes.Buffer
-	f := delib.TopicFilter{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: q.Get("overdue") != ""}
+	f := delib.TopicFilter{Q: q.Get("q"), Area: q.Get("area"), Status: q.Get("status"), Overdue: q.Get("overdue") != "", Escalated: q.Get("escalated") != ""}
 	if err := s.Delib.ExportTopics(r.Context(), rq.P, f, &buf); err != nil {
 		return err
 	}
@@ -582,10 +586,14 @@ func (s *server) topicExport(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 func (s *server) topicRaise(w http.ResponseWriter, r *http.Request, rq *request) error {
-	f := topicForm{Area: r.PostFormValue("area"), Title: r.PostFormValue("title"), Body: r.PostFormValue("body")}
-	t, err := s.Delib.RaiseTopic(r.Context(), rq.P, delib.TopicInput{Area: f.Area, Title: f.Title, Body: f.Body})
+	f := topicForm{Area: r.PostFormValue("area"), Title: r.PostFormValue("title"), Body: r.PostFormValue("body"), Demands: r.PostFormValue("demand_ids")}
+	ids, err := demandNumbers(f.Demands)
+	var t delib.Topic
+	if err == nil {
+		t, err = s.Delib.RaiseTopic(r.Context(), rq.P, delib.TopicInput{Area: f.Area, Title: f.Title, Body: f.Body, Demands: ids})
+	}
 	if errs.Code(err) == errs.EINVALID {
-		f.Errors, f.General = rq.fieldErrors(err, "area", "title", "body")
+		f.Errors, f.General = rq.fieldErrors(err, "area", "title", "body", "demand_ids")
 		if r.PostFormValue("from") == "home" {
 			return s.showDelibHome(w, r, rq, http.StatusUnprocessableEntity, f)
 		}
@@ -599,7 +607,8 @@ func (s *server) topicRaise(w http.ResponseWriter, r *http.Request, rq *request)
 func (s *server) topicSettings(w http.ResponseWriter, r *http.Request, rq *request) error {
 	n := func(name string) int { v, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name))); return v }
 	area := r.PostFormValue("area")
-	_, err := s.Delib.SetSettings(r.Context(), rq.P, delib.Settings{Area: area, SupportThreshold: n("support_threshold"), AnswerDays: n("answer_days")})
+	_, err := s.Delib.SetSettings(r.Context(), rq.P, delib.Settings{Area: area, SupportThreshold: n("support_threshold"), AnswerDays: n("answer_days"),
+		Civility: r.PostFormValue("civility")})
 	if errs.Code(err) == errs.EINVALID {
 		return s.showTopics(w, r, rq, http.StatusUnprocessableEntity, topicForm{Area: area}, err)
 	} else if err != nil {
@@ -619,6 +628,7 @@ type topicView struct {
 	Errors     map[string]string
 	General    []string
 	Text       string
+	Comments   commentsView // the thread and its forms (delib_comments.go)
 }
 
 func (s *server) topicPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -630,6 +640,12 @@ func (s *server) showTopic(w http.ResponseWriter, r *http.Request, rq *request, 
 	if err != nil {
 		return err
 	}
+	return s.showTopicID(w, r, rq, status, id, d)
+}
+
+// showTopicID shows topic id's page (a comment's forms name their topic).
+func (s *server) showTopicID(w http.ResponseWriter, r *http.Request, rq *request, status int, id int64, d topicView) error {
+	var err error
 	if d.Topic, err = s.Delib.GetTopic(r.Context(), rq.P, id); err != nil {
 		return err
 	}
@@ -637,6 +653,9 @@ func (s *server) showTopic(w http.ResponseWriter, r *http.Request, rq *request, 
 		return err
 	}
 	d.CanSupport, d.CanAnswer = delib.CanSupport(rq.P, d.Topic) && !d.Supported, delib.CanAnswer(rq.P, d.Topic)
+	if err := s.fillComments(r, rq, &d); err != nil {
+		return err
+	}
 	section := "topics"
 	if auth.AuthorizeAny(rq.P, auth.DelibRead) != nil {
 		section = "delib"

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"gongzhi/internal/delib"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,10 +63,11 @@ type demandView struct {
 	Files         attachmentList
 	CanAttach     bool // the viewer may add files, and the demand has room for more
 	Limits        uploadLimits
-	Attached      int          // files just added, for the notice
-	AttachError   string       // why the files were refused
-	NeedID        int64        // the need (三张清单) it was rolled up into, when the viewer may read needs
-	Extras        demandExtras // short code, SMS and the category form (tracking.go)
+	Attached      int              // files just added, for the notice
+	AttachError   string           // why the files were refused
+	NeedID        int64            // the need (三张清单) it was rolled up into, when the viewer may read needs
+	Topics        []delib.TopicRef // topics (议题) made from it that the viewer may open
+	Extras        demandExtras     // short code, SMS and the category form (tracking.go)
 }
 
 // uploadLimits are the file limits as forms state them.
@@ -126,6 +128,9 @@ func (s *server) showDemand(w http.ResponseWriter, r *http.Request, rq *request,
 		if v.NeedID, err = s.Lists.NeedOfDemand(ctx, d.ID); err != nil {
 			return err
 		}
+	}
+	if v.Topics, err = s.Delib.TopicsOfDemand(ctx, p, d.ID); err != nil {
+		return err
 	}
 	allowed := func(a demand.Action) bool { return s.mayTry(ctx, p, d, a) }
 	for _, a := range pageActions {

@@ -18,6 +18,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/clock"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/lists"
 	"gongzhi/internal/org"
 	"gongzhi/internal/party"
 )
@@ -351,7 +352,9 @@ type partyMyPage struct {
 	Report   dualForm
 	Done     string
 	JoinOpen bool
-	Care     *careSummary // my pairing (结对), for members
+	Care     *careSummary       // my pairing (结对), for members
+	Log      serviceLogForm     // log service at one of my posts (dual-reported members)
+	Logs     []party.ServiceLog // my service logs, newest first
 }
 
 func (s *server) myHome(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -359,8 +362,18 @@ func (s *server) myHome(w http.ResponseWriter, r *http.Request, rq *request) err
 }
 
 func (s *server) showMy(w http.ResponseWriter, r *http.Request, rq *request, status int, f dualForm) error {
+	return s.showMyWith(w, r, rq, status, f, nil)
+}
+
+// showMyWith is the member's home with the service-log form as typed (nil: empty).
+func (s *server) showMyWith(w http.ResponseWriter, r *http.Request, rq *request, status int, f dualForm, lf *serviceLogForm) error {
 	ctx := r.Context()
 	d := partyMyPage{Done: r.URL.Query().Get("done"), Report: f}
+	if lf != nil {
+		d.Log = *lf
+	} else {
+		d.Log.Date = s.Clock.Now().In(clock.Shanghai).Format(time.DateOnly)
+	}
 	m, err := s.Party.ByUser(ctx, rq.P, rq.P.UserID)
 	switch errs.Code(err) {
 	case "":
@@ -379,6 +392,12 @@ func (s *server) showMy(w http.ResponseWriter, r *http.Request, rq *request, sta
 		d.Report.Action, d.Report.Back, d.Report.CSRF = "/members/"+strconv.FormatInt(m.ID, 10)+"/report", "my", rq.CSRF
 		d.Report.Offered = offeredPosts(m.Posts)
 		if d.Report.Areas, err = s.dualAreas(r, rq); err != nil {
+			return err
+		}
+		if m.Reported {
+			d.Log.Posts, d.Log.CSRF = m.Posts, rq.CSRF
+		}
+		if d.Logs, err = s.Party.MyServiceLogs(ctx, rq.P); err != nil {
 			return err
 		}
 	case errs.ENOTFOUND:
@@ -411,15 +430,16 @@ type actListPage struct {
 	Pager      pager
 	CanWrite   bool
 	Orgs       []org.PartyOrg
+	Projects   []lists.Project // running service projects that may publish one
 	New        actForm
 	Audiences  []string
 }
 
 // actForm publishes an activity, as typed.
 type actForm struct {
-	Title, Description, Date, Start, End, Place, Capacity, Audience, Area, PartyOrg string
-	Errors                                                                          map[string]string
-	General                                                                         []string
+	Title, Description, Date, Start, End, Place, Capacity, Audience, Area, PartyOrg, Project string
+	Errors                                                                                   map[string]string
+	General                                                                                  []string
 }
 
 func (s *server) activitiesList(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -442,6 +462,13 @@ func (s *server) showActivities(w http.ResponseWriter, r *http.Request, rq *requ
 		if d.Orgs, _, err = s.Org.PartyOrgs(r.Context(), rq.P, org.PartyOrgFilter{PerPage: 500}); err != nil {
 			return err
 		}
+		if auth.AuthorizeAny(rq.P, auth.ListsRead) == nil {
+			l, err := s.Lists.Projects(r.Context(), rq.P, lists.ProjectFilter{ListFilter: lists.ListFilter{Status: "running", PerPage: 200}})
+			if err != nil {
+				return err
+			}
+			d.Projects = l.Items
+		}
 	}
 	s.render(w, rq, status, "activity_list.html", rq.view(r, "members", "activity.list.title", d))
 	return nil
@@ -450,7 +477,8 @@ func (s *server) showActivities(w http.ResponseWriter, r *http.Request, rq *requ
 func (s *server) activityCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
 	f := actForm{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), Date: r.PostFormValue("date"),
 		Start: r.PostFormValue("start"), End: r.PostFormValue("end"), Place: r.PostFormValue("place"), Capacity: r.PostFormValue("capacity"),
-		Audience: r.PostFormValue("audience"), Area: r.PostFormValue("area"), PartyOrg: r.PostFormValue("party_org_id")}
+		Audience: r.PostFormValue("audience"), Area: r.PostFormValue("area"), PartyOrg: r.PostFormValue("party_org_id"),
+		Project: r.PostFormValue("project_id")}
 	in := activity.Input{Title: f.Title, Description: f.Description, Place: f.Place, Audience: f.Audience, Area: f.Area}
 	var bad []errs.Detail
 	in.Capacity, _ = strconv.Atoi(strings.TrimSpace(f.Capacity))
@@ -468,13 +496,16 @@ func (s *server) activityCreate(w http.ResponseWriter, r *http.Request, rq *requ
 	if id, err := strconv.ParseInt(f.PartyOrg, 10, 64); err == nil {
 		in.PartyOrgID = &id
 	}
+	if id, err := strconv.ParseInt(f.Project, 10, 64); err == nil {
+		in.ProjectID = &id
+	}
 	var a activity.Activity
 	err := error(errs.Fields(bad))
 	if len(bad) == 0 {
 		a, err = s.Activity.Create(r.Context(), rq.P, in)
 	}
 	if errs.Code(err) == errs.EINVALID {
-		f.Errors, f.General = rq.fieldErrors(err, "title", "description", "start", "end", "place", "capacity", "audience", "area", "party_org_id")
+		f.Errors, f.General = rq.fieldErrors(err, "title", "description", "start", "end", "place", "capacity", "audience", "area", "party_org_id", "project_id")
 		return s.showActivities(w, r, rq, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
@@ -671,4 +702,202 @@ func (s *server) checkinPost(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	return redirect(w, r, "/checkin/"+strconv.FormatInt(id, 10)+"?done="+done)
+}
+
+// partyOrgReportsPage lists units' party organisations registered with
+// residential areas (组织双报到), their half-year figures, the follow-up list
+// of those whose members did not serve there, and the registration form.
+type partyOrgReportsPage struct {
+	Area, Status, Half string
+	Halves             []string
+	Areas              []areaOption
+	Reports            []party.OrgReport
+	Total              int
+	FollowUp           []party.OrgReport
+	FollowTotal        int
+	Pager              pager
+	CanWrite           bool
+	Orgs               []org.PartyOrg
+	New                orgReportForm
+	Export, FollowXLSX string
+	Done, Alert        string
+	UserID             int64
+}
+
+// orgReportForm registers an organisation, as typed.
+type orgReportForm struct {
+	PartyOrg, Area, ContactName, ContactPhone, Offers string
+	Errors                                            map[string]string
+	General                                           []string
+}
+
+func (s *server) orgReports(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showOrgReports(w, r, rq, http.StatusOK, orgReportForm{}, "")
+}
+
+func (s *server) showOrgReports(w http.ResponseWriter, r *http.Request, rq *request, status int, f orgReportForm, alert string) error {
+	ctx, q := r.Context(), r.URL.Query()
+	d := partyOrgReportsPage{Area: q.Get("area"), Status: q.Get("status"), Half: q.Get("half"), New: f, Done: q.Get("done"), Alert: alert,
+		CanWrite: auth.AuthorizeAny(rq.P, auth.MemberWrite) == nil, UserID: rq.P.UserID}
+	page := pageParam(r)
+	filter := party.OrgReportFilter{Area: d.Area, Status: d.Status, Half: d.Half, Page: page, PerPage: perPage}
+	l, half, err := s.Party.OrgReports(ctx, rq.P, filter)
+	if err != nil {
+		return err
+	}
+	d.Reports, d.Total, d.Pager, d.Half = l.Items, l.Total, newPager(r, page, l.Total), half
+	filter.Unserved, filter.Page, filter.PerPage = true, 1, 100
+	fl, _, err := s.Party.OrgReports(ctx, rq.P, filter)
+	if err != nil {
+		return err
+	}
+	d.FollowUp, d.FollowTotal = fl.Items, fl.Total
+	now := s.Clock.Now()
+	from, _, this := party.HalfYear(now)
+	_, _, prev := party.HalfYear(from.Add(-time.Hour))
+	d.Halves = []string{this, prev}
+	if d.Areas, err = s.areaOptions(ctx, rq.P, false); err != nil {
+		return err
+	}
+	if d.CanWrite && auth.AuthorizeAny(rq.P, auth.OrgRead) == nil {
+		for _, k := range party.OrgKinds {
+			orgs, _, err := s.Org.PartyOrgs(ctx, rq.P, org.PartyOrgFilter{Kind: k, PerPage: 500})
+			if err != nil {
+				return err
+			}
+			d.Orgs = append(d.Orgs, orgs...)
+		}
+	}
+	v := url.Values{}
+	for k, val := range map[string]string{"area": d.Area, "status": d.Status, "half": q.Get("half")} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	d.Export = withQuery("/members/org-reports.xlsx", v)
+	v.Set("unserved", "true")
+	d.FollowXLSX = withQuery("/members/org-reports.xlsx", v)
+	s.render(w, rq, status, "party_orgreports.html", rq.view(r, "members", "party.orgreports.title", d))
+	return nil
+}
+
+func (s *server) orgReportsExport(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	f := party.OrgReportFilter{Area: q.Get("area"), Status: q.Get("status"), Half: q.Get("half"), Unserved: q.Get("unserved") == "true"}
+	var buf bytes.Buffer
+	if err := s.Party.OrgReportsXLSX(r.Context(), rq.P, f, &buf); err != nil {
+		return err
+	}
+	s.sendPartyXLSX(w, "org-reports", &buf)
+	return nil
+}
+
+func (s *server) orgReportCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f := orgReportForm{PartyOrg: r.PostFormValue("party_org_id"), Area: r.PostFormValue("area"), ContactName: r.PostFormValue("contact_name"),
+		ContactPhone: r.PostFormValue("contact_phone"), Offers: r.PostFormValue("offers")}
+	orgID, _ := strconv.ParseInt(f.PartyOrg, 10, 64)
+	_, err := s.Party.RegisterOrg(r.Context(), rq.P, party.OrgReportInput{PartyOrgID: orgID, Area: f.Area, ContactName: f.ContactName,
+		ContactPhone: f.ContactPhone, Offers: []string{f.Offers}})
+	switch c := errs.Code(err); c {
+	case "":
+		return redirect(w, r, "/members/org-reports?done=registered")
+	case errs.EINVALID:
+		f.Errors, f.General = rq.fieldErrors(err, "party_org_id", "area", "contact_name", "contact_phone", "offers")
+		return s.showOrgReports(w, r, rq, http.StatusUnprocessableEntity, f, "")
+	case errs.ECONFLICT, errs.EFORBIDDEN:
+		return s.showOrgReports(w, r, rq, statusOf[c], f, rq.ErrMsg(err))
+	}
+	return err
+}
+
+func (s *server) orgReportConfirm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.Party.ConfirmOrg(r.Context(), rq.P, id)
+	if c := errs.Code(err); c == errs.ECONFLICT || c == errs.EFORBIDDEN {
+		return s.showOrgReports(w, r, rq, statusOf[c], orgReportForm{}, rq.ErrMsg(err))
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/members/org-reports?done=confirmed")
+}
+
+// partyServiceLogsPage lists members' service logs waiting for the
+// residential area's approval (or of another status).
+type partyServiceLogsPage struct {
+	Status string
+	Logs   []party.ServiceLog
+	Pager  pager
+	Alert  string
+}
+
+func (s *server) serviceLogs(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.showServiceLogs(w, r, rq, http.StatusOK, "")
+}
+
+func (s *server) showServiceLogs(w http.ResponseWriter, r *http.Request, rq *request, status int, alert string) error {
+	if err := auth.AuthorizeAny(rq.P, auth.MemberRead); err != nil {
+		return err
+	}
+	st := r.URL.Query().Get("status")
+	if st == "" {
+		st = party.LogPending
+	}
+	page := pageParam(r)
+	l, err := s.Party.ServiceLogs(r.Context(), rq.P, party.ServiceLogFilter{Status: st, Page: page, PerPage: perPage})
+	if err != nil {
+		return err
+	}
+	d := partyServiceLogsPage{Status: st, Logs: l.Items, Pager: newPager(r, page, l.Total), Alert: alert}
+	s.render(w, rq, status, "party_servicelogs.html", rq.view(r, "members", "party.servicelogs.title", d))
+	return nil
+}
+
+func (s *server) serviceLogDecide(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.Party.DecideServiceLog(r.Context(), rq.P, id, party.LogDecision{Approve: r.PostFormValue("approve") == "1", Reason: r.PostFormValue("reason")})
+	if c := errs.Code(err); c == errs.EINVALID || c == errs.ECONFLICT || c == errs.EFORBIDDEN {
+		return s.showServiceLogs(w, r, rq, careStatus(c), rq.ErrMsg(err))
+	} else if err != nil {
+		return err
+	}
+	return redirect(w, r, "/members/service-logs")
+}
+
+// serviceLogForm logs service from the member's phone, as typed.
+type serviceLogForm struct {
+	Post, Date, Start, End, Note string
+	Posts                        []string
+	Errors                       map[string]string
+	General                      []string
+	CSRF                         string
+}
+
+func (s *server) myServiceLog(w http.ResponseWriter, r *http.Request, rq *request) error {
+	f := serviceLogForm{Post: r.PostFormValue("post"), Date: r.PostFormValue("date"), Start: r.PostFormValue("start"),
+		End: r.PostFormValue("end"), Note: r.PostFormValue("note")}
+	at := func(hhmm string) time.Time {
+		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+hhmm, clock.Shanghai)
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	_, err := s.Party.LogService(r.Context(), rq.P, party.ServiceLogInput{Post: f.Post, Start: at(f.Start), End: at(f.End), Note: f.Note})
+	switch c := errs.Code(err); c {
+	case "":
+		return redirect(w, r, "/my?done=service_logged")
+	case errs.EINVALID:
+		f.Errors, f.General = rq.fieldErrors(err, "post", "start", "end", "note")
+		return s.showMyWith(w, r, rq, http.StatusUnprocessableEntity, dualForm{}, &f)
+	case errs.ECONFLICT:
+		f.General = []string{rq.ErrMsg(err)}
+		return s.showMyWith(w, r, rq, http.StatusConflict, dualForm{}, &f)
+	}
+	return err
 }

@@ -15,7 +15,8 @@ func delibSection() section {
 		nav: []navLink{
 			{Section: "topics", Href: "/topics", Key: "nav.topics", can: canAny(auth.DelibRead)},
 		},
-		lean: true,
+		lean:  true,
+		parts: []string{"delib_comments.html"},
 		pages: []string{"delib_votes.html", "delib_vote.html", "delib_slips.html", "delib_ballot.html", "delib_receipt.html",
 			"delib_result.html", "delib_home.html", "delib_topics.html", "delib_topic.html",
 			"delib_councils.html", "delib_council.html", "delib_meeting.html", "area_public.html"},
@@ -44,6 +45,12 @@ func delibSection() section {
 				{"POST /topics/{id}/support", s.post(formLimit, s.topicSupport)},
 				{"POST /topics/{id}/answer", s.post(formLimit, s.topicDecide(true))},
 				{"POST /topics/{id}/close", s.post(formLimit, s.topicDecide(false))},
+				// Comments on a topic, with moderation (delib_comments.go).
+				{"POST /topics/{id}/comments", s.post(formLimit, s.commentAdd)},
+				{"POST /topic-comments/{id}/report", s.post(formLimit, s.commentAction("report"))},
+				{"POST /topic-comments/{id}/hide", s.post(formLimit, s.commentAction("hide"))},
+				{"POST /topic-comments/{id}/unhide", s.post(formLimit, s.commentAction("unhide"))},
+				{"POST /topic-comments/{id}/delete", s.post(formLimit, s.commentAction("delete"))},
 				// Councils and meetings (议事会, delib_council.go), and an area's public page.
 				{"GET /councils", s.page(s.councilList)},
 				{"POST /councils", s.post(formLimit, s.councilCreate)},

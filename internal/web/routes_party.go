@@ -16,7 +16,7 @@ func partySection() section {
 			{Section: "my", Href: "/my", Key: "nav.my", can: func(p *auth.Principal) bool { return p.HasRole(auth.Member) }},
 		},
 		parts: []string{"party_parts.html"},
-		pages: []string{"party_members.html", "party_member.html", "party_followup.html", "party_my.html",
+		pages: []string{"party_members.html", "party_member.html", "party_followup.html", "party_my.html", "party_orgreports.html", "party_servicelogs.html",
 			"activity_list.html", "activity_page.html", "activity_screen.html", "activity_checkin.html"},
 		routes: func(s *server) []pageRoute {
 			return []pageRoute{
@@ -27,6 +27,13 @@ func partySection() section {
 				{"GET /members/template.xlsx", s.page(s.membersTemplate)},
 				{"GET /members/follow-up", s.page(s.followUp)},
 				{"GET /members/follow-up.xlsx", s.page(s.followUpExport)},
+				{"GET /members/org-reports", s.page(s.orgReports)},
+				{"GET /members/org-reports.xlsx", s.page(s.orgReportsExport)},
+				{"POST /members/org-reports", s.post(formLimit, s.orgReportCreate)},
+				{"POST /members/org-reports/{id}/confirm", s.post(formLimit, s.orgReportConfirm)},
+				{"GET /members/service-logs", s.page(s.serviceLogs)},
+				{"POST /members/service-logs/{id}/decide", s.post(formLimit, s.serviceLogDecide)},
+				{"POST /my/service-logs", s.post(formLimit, s.myServiceLog)},
 				{"GET /members/{id}", s.page(s.partyMemberPage)},
 				{"POST /members/{id}/report", s.post(formLimit, s.memberReport)},
 				{"POST /members/{id}/link", s.post(formLimit, s.memberLink)},
