@@ -28,7 +28,7 @@ type Service struct {
 func NewService(d *db.DB, c clock.Clock) *Service { return &Service{db: d, clock: c} }
 
 // Alliance is an alliance (联盟) of an area with its charter and criteria;
-// Get fills its members and commitments.
+// Get fills its members, former members and commitments.
 type Alliance struct {
 	ID          int64        `json:"id"`
 	Area        string       `json:"area"`
@@ -41,31 +41,42 @@ type Alliance struct {
 	CreatedBy   string       `json:"created_by"`
 	CreatedAt   time.Time    `json:"created_at"`
 	MemberList  []Member     `json:"member_list,omitempty"`
+	Former      []Member     `json:"former_members,omitempty"`
 	Commitments []Commitment `json:"commitments,omitempty"`
 	AreaPath    string       `json:"-"`
 }
 
-// Member is one member of an alliance.
+// Member is one member of an alliance; a member who left stays in the
+// record with the day and the reason (LeftOn is "" while a member).
 type Member struct {
-	ID       int64  `json:"id"`
-	Kind     string `json:"kind"`
-	Name     string `json:"name"`
-	UnitID   *int64 `json:"unit_id"`
-	Duty     string `json:"duty"`  // its part in the alliance (理事单位, 联络员…)
-	Place    string `json:"place"` // an office's or window's address and hours
-	JoinedOn string `json:"joined_on"`
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	UnitID     *int64 `json:"unit_id"`
+	Duty       string `json:"duty"`  // its part in the alliance (理事单位, 联络员…)
+	Place      string `json:"place"` // an office's or window's address and hours
+	JoinedOn   string `json:"joined_on"`
+	LeftOn     string `json:"left_on"`
+	LeftReason string `json:"left_reason"`
 }
 
 // Commitment is a member's commitment (承诺) with what was done against it.
+// It is open until closed as kept (DoneOn) or not kept (NotKeptOn); a
+// closed commitment is not edited and takes no more entries.
 type Commitment struct {
-	ID       int64      `json:"id"`
-	MemberID int64      `json:"member_id"`
-	Member   string     `json:"member"`
-	Text     string     `json:"text"`
-	DueOn    string     `json:"due_on"`
-	DoneOn   string     `json:"done_on"` // "" until done
-	Overdue  bool       `json:"overdue"`
-	Progress []Progress `json:"progress"`
+	ID         int64      `json:"id"`
+	MemberID   int64      `json:"member_id"`
+	Member     string     `json:"member"`
+	MemberLeft bool       `json:"member_left"` // the member has left the alliance
+	Text       string     `json:"text"`
+	Target     string     `json:"target"` // what counts as kept; may be ""
+	DueOn      string     `json:"due_on"`
+	Status     string     `json:"status"`      // open, kept or not_kept
+	DoneOn     string     `json:"done_on"`     // "" until kept
+	NotKeptOn  string     `json:"not_kept_on"` // "" unless closed as not kept
+	CloseNote  string     `json:"close_note"`
+	Overdue    bool       `json:"overdue"`
+	Progress   []Progress `json:"progress"`
 }
 
 // Progress is one entry of what was done against a commitment.
@@ -76,7 +87,7 @@ type Progress struct {
 }
 
 const allianceCols = `a.id, a.area_code, ar.name, a.name, a.charter, a.criteria, a.created_by_name, a.created_at, a.area_path,
-	(SELECT count(*) FROM alliance_members m WHERE m.alliance_id = a.id)`
+	(SELECT count(*) FROM alliance_members m WHERE m.alliance_id = a.id AND m.left_on IS NULL)`
 
 var allianceFrom = `alliances a` + area.Join("ar", "a.area_code")
 
@@ -208,37 +219,31 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Allianc
 	if auth.Authorize(p, auth.AllianceRead, a.AreaPath) != nil {
 		return Alliance{}, hidden(p)
 	}
-	a.MemberList, err = db.All(ctx, s.db, `SELECT id, kind, name, unit_id, duty, place, joined_on FROM alliance_members WHERE alliance_id = ? ORDER BY id`,
-		[]any{id}, func(r db.Scanner) (Member, error) {
-			var m Member
-			var unit sql.NullInt64
-			err := r.Scan(&m.ID, &m.Kind, &m.Name, &unit, &m.Duty, &m.Place, &m.JoinedOn)
-			m.UnitID = db.NullID(unit)
-			return m, err
-		})
+	members, err := db.All(ctx, s.db, `SELECT `+memberCols+` FROM alliance_members WHERE alliance_id = ? ORDER BY id`, []any{id}, scanMember)
 	if err != nil {
 		return Alliance{}, errs.Wrap(err, "members")
 	}
+	for _, m := range members {
+		if m.LeftOn == "" {
+			a.MemberList = append(a.MemberList, m)
+		} else {
+			a.Former = append(a.Former, m)
+		}
+	}
 	today := s.clock.Now().In(clock.Shanghai).Format(time.DateOnly)
-	a.Commitments, err = db.All(ctx, s.db, `SELECT c.id, c.member_id, m.name, c.text, c.due_on, COALESCE(c.done_on, '') FROM alliance_commitments c
-		JOIN alliance_members m ON m.id = c.member_id WHERE c.alliance_id = ? ORDER BY c.due_on, c.id`, []any{id}, func(r db.Scanner) (Commitment, error) {
-		var c Commitment
-		err := r.Scan(&c.ID, &c.MemberID, &c.Member, &c.Text, &c.DueOn, &c.DoneOn)
-		c.Overdue = c.DoneOn == "" && c.DueOn < today
-		c.Progress = []Progress{}
-		return c, err
-	})
+	a.Commitments, err = db.All(ctx, s.db, `SELECT `+commitmentCols+` FROM alliance_commitments c
+		JOIN alliance_members m ON m.id = c.member_id WHERE c.alliance_id = ? ORDER BY c.due_on, c.id`, []any{id}, scanCommitment(today))
 	if err != nil {
 		return Alliance{}, errs.Wrap(err, "commitments")
 	}
 	byID := map[int64]*Commitment{}
-	var due, done []string
+	var due, done, notKept []string
 	for i := range a.Commitments {
 		c := &a.Commitments[i]
 		byID[c.ID] = c
-		due, done = append(due, c.DueOn), append(done, c.DoneOn)
+		due, done, notKept = append(due, c.DueOn), append(done, c.DoneOn), append(notKept, c.NotKeptOn)
 	}
-	a.Fulfilment = Fulfil(due, done, today)
+	a.Fulfilment = Fulfil(due, done, notKept, today)
 	type entry struct {
 		commitment int64
 		p          Progress
@@ -267,6 +272,30 @@ func (s *Service) writable(ctx context.Context, tx *db.Tx, p *auth.Principal, id
 		return a, hidden(p)
 	}
 	return a, auth.Authorize(p, auth.AllianceWrite, a.AreaPath)
+}
+
+const memberCols = `id, kind, name, unit_id, duty, place, joined_on, COALESCE(left_on, ''), left_reason`
+
+func scanMember(r db.Scanner) (Member, error) {
+	var m Member
+	var unit sql.NullInt64
+	err := r.Scan(&m.ID, &m.Kind, &m.Name, &unit, &m.Duty, &m.Place, &m.JoinedOn, &m.LeftOn, &m.LeftReason)
+	m.UnitID = db.NullID(unit)
+	return m, err
+}
+
+const commitmentCols = `c.id, c.member_id, m.name, m.left_on IS NOT NULL, c.text, c.target, c.due_on,
+	COALESCE(c.done_on, ''), COALESCE(c.not_kept_on, ''), c.close_note`
+
+func scanCommitment(today string) func(r db.Scanner) (Commitment, error) {
+	return func(r db.Scanner) (Commitment, error) {
+		var c Commitment
+		err := r.Scan(&c.ID, &c.MemberID, &c.Member, &c.MemberLeft, &c.Text, &c.Target, &c.DueOn, &c.DoneOn, &c.NotKeptOn, &c.CloseNote)
+		c.Status = Status(c.DoneOn, c.NotKeptOn)
+		c.Overdue = c.Status == StatusOpen && c.DueOn < today
+		c.Progress = []Progress{}
+		return c, err
+	}
 }
 
 // MemberInput admits a member: a unit (by its id, of the alliance's area),
@@ -342,6 +371,7 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, id int64, in
 type CommitmentInput struct {
 	MemberID int64  `json:"member_id"`
 	Text     string `json:"text"`
+	Target   string `json:"target,omitempty"`
 	DueOn    string `json:"due_on"`
 }
 
@@ -350,6 +380,7 @@ func (s *Service) AddCommitment(ctx context.Context, p *auth.Principal, id int64
 	var ds []errs.Detail
 	in.Text = text(&ds, "text", in.Text, 1000)
 	need(&ds, "text", in.Text, errs.D("text", "write what the member commits to"))
+	in.Target = text(&ds, "target", in.Target, 500)
 	if d, err := Day("due_on", in.DueOn); err != nil {
 		ds = append(ds, errs.DetailsOf(err)...)
 	} else {
@@ -364,20 +395,22 @@ func (s *Service) AddCommitment(ctx context.Context, p *auth.Principal, id int64
 		if err != nil {
 			return err
 		}
-		var name string
-		if err := tx.QueryRow(ctx, `SELECT name FROM alliance_members WHERE id = ? AND alliance_id = ?`, in.MemberID, id).Scan(&name); err == sql.ErrNoRows {
+		var name, left string
+		if err := tx.QueryRow(ctx, `SELECT name, COALESCE(left_on, '') FROM alliance_members WHERE id = ? AND alliance_id = ?`, in.MemberID, id).Scan(&name, &left); err == sql.ErrNoRows {
 			return errs.Invalid("member_id", "no member %d in this alliance", in.MemberID)
 		} else if err != nil {
 			return errs.Wrap(err, "member")
+		} else if left != "" {
+			return errs.Invalid("member_id", "%s left the alliance on %s", name, left)
 		}
 		now := s.clock.Now()
-		cid, err := db.InsertID(ctx, tx, `INSERT INTO alliance_commitments (alliance_id, member_id, text, due_on, created_at) VALUES (?, ?, ?, ?, ?)`,
-			id, in.MemberID, in.Text, in.DueOn, now)
+		cid, err := db.InsertID(ctx, tx, `INSERT INTO alliance_commitments (alliance_id, member_id, text, target, due_on, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, in.MemberID, in.Text, in.Target, in.DueOn, now)
 		if err != nil {
 			return errs.Wrap(err, "insert commitment")
 		}
-		c = Commitment{ID: cid, MemberID: in.MemberID, Member: name, Text: in.Text, DueOn: in.DueOn, Progress: []Progress{}}
-		return record(ctx, tx, now, p, "commitment", id, a.AreaPath, map[string]any{"commitment": cid, "member": name, "text": in.Text, "due_on": in.DueOn})
+		c = Commitment{ID: cid, MemberID: in.MemberID, Member: name, Text: in.Text, Target: in.Target, DueOn: in.DueOn, Status: StatusOpen, Progress: []Progress{}}
+		return record(ctx, tx, now, p, "commitment", id, a.AreaPath, map[string]any{"commitment": cid, "member": name, "text": in.Text, "target": in.Target, "due_on": in.DueOn})
 	})
 	return c, err
 }
@@ -410,20 +443,13 @@ func (s *Service) RecordProgress(ctx context.Context, p *auth.Principal, cid int
 	}
 	var aid int64
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
-		var done sql.NullString
-		if err := tx.QueryRow(ctx, `SELECT alliance_id, done_on FROM alliance_commitments WHERE id = ?`, cid).Scan(&aid, &done); err == sql.ErrNoRows {
-			return errs.New(errs.ENOTFOUND, "commitment not found")
-		} else if err != nil {
-			return errs.Wrap(err, "commitment")
-		}
-		a, err := s.writable(ctx, tx, p, aid)
-		if errs.Code(err) == errs.ENOTFOUND {
-			return errs.New(errs.ENOTFOUND, "commitment not found")
-		} else if err != nil {
+		c, a, err := s.writableCommitment(ctx, tx, p, cid)
+		if err != nil {
 			return err
 		}
-		if done.Valid {
-			return errs.New(errs.ECONFLICT, "this commitment was fulfilled on %s; it takes no more entries", done.String)
+		aid = a.ID
+		if err := stillOpen(c); err != nil {
+			return err
 		}
 		_, name := p.Actor()
 		if _, err := tx.Exec(ctx, `INSERT INTO alliance_progress (commitment_id, note, done_on, by_name, created_at) VALUES (?, ?, ?, ?, ?)`,
@@ -431,7 +457,7 @@ func (s *Service) RecordProgress(ctx context.Context, p *auth.Principal, cid int
 			return errs.Wrap(err, "insert progress")
 		}
 		if in.Done {
-			if _, err := tx.Exec(ctx, `UPDATE alliance_commitments SET done_on = ? WHERE id = ?`, in.DoneOn, cid); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE alliance_commitments SET done_on = ? WHERE id = ? AND done_on IS NULL AND not_kept_on IS NULL`, in.DoneOn, cid); err != nil {
 				return errs.Wrap(err, "fulfil commitment")
 			}
 		}

@@ -28,19 +28,23 @@ func Day(field, s string) (time.Time, error) {
 }
 
 // Fulfilment is how an alliance's members stand against their commitments
-// (承诺兑现): how many, how many done, done late, and overdue (due before
-// today and not done), and the share done of those due.
+// (承诺兑现): how many, how many done (kept), done late, closed as not
+// kept, and overdue (open and due before today), and the share done of
+// those due.
 type Fulfilment struct {
 	Total   int `json:"total"`
 	Done    int `json:"done"`
-	Late    int `json:"late"`    // done after the due date
-	Overdue int `json:"overdue"` // due before today, not done
-	DuePct  int `json:"due_pct"` // done of those due by today (or done), percent; 100 when none is due
+	Late    int `json:"late"`     // done after the due date
+	NotKept int `json:"not_kept"` // closed as not kept
+	Overdue int `json:"overdue"`  // open and due before today
+	DuePct  int `json:"due_pct"`  // done of those due by today (or closed), percent; 100 when none is due
 }
 
-// Fulfil counts commitments by their due and done dates against today.
-// Dates are 2026-07-01 strings; done is "" when not done.
-func Fulfil(due, done []string, today string) Fulfilment {
+// Fulfil counts commitments by their due, done (kept) and not-kept dates
+// against today. Dates are 2026-07-01 strings; done and notKept are ""
+// when not. A commitment closed as not kept counts as due and not done,
+// whatever its due date.
+func Fulfil(due, done, notKept []string, today string) Fulfilment {
 	var f Fulfilment
 	var dueN int
 	for i := range due {
@@ -52,6 +56,9 @@ func Fulfil(due, done []string, today string) Fulfilment {
 			if done[i] > due[i] {
 				f.Late++
 			}
+		case notKept[i] != "":
+			f.NotKept++
+			dueN++
 		case due[i] < today:
 			f.Overdue++
 			dueN++
@@ -62,4 +69,26 @@ func Fulfil(due, done []string, today string) Fulfilment {
 		f.DuePct = (f.Done*100 + dueN/2) / dueN
 	}
 	return f
+}
+
+// Commitment statuses: open until closed as kept or not kept.
+const (
+	StatusOpen    = "open"
+	StatusKept    = "kept"
+	StatusNotKept = "not_kept"
+)
+
+// Outcomes are how staff close a commitment.
+var Outcomes = []string{StatusKept, StatusNotKept}
+
+// Status is a commitment's status from the day it was kept and the day it
+// was closed as not kept ("" when not).
+func Status(doneOn, notKeptOn string) string {
+	switch {
+	case doneOn != "":
+		return StatusKept
+	case notKeptOn != "":
+		return StatusNotKept
+	}
+	return StatusOpen
 }

@@ -97,3 +97,54 @@ func (s *server) recordAllianceProgress(w http.ResponseWriter, r *http.Request, 
 	writeJSON(w, http.StatusCreated, a)
 	return nil
 }
+
+func (s *server) leaveAlliance(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "member")
+	if err != nil {
+		return err
+	}
+	var in alliance.LeaveInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.Alliance.Leave(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *server) editAllianceCommitment(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "commitment")
+	if err != nil {
+		return err
+	}
+	var in alliance.CommitmentEdit
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.Alliance.EditCommitment(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *server) closeAllianceCommitment(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "commitment")
+	if err != nil {
+		return err
+	}
+	var in alliance.CloseInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.Alliance.CloseCommitment(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}

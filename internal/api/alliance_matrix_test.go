@@ -44,6 +44,9 @@ func allianceMatrixRows() map[string]matrixRow {
 		readOut  = "200 404 404 404 404 404 404 200"
 		writeIn  = "201 201 201 404 404 404 404 403"
 		writeOut = "201 404 404 404 404 404 404 403"
+		// Changes to what is there answer 200.
+		changeIn  = "200 200 200 404 404 404 404 403"
+		changeOut = "200 404 404 404 404 404 404 403"
 	)
 	return map[string]matrixRow{
 		"GET /alliances": {"alliances of ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
@@ -69,5 +72,17 @@ func allianceMatrixRows() map[string]matrixRow {
 			_, _, c := e.allianceIn(out)
 			return "/alliance-commitments/" + id(c.ID) + "/progress", map[string]any{"note": "已义诊一次"}
 		}, writeIn, writeOut},
+		"POST /alliance-members/{id}/leave": {"a member in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			_, mem, _ := e.allianceIn(out)
+			return "/alliance-members/" + id(mem.ID) + "/leave", map[string]any{"reason": "迁出本街道"}
+		}, changeIn, changeOut},
+		"PATCH /alliance-commitments/{id}": {"a commitment in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			_, _, c := e.allianceIn(out)
+			return "/alliance-commitments/" + id(c.ID), map[string]any{"target": "全年12次"}
+		}, changeIn, changeOut},
+		"POST /alliance-commitments/{id}/close": {"a commitment in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			_, _, c := e.allianceIn(out)
+			return "/alliance-commitments/" + id(c.ID) + "/close", map[string]any{"outcome": "kept", "note": "全年义诊12次"}
+		}, changeIn, changeOut},
 	}
 }

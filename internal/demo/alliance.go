@@ -96,6 +96,22 @@ func (b *builder) writeAlliance(ctx context.Context, tx *db.Tx) error {
 					}
 				}
 			}
+			if k == 0 {
+				// The first alliance's liaison has left (kept on the record as
+				// a former member); what they had not kept is closed as not kept.
+				left := day(today.AddDate(0, -2, 0))
+				if _, err := tx.Exec(ctx, `UPDATE alliance_members SET left_on = ?, left_reason = ? WHERE id = ?`, left, "工作调动，不再担任联络员", person); err != nil {
+					return errs.Wrap(err, "demo former member")
+				}
+				if _, err := tx.Exec(ctx, `UPDATE alliance_commitments SET not_kept_on = ?, close_note = ? WHERE member_id = ? AND done_on IS NULL`,
+					left, "联络员调离，承诺未能兑现，由理事单位接续", person); err != nil {
+					return errs.Wrap(err, "demo commitment not kept")
+				}
+				if _, err := tx.Exec(ctx, `DELETE FROM alliance_progress WHERE done_on > ? AND commitment_id IN
+					(SELECT id FROM alliance_commitments WHERE member_id = ? AND not_kept_on IS NOT NULL)`, left, person); err != nil {
+					return errs.Wrap(err, "demo commitment not kept")
+				}
+			}
 		}
 	}
 	return nil

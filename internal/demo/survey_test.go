@@ -85,7 +85,7 @@ func TestAllianceStep(t *testing.T) {
 			t.Fatalf("alliances: %d for %d streets (%v)", l.Total, len(b.streets), err)
 		}
 		a, err := s.Get(ctx, auth.SystemPrincipal(), l.Items[0].ID)
-		if err != nil || len(a.MemberList) < 3 || a.Fulfilment.Total != len(a.MemberList) || a.Fulfilment.Done == 0 {
+		if err != nil || len(a.MemberList) < 3 || a.Fulfilment.Total != len(a.MemberList)+len(a.Former) || len(a.Former) != 1 || a.Fulfilment.Done == 0 {
 			t.Fatalf("alliance: %+v %v", a, err)
 		}
 	})

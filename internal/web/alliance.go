@@ -63,6 +63,7 @@ type allianceView struct {
 	Alliance alliance.Alliance
 	CanWrite bool
 	Kinds    []string
+	Outcomes []string
 	Error    string // what to fix in the last form sent
 }
 
@@ -79,7 +80,7 @@ func (s *server) showAlliance(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	d := allianceView{Alliance: a, CanWrite: auth.Authorize(rq.P, auth.AllianceWrite, a.AreaPath) == nil, Kinds: alliance.Kinds, Error: msg}
+	d := allianceView{Alliance: a, CanWrite: auth.Authorize(rq.P, auth.AllianceWrite, a.AreaPath) == nil, Kinds: alliance.Kinds, Outcomes: alliance.Outcomes, Error: msg}
 	s.render(w, rq, status, "alliance_page.html", rq.view(r, "alliances", "alliance.page.title", d))
 	return nil
 }
@@ -122,7 +123,7 @@ func (s *server) allianceCommitment(w http.ResponseWriter, r *http.Request, rq *
 		return err
 	}
 	member, _ := strconv.ParseInt(r.PostFormValue("member_id"), 10, 64)
-	in := alliance.CommitmentInput{MemberID: member, Text: r.PostFormValue("text"), DueOn: r.PostFormValue("due_on")}
+	in := alliance.CommitmentInput{MemberID: member, Text: r.PostFormValue("text"), Target: r.PostFormValue("target"), DueOn: r.PostFormValue("due_on")}
 	if _, err := s.Alliance.AddCommitment(r.Context(), rq.P, id, in); err != nil {
 		return s.allianceRefused(w, r, rq, id, err)
 	}
@@ -144,4 +145,52 @@ func (s *server) allianceProgress(w http.ResponseWriter, r *http.Request, rq *re
 		return err
 	}
 	return redirect(w, r, "/alliances/"+strconv.FormatInt(a.ID, 10))
+}
+
+// allianceOf reads the alliance a form came from (a hidden field), so a
+// refused form shows that alliance's page again with what to fix.
+func allianceOf(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.PostFormValue("alliance"), 10, 64)
+	return id
+}
+
+// allianceChanged answers a form that changed alliance aid: back to its
+// page, or the page again with what to fix when the form was refused.
+func (s *server) allianceChanged(w http.ResponseWriter, r *http.Request, rq *request, aid int64, err error) error {
+	if err != nil {
+		if aid > 0 && (errs.Code(err) == errs.EINVALID || errs.Code(err) == errs.ECONFLICT) {
+			return s.allianceRefused(w, r, rq, aid, err)
+		}
+		return err
+	}
+	return redirect(w, r, "/alliances/"+strconv.FormatInt(aid, 10))
+}
+
+func (s *server) allianceLeave(w http.ResponseWriter, r *http.Request, rq *request) error {
+	mid, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.Alliance.Leave(r.Context(), rq.P, mid, alliance.LeaveInput{LeftOn: r.PostFormValue("left_on"), Reason: r.PostFormValue("reason")})
+	return s.allianceChanged(w, r, rq, allianceOf(r), err)
+}
+
+func (s *server) allianceEditCommitment(w http.ResponseWriter, r *http.Request, rq *request) error {
+	cid, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	text, target, due := r.PostFormValue("text"), r.PostFormValue("target"), r.PostFormValue("due_on")
+	_, err = s.Alliance.EditCommitment(r.Context(), rq.P, cid, alliance.CommitmentEdit{Text: &text, Target: &target, DueOn: &due})
+	return s.allianceChanged(w, r, rq, allianceOf(r), err)
+}
+
+func (s *server) allianceCloseCommitment(w http.ResponseWriter, r *http.Request, rq *request) error {
+	cid, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.Alliance.CloseCommitment(r.Context(), rq.P, cid, alliance.CloseInput{Outcome: r.PostFormValue("outcome"),
+		Note: r.PostFormValue("note"), ClosedOn: r.PostFormValue("closed_on")})
+	return s.allianceChanged(w, r, rq, allianceOf(r), err)
 }

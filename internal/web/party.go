@@ -163,6 +163,7 @@ type partyMemberPage struct {
 	Hours    string
 	Report   dualForm
 	Link     memberLinkForm
+	Edit     memberEditForm
 	Done     string
 }
 
@@ -219,7 +220,12 @@ func (s *server) showMember(w http.ResponseWriter, r *http.Request, rq *request,
 	if d.Self && !d.CanEdit && r.Method == http.MethodGet {
 		return redirect(w, r, "/my") // a member opening their own record gets their own page
 	}
-	s.render(w, rq, status, "party_member.html", rq.view(r, "members", "party.member.title", d))
+	v := rq.view(r, "members", "party.member.title", d)
+	if d.CanEdit {
+		s.memberEditView(r, rq, m, d.CanPhone, &d.Edit, d.Report.Areas)
+		v.Scripts = []string{"picker.js"}
+	}
+	s.render(w, rq, status, "party_member.html", v)
 	return nil
 }
 
@@ -289,6 +295,107 @@ func (s *server) memberLink(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	return redirect(w, r, "/members/"+strconv.FormatInt(id, 10)+"?done=linked")
+}
+
+// memberEditFields are the fields of the member edit form, as party.Input
+// names them in its errors.
+var memberEditFields = []string{"name", "phone", "kind", "age_band", "party_org_id", "home_area", "unit_id"}
+
+// memberEditForm changes a member's fields (修改党员信息), as typed: the
+// folded form on the member's page for staff of the member's organisation's
+// area (party.CanEdit).
+type memberEditForm struct {
+	Name, Phone, Kind, AgeBand, HomeArea string
+	Errors                               map[string]string
+	General                              []string
+	Open                                 bool // a refused edit shows the form unfolded
+	// What the form needs to draw itself.
+	PartyOrg, Unit  picker
+	Kinds, AgeBands []string
+	Areas           []areaOption // residential areas a member may live in
+	// As posted: the pickers' chosen ids and their text inputs.
+	posted                           bool
+	orgID, orgText, unitID, unitText string
+}
+
+// memberEditView fills the edit form: from the member when nothing was
+// posted, the pickers named from what was chosen. The phone is pre-filled
+// whole only where the reader may see it whole (party.CanSeePhone; every
+// editor may, since both ask member.write on the organisation's area).
+func (s *server) memberEditView(r *http.Request, rq *request, m party.Member, wholePhone bool, f *memberEditForm, areas []areaOption) {
+	ctx := r.Context()
+	if !f.posted {
+		f.Name, f.Kind, f.AgeBand = m.Name, m.Kind, m.AgeBand
+		if wholePhone {
+			f.Phone = m.Phone
+		}
+		if m.HomeArea != nil {
+			f.HomeArea = *m.HomeArea
+		}
+		f.orgID, f.orgText = strconv.FormatInt(m.PartyOrgID, 10), m.PartyOrg
+		if m.UnitID != nil {
+			f.unitID, f.unitText = strconv.FormatInt(*m.UnitID, 10), m.Unit
+		}
+	}
+	f.Kinds, f.Areas = party.Kinds, areas
+	f.AgeBands = party.AgeBands
+	if f.AgeBand != "" && !slices.Contains(f.AgeBands, f.AgeBand) {
+		f.AgeBands = append(slices.Clone(f.AgeBands), f.AgeBand) // an imported band keeps its value
+	}
+	f.PartyOrg = picker{ID: "me-org", Name: "party_org_id", Source: "/org/pick/party-orgs", Label: "party.org", Required: true,
+		Value: f.orgID, Text: s.partyOrgText(ctx, rq.P, f.orgID, f.orgText), Error: f.Errors["party_org_id"]}
+	f.Unit = picker{ID: "me-unit", Name: "unit_id", Source: "/org/pick/units", Label: "party.unit", Hint: "memberedit.unit_hint",
+		Value: f.unitID, Text: s.unitText(ctx, rq.P, f.unitID, f.unitText), Error: f.Errors["unit_id"]}
+}
+
+// memberEdit changes a member's fields through party.Service.Update: on
+// success back to the member's page with a notice (saying the points will be
+// recomputed when the kind changed); on bad input the page again with the
+// field errors (422) and nothing changed.
+func (s *server) memberEdit(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	m, err := s.Party.Get(r.Context(), rq.P, id) // 404 for a member out of sight
+	if err != nil {
+		return err
+	}
+	if err := auth.Authorize(rq.P, auth.MemberWrite, m.AreaPath); err != nil {
+		return err // the member themself, an auditor: 403 before any field is read
+	}
+	fr := newFormReader(r, rq)
+	f := memberEditForm{Name: fr.get("name"), Phone: fr.get("phone"), Kind: fr.get("kind"), AgeBand: fr.get("age_band"),
+		HomeArea: fr.get("home_area"), posted: true, Open: true}
+	in := party.Input{Name: f.Name, Phone: f.Phone, Kind: f.Kind, AgeBand: f.AgeBand, HomeArea: f.HomeArea}
+	var orgID *int64
+	f.orgID, f.orgText, orgID = fr.pick("party_org_id")
+	f.unitID, f.unitText, in.UnitID = fr.pick("unit_id")
+	if orgID != nil {
+		in.PartyOrgID = *orgID
+	}
+	if len(fr.bad) > 0 {
+		f.Errors = fr.bad
+		return s.showMember(w, r, rq, http.StatusUnprocessableEntity, id, &partyMemberPage{Edit: f})
+	}
+	after, err := s.Party.Update(r.Context(), rq.P, id, in)
+	switch errs.Code(err) {
+	case "":
+		done := "edited"
+		if after.Kind != m.Kind {
+			done = "edited_kind"
+		}
+		return redirect(w, r, "/members/"+strconv.FormatInt(id, 10)+"?done="+done)
+	case errs.EINVALID:
+		f.Errors, f.General = rq.fieldErrors(err, memberEditFields...)
+		return s.showMember(w, r, rq, http.StatusUnprocessableEntity, id, &partyMemberPage{Edit: f})
+	case errs.EFORBIDDEN:
+		// The member was checked above: what is refused is the organisation
+		// chosen, one the user reads but does not manage.
+		f.Errors = map[string]string{"party_org_id": rq.T("memberedit.org_not_yours")}
+		return s.showMember(w, r, rq, http.StatusForbidden, id, &partyMemberPage{Edit: f})
+	}
+	return err
 }
 
 // partyFollowPage is the follow-up list (报到未服务) of a half-year.

@@ -37,6 +37,7 @@ func partySection() section {
 				{"GET /members/{id}", s.page(s.partyMemberPage)},
 				{"POST /members/{id}/report", s.post(formLimit, s.memberReport)},
 				{"POST /members/{id}/link", s.post(formLimit, s.memberLink)},
+				{"POST /members/{id}/edit", s.post(formLimit, s.memberEdit)},
 				{"GET /my", s.page(s.myHome)},
 				{"GET /activities", s.page(s.activitiesList)},
 				{"POST /activities", s.post(formLimit, s.activityCreate)},
