@@ -99,7 +99,10 @@ func capabilities() []capability {
 			m.Hotspot.RegisterJobs(m.Jobs)
 		}},
 		{name: "party", open: func(m *Main) { m.Party = party.NewService(m.DB, m.Clock) }},
-		{name: "pairing", open: func(m *Main) { m.Pairing = pairing.NewService(m.DB, m.Clock) }},
+		{name: "pairing", open: func(m *Main) {
+			m.Pairing = pairing.NewService(m.DB, m.Clock)
+			m.Pairing.SetNotifier(m.Notify) // help requests reach the inboxes of the paired members and the area's staff
+		}},
 		{name: "cadre", open: func(m *Main) { m.Cadre = cadre.NewService(m.DB, m.Clock) }},
 		{name: "activity", open: func(m *Main) {
 			m.Activity = activity.NewService(m.DB, m.Clock, m.Notify)

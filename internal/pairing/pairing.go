@@ -29,13 +29,25 @@ import (
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/notify"
 )
 
 // Service is the pairing capability on one database.
 type Service struct {
-	db    *db.DB
-	clock clock.Clock
+	db     *db.DB
+	clock  clock.Clock
+	notify Notifier // tells of help requests; nil: they are only listed
 }
+
+// Notifier writes inbox notices inside the transaction of the change they
+// report (notify.Service does).
+type Notifier interface {
+	Notify(ctx context.Context, tx *db.Tx, n notify.Notice) error
+}
+
+// SetNotifier makes a help request reach the inboxes of the person's paired
+// members and of the residential area's staff, not only their lists.
+func (s *Service) SetNotifier(n Notifier) { s.notify = n }
 
 // NewService returns the pairing service.
 func NewService(d *db.DB, c clock.Clock) *Service { return &Service{db: d, clock: c} }

@@ -3,12 +3,15 @@ package pairing
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/notify"
+	"gongzhi/internal/texts"
 )
 
 // Request is an on-call request (求助) sent through a person's link.
@@ -87,8 +90,8 @@ func (s *Service) SendRequest(ctx context.Context, token string, in RequestInput
 	var out Sent
 	err := s.db.InTx(ctx, func(tx *db.Tx) error {
 		var person int64
-		var path string
-		err := tx.QueryRow(ctx, "SELECT id, area_path FROM care_people WHERE token_hash = ?", hashToken(strings.TrimSpace(token))).Scan(&person, &path)
+		var path, code string
+		err := tx.QueryRow(ctx, "SELECT id, area_path, area_code FROM care_people WHERE token_hash = ?", hashToken(strings.TrimSpace(token))).Scan(&person, &path, &code)
 		if err != nil {
 			return db.NotFound(err, "link")
 		}
@@ -109,6 +112,9 @@ func (s *Service) SendRequest(ctx context.Context, token string, in RequestInput
 			return errs.Wrap(err, "insert request")
 		}
 		out.Status = Open
+		if err := s.tell(ctx, tx, person, code, out.ID, in.Body); err != nil {
+			return err
+		}
 		return record(ctx, tx, now, nil, "create", "care_request", out.ID, path, nil, map[string]any{"person_id": person})
 	})
 	return out, err
@@ -283,4 +289,26 @@ func (s *Service) ResponseTimes(ctx context.Context, p *auth.Principal, areaCode
 	}
 	flush()
 	return out, nil
+}
+
+// tell puts a new help request in the inboxes of the members paired with
+// the person and of the residential area's staff, in the request's
+// transaction. The notice names no one and carries no phone: whoever opens
+// it reads the request where their rights allow.
+func (s *Service) tell(ctx context.Context, tx *db.Tx, person int64, area string, id int64, body string) error {
+	if s.notify == nil {
+		return nil
+	}
+	users, err := db.IDs(ctx, tx, `SELECT m.user_id FROM care_pairs cp JOIN members m ON m.id = cp.member_id
+		WHERE cp.person_id = ? AND cp.ended_at IS NULL AND m.user_id IS NOT NULL ORDER BY m.user_id`, person)
+	if err != nil {
+		return errs.Wrap(err, "paired members")
+	}
+	ref := strconv.FormatInt(id, 10)
+	if r := []rune(body); len(r) > 40 {
+		body = string(r[:40]) + "…"
+	}
+	return s.notify.Notify(ctx, tx, notify.Notice{Kind: notify.KindAssignment, TitleText: texts.New("notice.care_request", "id", ref),
+		Body: body, Link: "/care/requests", Entity: "care_request", EntityID: ref,
+		UserIDs: users, Area: area, Roles: []auth.Role{auth.CommunityStaff}})
 }

@@ -103,6 +103,9 @@ func (s Services) WithDefaults() Services {
 		}
 		if s.Pairing == nil {
 			s.Pairing = pairing.NewService(s.DB, s.Clock)
+			if s.Notify != nil {
+				s.Pairing.SetNotifier(s.Notify)
+			}
 		}
 		if s.Activity == nil {
 			s.Activity = activity.NewService(s.DB, s.Clock, s.Notify)

@@ -42,6 +42,7 @@ var catalog = map[string]entry{
 
 	// Inbox notice titles (inbox.title_code).
 	"notice.new":                   {"新诉求待派单：{category} #{id}", "New demand to dispatch: {category} #{id}"},
+	"notice.care_request":          {"关爱对象求助 #{id}：请尽快联系", "Help requested by a person in care #{id}: please call"},
 	"notice.topic_escalated":       {"督办：议题逾期未答复 #{id} {title}", "Topic answer overdue: #{id} {title}"},
 	"notice.dispatched":            {"派单：请签收 #{id}", "Dispatched to you, please sign for it: #{id}"},
 	"notice.co_handle":             {"协办诉求 #{id}", "Demand to co-handle: #{id}"},
