@@ -46,14 +46,15 @@ type Breakdown struct {
 // Breakdown returns the dashboard figures of an area (district, street or
 // residential area) for the inclusive day range.
 func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilter) (Breakdown, error) {
-	if _, _, err := s.statsArea(ctx, p, f); err != nil {
+	level, path, err := s.statsArea(ctx, p, f)
+	if err != nil {
 		return Breakdown{}, err
 	}
 	key := figureKey{f: f, breakdown: true}
 	if e, ok := s.cachedFigures(key); ok {
 		return e.b.clone(), nil
 	}
-	b, err := s.breakdown(ctx, p, f)
+	b, err := s.breakdown(ctx, f, level, path)
 	if err != nil {
 		return b, err
 	}
@@ -61,17 +62,15 @@ func (s *Service) Breakdown(ctx context.Context, p *auth.Principal, f StatsFilte
 	return b, nil
 }
 
-func (s *Service) breakdown(ctx context.Context, p *auth.Principal, f StatsFilter) (Breakdown, error) {
+// breakdown computes the figures of f for the area at path, whose level
+// statsArea has checked with the caller's right to read it.
+func (s *Service) breakdown(ctx context.Context, f StatsFilter, level, path string) (Breakdown, error) {
 	var b Breakdown
-	total, err := s.Stats(ctx, p, f)
+	total, err := s.stats(ctx, f, path)
 	if err != nil {
 		return b, err
 	}
 	b.Total = total
-	level, path, err := levelOf(ctx, s.db, f.Area)
-	if err != nil {
-		return b, err
-	}
 	if level != "district" && level != "street" && level != "residential" {
 		return b, errs.Invalid("area", "the dashboard covers a district, street or residential area")
 	}

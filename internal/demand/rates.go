@@ -233,11 +233,16 @@ func (s *Service) statsArea(ctx context.Context, p *auth.Principal, f StatsFilte
 // Stats returns the three rates of an area from the rollups, which are kept
 // at every level of the tree, so the demands table is never scanned.
 func (s *Service) Stats(ctx context.Context, p *auth.Principal, f StatsFilter) (Stats, error) {
-	st := Stats{Area: f.Area, From: f.From, To: f.To, Category: f.Category}
 	_, path, err := s.statsArea(ctx, p, f)
 	if err != nil {
-		return st, err
+		return Stats{Area: f.Area, From: f.From, To: f.To, Category: f.Category}, err
 	}
+	return s.stats(ctx, f, path)
+}
+
+// stats is Stats for the area at path, once statsArea has allowed it.
+func (s *Service) stats(ctx context.Context, f StatsFilter, path string) (Stats, error) {
+	st := Stats{Area: f.Area, From: f.From, To: f.To, Category: f.Category}
 	key := figureKey{f: f}
 	if e, ok := s.cachedFigures(key); ok {
 		return e.stats, nil
