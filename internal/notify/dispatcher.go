@@ -271,6 +271,10 @@ func (x *Dispatcher) record(ctx context.Context, table string, id int64, attempt
 		}
 		set, args = set+", last_status_code = ?", append(args, code)
 	}
+	if table == "sms_outbox" && (o.ok || !retry) {
+		// Delivered or given up: a secret the message carried goes (SMS.Redacted).
+		set += ", body = CASE WHEN redacted <> '' THEN redacted ELSE body END"
+	}
 	if _, err := x.db.Exec(ctx, "UPDATE "+table+" SET "+set+" WHERE id = ? AND status = 'pending'", append(args, id)...); err != nil {
 		return errs.Wrap(err, "record "+table)
 	}

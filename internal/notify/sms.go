@@ -121,6 +121,10 @@ type SMS struct {
 	Text     string
 	Entity   string // what it is about: demand
 	EntityID string
+	// Redacted, when set, replaces Text in the outbox once the gateway took
+	// the message or the sender gave up: a message carrying a secret (a
+	// one-time link, a sign-in code) keeps no tie between phone and secret.
+	Redacted string
 }
 
 // QueueSMS queues one text message inside tx, the transaction of the change
@@ -139,13 +143,14 @@ func (s *Service) QueueSMS(ctx context.Context, tx *db.Tx, p *auth.Principal, m 
 	if m.Text == "" || utf8.RuneCountInString(m.Text) > MaxSMS {
 		return 0, errs.Invalid("text", "a text message holds 1–%d characters", MaxSMS)
 	}
+	m.Redacted = strings.TrimSpace(m.Redacted)
 	var by any
 	if p != nil && p.UserID != 0 {
 		by = p.UserID
 	}
 	now := s.clock.Now()
-	id, err := db.InsertID(ctx, tx, `INSERT INTO sms_outbox (recipient, body, entity, entity_id, created_by, status, attempts, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`, to, m.Text, m.Entity, m.EntityID, by, now, now)
+	id, err := db.InsertID(ctx, tx, `INSERT INTO sms_outbox (recipient, body, redacted, entity, entity_id, created_by, status, attempts, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`, to, m.Text, m.Redacted, m.Entity, m.EntityID, by, now, now)
 	if err != nil {
 		return 0, errs.Wrap(err, "queue sms")
 	}

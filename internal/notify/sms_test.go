@@ -148,7 +148,7 @@ func TestSMSGateway(t *testing.T) {
 			t.Fatalf("second run: %d %v", n, err)
 		}
 		log, _ = e.svc.SMSLog(ctx, "demand", "7")
-		if log[0].Status != "delivered" || log[0].Attempts != 2 || log[0].DeliveredAt == nil {
+		if log[0].Status != "delivered" || log[0].Attempts != 2 || log[0].DeliveredAt == nil || log[0].Text != text {
 			t.Fatalf("after a 200: %+v", log[0])
 		}
 
@@ -185,6 +185,67 @@ func TestSMSGateway(t *testing.T) {
 		}
 		if n, err := e.svc.SentSMS(ctx, d, "demand", "7", e.clock.Now().Add(-time.Hour)); err != nil || n != 1 {
 			t.Errorf("SentSMS = %d, %v", n, err)
+		}
+	})
+}
+
+// TestSMSRedacted: a message carrying a secret keeps it in the outbox only
+// while it may still be sent. Once the gateway took it, or the sender gave
+// up after its last attempt, the body is the redacted text.
+func TestSMSRedacted(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		gw := &gateway{script: []int{http.StatusBadGateway}}
+		srv := httptest.NewServer(gw)
+		defer srv.Close()
+		base := newEnv(t, d, notify.Options{})
+		svc := notify.NewService(d, base.clock, notify.Options{SMS: true})
+		sender := notify.NewSMSSender(d, base.clock, notify.SMSConfig{Gateway: srv.URL, Secret: "s3cret-for-the-sms-gateway"}, nil)
+		queue := func(to, secret string) int64 {
+			var id int64
+			err := d.InTx(ctx, func(tx *db.Tx) (err error) {
+				id, err = svc.QueueSMS(ctx, tx, nil, notify.SMS{To: to, Text: "验证码 " + secret, Redacted: "验证码（已删除）", Entity: "phone"})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		body := func(id int64) (b, status string) {
+			if err := d.QueryRow(ctx, "SELECT body, status FROM sms_outbox WHERE id = ?", id).Scan(&b, &status); err != nil {
+				t.Fatal(err)
+			}
+			return b, status
+		}
+		sent := queue("13800138000", "482913")
+		if _, err := sender.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if b, st := body(sent); st != "pending" || b != "验证码 482913" {
+			t.Fatalf("after a 502 the message must still hold its text to send again: %q %s", b, st)
+		}
+		base.clock.Advance(time.Minute)
+		if n, err := sender.RunDue(ctx); err != nil || n != 1 {
+			t.Fatalf("second try: %d %v", n, err)
+		}
+		if b, st := body(sent); st != "delivered" || b != "验证码（已删除）" {
+			t.Fatalf("delivered: %q %s", b, st)
+		}
+
+		// A message the gateway never takes is redacted when the sender gives up.
+		gw.mu.Lock()
+		gw.script = []int{500, 500, 500, 500, 500, 500, 500, 500}
+		gw.mu.Unlock()
+		lost := queue("13900139000", "771020")
+		for range notify.MaxAttempts + 2 {
+			if _, err := sender.RunDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			base.clock.Advance(24 * time.Hour)
+		}
+		if b, st := body(lost); st != "failed" || b != "验证码（已删除）" {
+			t.Fatalf("given up: %q %s", b, st)
 		}
 	})
 }
