@@ -49,6 +49,25 @@ func (s *server) addCarePerson(w http.ResponseWriter, r *http.Request, p *auth.P
 	return nil
 }
 
+// importCarePeople serves POST /care-people/import: the XLSX the web page
+// takes (columns 类别, 姓名, 居民区, 住址, 电话, 备注), all rows or none.
+func (s *server) importCarePeople(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if err := auth.AuthorizeAny(p, auth.PairingWrite); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, pairing.MaxImportBytes+64<<10)
+	name, file, err := uploadedFile(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.Pairing.Import(r.Context(), p, name, file)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
 func (s *server) getCarePerson(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := pathID(r, "person in care")
 	if err != nil {

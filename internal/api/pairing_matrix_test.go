@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"gongzhi/internal/area"
 	"gongzhi/internal/auth"
@@ -147,6 +151,9 @@ func pairingMatrixRows() map[string]matrixRow {
 		"POST /care-people": {"a person in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/care-people", map[string]any{"kind": "独居老人", "name": m.unique("老人", r, out), "area": pick(out, testkit.ResA1, testkit.ResB1)}
 		}, "201 201 201 403 403 403 403 403", "201 403 403 403 403 403 403 403"},
+		"POST /care-people/import": {"a file with a person in ResA1 vs ResB1", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/care-people/import?filename=people.xlsx", string(careSheet(e.t, [][]any{{"类别", "姓名", "居民区"}, {"独居老人", m.unique("导入", r, out), pick(out, testkit.ResA1, testkit.ResB1)}}))
+		}, "200 200 200 403 403 403 403 403", "200 400 400 403 403 403 403 403"},
 		// The member reads the person they are paired with.
 		"GET /care-people/{id}":        {"a person of ResA1 (paired with the member) vs ResB1", person("", nil), "200 200 200 404 404 200 404 200", "200 404 404 404 404 404 404 200"},
 		"POST /care-people/{id}/pairs": {"a fresh member paired with a person of ResA1 vs ResB1", person("/pairs", func(e *env, out bool) any { return map[string]any{"member_id": e.freshMember(out)} }), writeIn, writeOut},
@@ -200,4 +207,22 @@ func pairingMatrixRows() map[string]matrixRow {
 			return "/care-links/" + l.Token + "/requests", body
 		}, "201 201 201 201 201 201 201 201", "404 404 404 404 404 404 404 404"},
 	}
+}
+
+// careSheet is an XLSX file of rows, as staff keep their lists.
+func careSheet(t testing.TB, rows [][]any) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	defer x.Close()
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -27,6 +27,10 @@ func pairingSchemas() []schemaDef {
 			"phone":   {Desc: "7 to 20 digits."},
 			"note":    {More: `{"maxLength":200}`},
 		}},
+		{Name: "CareImported", Type: typeOf[pairing.Imported](), Desc: "What an import of people in care did.", Props: map[string]prop{
+			"file":    {Desc: "The file's name, as sent."},
+			"created": {Desc: "People added (every row of the file)."},
+		}},
 		{Name: "CarePersonList", Type: typeOf[list[pairing.Person]](), Props: listProps},
 		{Name: "CarePair", Type: typeOf[pairing.Pair](), Desc: "A member paired with a person in care (结对).", Props: map[string]prop{
 			"ended_at":   {Desc: "Set once the pair ended."},

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -32,6 +33,23 @@ func TestPairingAPI(t *testing.T) {
 		if n := rows("care_people"); n != people {
 			t.Errorf("refused requests added %d people", n-people)
 		}
+		// The import takes the web page's XLSX: a bad row names its row and
+		// column and adds nobody; a good file adds every row.
+		header := []any{"类别", "姓名", "居民区"}
+		bad := wantError(t, e.as(auth.CommunityStaff, "POST", "/care-people/import?filename=people.xlsx",
+			careSheet(t, [][]any{header, {"独居老人", "钱伯", testkit.ResA1}, {"残疾人", "", testkit.ResA1}})), 400, "EINVALID", "")
+		if !slices.ContainsFunc(bad.Error.Details, func(d detail) bool { return d.Row == 3 }) {
+			t.Errorf("the error does not name row 3: %+v", bad.Error.Details)
+		}
+		if n := rows("care_people"); n != people {
+			t.Errorf("a refused import added %d people", n-people)
+		}
+		ok := e.as(auth.CommunityStaff, "POST", "/care-people/import", multipartFile(t, "people.xlsx",
+			careSheet(t, [][]any{header, {"独居老人", "钱伯", testkit.ResA1}, {"残疾人", "孙姨", testkit.ResA1}})))
+		if ok.status != 200 || decodeJSON[struct{ Created int }](t, ok).Created != 2 || rows("care_people") != people+2 {
+			t.Fatalf("import: %d %s, %d people added", ok.status, ok.body, rows("care_people")-people)
+		}
+		people += 2
 		res := e.as(auth.CommunityStaff, "POST", "/care-people/"+strconv.FormatInt(pt.person[false], 10)+"/link", nil)
 		if res.status != 201 {
 			t.Fatalf("link: %d %s", res.status, res.body)

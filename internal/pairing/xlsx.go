@@ -16,7 +16,7 @@ import (
 
 // Import limits: a district's people in care fit with room to spare.
 const (
-	maxImportBytes   = 5 << 20
+	MaxImportBytes   = 5 << 20
 	maxImportRows    = 20000
 	maxImportDetails = 500
 )
@@ -49,17 +49,17 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, file string, r 
 	if err := auth.AuthorizeAny(p, auth.PairingWrite); err != nil {
 		return res, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return res, errs.Wrap(err, "read import")
 	}
-	if len(data) > maxImportBytes {
-		return res, errs.New(errs.ETOOLARGE, "%s: the file is over %d MiB; split it", file, maxImportBytes>>20)
+	if len(data) > MaxImportBytes {
+		return res, errs.New(errs.ETOOLARGE, "%s: the file is over %d MiB; split it", file, MaxImportBytes>>20)
 	}
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return res, errs.New(errs.EINVALID, "%s: not a readable XLSX file", file)
 	}
-	rows, err := xlsxsafe.FirstSheet(file, data, xlsxsafe.Limits{MaxUnpacked: maxImportBytes * 4}, maxImportRows)
+	rows, err := xlsxsafe.FirstSheet(file, data, xlsxsafe.Limits{MaxUnpacked: MaxImportBytes * 4}, maxImportRows)
 	if err != nil {
 		return res, err
 	}
