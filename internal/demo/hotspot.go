@@ -4,7 +4,7 @@ package demo
 // through the generator like every other demand (planted adds them to a
 // day's draw, fillPlanted fills them in, play plays them, the rollups
 // count them): a grid by a bar street whose night noise triples for the
-// last six whole weeks; a lift at one address that breaks again every
+// last four whole weeks; a lift at one address that breaks again every
 // three weeks after being fixed; and three grids whose night parking
 // became a problem, were made a monthly topic, and halved after its fix.
 // writeHotspots then runs the weekly detection over the last eight weeks
@@ -29,7 +29,7 @@ import (
 const (
 	plantNoiseRate   = 20  // the bar-street grid's usual night noise; ×3 in the surge
 	plantNoiseSurge  = 3.0 // how much the surge multiplies it
-	plantSurgeWeeks  = 6
+	plantSurgeWeeks  = 4
 	plantParkingRate = 4 // a topic grid's night parking before its fix; half after
 	plantLiftEvery   = 3 // weeks between the lift's breakdowns
 )
