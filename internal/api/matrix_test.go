@@ -347,6 +347,7 @@ func TestMatrix(t *testing.T) {
 		maps.Copy(rows, allianceMatrixRows())
 		maps.Copy(rows, pointsMatrixRows())
 		maps.Copy(rows, pairingMatrixRows())
+		maps.Copy(rows, phoneMatrixRows())
 		// Routes whose success revokes the caller's own API tokens (a
 		// password change): the role gets a new one for the next cell.
 		endsTokens := map[string]bool{"POST /me/password": true}

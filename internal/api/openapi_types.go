@@ -20,7 +20,7 @@ type noFields struct{}
 // later capability keeps its own in <capability>_schemas.go
 // (listsSchemas, bookingSchemas, fundSchemas).
 func namedSchemas() []schemaDef {
-	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas(), trackingSchemas(), suggestSchemas(), hotspotSchemas(), partySchemas(), cadreSchemas(), delibSchemas(), surveySchemas(), allianceSchemas(), pointsSchemas(), pairingSchemas())
+	return slices.Concat(coreSchemas(), listsSchemas(), bookingSchemas(), fundSchemas(), trackingSchemas(), suggestSchemas(), hotspotSchemas(), partySchemas(), cadreSchemas(), delibSchemas(), surveySchemas(), allianceSchemas(), pointsSchemas(), pairingSchemas(), phoneSchemas())
 }
 
 // coreSchemas are the schemas of the area tree, units, organisations,

@@ -34,7 +34,7 @@ type route struct {
 // adds its list here. Handlers are method expressions so the table needs no
 // server to be listed.
 func routeTable() []route {
-	return slices.Concat(platformRoutes(), orgRoutes(), demandRoutes(), notifyRoutes(), trackRoutes(), listsRoutes(), bookingRoutes(), fundRoutes(), suggestRoutes(), hotspotRoutes(), partyRoutes(), activityNotesRoutes(), cadreRoutes(), delibRoutes(), surveyRoutes(), allianceRoutes(), pointsRoutes(), pairingRoutes())
+	return slices.Concat(platformRoutes(), orgRoutes(), demandRoutes(), notifyRoutes(), trackRoutes(), listsRoutes(), bookingRoutes(), fundRoutes(), suggestRoutes(), hotspotRoutes(), partyRoutes(), activityNotesRoutes(), cadreRoutes(), delibRoutes(), surveyRoutes(), allianceRoutes(), pointsRoutes(), pairingRoutes(), phoneRoutes())
 }
 
 // Routes lists every endpoint New serves, in table order.

@@ -43,6 +43,14 @@ func surveyRoutes() []route {
 			Body:    &Body{Type: typeOf[surveyLinksBody]()},
 			Resps:   []Resp{{Status: 201, Desc: "The links.", Type: typeOf[surveyLinksMade]()}},
 			Errs:    []int{400, 403, 404, 409, 413}}}, (*server).makeSurveyLinks},
+		{Route{Method: "POST", Path: "/surveys/{id}/sms", Op: Op{ID: "sendSurveyLinksBySMS", Tag: "survey",
+			Summary: "Text a new one-time survey link to each mobile number (survey.write) for a campaign that has not closed; a number that had one for the campaign is skipped.",
+			Desc: "Numbers as typed (138 0013 8000, +86…), mainland mobile numbers only: any other is 400 on phones naming its place in the list (1 = the first), and nothing is sent. " +
+				"Each link and its message are written in one transaction and sent after commit; once delivered (or given up) the message keeps no link, and no token is returned, " +
+				"so nothing ties a number to its link or answer. 422 EUNAVAILABLE when no SMS gateway (or no --base-url) is configured.",
+			Body:  &Body{Type: typeOf[surveySMSBody]()},
+			Resps: []Resp{{Status: 201, Desc: "How many links were texted and skipped.", Type: typeOf[survey.Sent]()}},
+			Errs:  []int{400, 403, 404, 409, 413, 422}}}, (*server).sendSurveySMS},
 		{Route{Method: "GET", Path: "/survey-links/{token}", Public: true, Op: Op{ID: "surveyByLink", Tag: "survey",
 			Summary: "What a survey link's holder sees, no token or account: the committee, period, times and whether the link was used.",
 			Params:  token,

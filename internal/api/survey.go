@@ -28,6 +28,11 @@ type surveyLinksMade struct {
 	Total int          `json:"total"`
 }
 
+// surveySMSBody lists the mobile numbers to text survey links to.
+type surveySMSBody struct {
+	Phones []string `json:"phones"`
+}
+
 // surveyResults are a campaign's scores and what residents wrote (masked).
 type surveyResults struct {
 	Campaign survey.Campaign `json:"campaign"`
@@ -137,6 +142,23 @@ func (s *server) makeSurveyLinks(w http.ResponseWriter, r *http.Request, p *auth
 		out.Items[i] = surveyLink{Token: t, Path: "/survey/" + t}
 	}
 	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *server) sendSurveySMS(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r, "survey campaign")
+	if err != nil {
+		return err
+	}
+	var in surveySMSBody
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	sent, err := s.Survey.SendLinks(r.Context(), p, id, in.Phones)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, sent)
 	return nil
 }
 

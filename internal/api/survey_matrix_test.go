@@ -84,6 +84,9 @@ func surveyMatrixRows() map[string]matrixRow {
 			"200 200 403 404 404 404 404 403", "200 404 404 404 404 404 404 403"},
 		"POST /surveys/{id}/links": {"a fresh campaign of ResA1 vs ResB1", camp("/links", map[string]any{"count": 2}),
 			"201 201 403 404 404 404 404 403", "201 404 404 404 404 404 404 403"},
+		// No gateway in the tests: those who may send get 422 EUNAVAILABLE.
+		"POST /surveys/{id}/sms": {"a fresh campaign of ResA1 vs ResB1", camp("/sms", map[string]any{"phones": []string{"13800138000"}}),
+			"422 422 403 404 404 404 404 403", "422 404 404 404 404 404 404 403"},
 		// Public: a fresh link answers; a made-up one names nothing.
 		"GET /survey-links/{token}":  {"a fresh link vs a made-up one", link("GET"), "200 200 200 200 200 200 200 200", "404 404 404 404 404 404 404 404"},
 		"POST /survey-links/{token}": {"a fresh link vs a made-up one", link("POST"), "201 201 201 201 201 201 201 201", "404 404 404 404 404 404 404 404"},

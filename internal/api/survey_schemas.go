@@ -34,6 +34,13 @@ func surveySchemas() []schemaDef {
 			"items.token": {Desc: "Shown this once; only its hash is kept."},
 			"items.path":  {Desc: "The page a resident opens: /survey/{token}."},
 		}},
+		{Name: "SurveySMSInput", Type: typeOf[surveySMSBody](), In: true, Required: []string{"phones"}, Props: map[string]prop{
+			"phones": {Desc: "Mainland mobile numbers, as typed; one given twice counts once.", More: `{"minItems":1,"maxItems":2000}`},
+		}},
+		{Name: "SurveySMSSent", Type: typeOf[survey.Sent](), Desc: "What sending survey links by text message did: counts only, never a link or a number.", Props: map[string]prop{
+			"sent":    {Desc: "New links texted."},
+			"skipped": {Desc: "Numbers that had a link for the campaign already: not texted again."},
+		}},
 		{Name: "SurveyPublic", Type: typeOf[survey.Public](), Desc: "A campaign as a link's holder sees it.", Props: map[string]prop{
 			"used": {Desc: "The link was used: it answers once."},
 		}},

@@ -28,7 +28,8 @@ func TestPublicRoutes(t *testing.T) {
 		"POST /ballots/{token}", "GET /votes/{id}/receipts", // a household's one-time ballot link; a closed vote's published receipts
 		"GET /area-pages/{code}",                                  // an area's public page: topics, meetings, decisions, votes, rules; no one's personal data
 		"GET /survey-links/{token}", "POST /survey-links/{token}", // a committee evaluation's one-time link
-		"GET /care-links/{token}", "POST /care-links/{token}/requests"} // a cared-for person's help link
+		"GET /care-links/{token}", "POST /care-links/{token}/requests",
+		"POST /phone/code", "POST /phone/verify", "GET /phone/topics", "POST /phone/topics", "POST /phone/topics/{id}/support"} // a cared-for person's help link
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}

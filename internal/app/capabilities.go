@@ -15,6 +15,7 @@ import (
 	"gongzhi/internal/org"
 	"gongzhi/internal/pairing"
 	"gongzhi/internal/party"
+	"gongzhi/internal/phone"
 	"gongzhi/internal/platform"
 	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
@@ -114,9 +115,12 @@ func capabilities() []capability {
 		}},
 		{name: "survey", open: func(m *Main) {
 			m.Survey = survey.NewService(m.DB, m.Clock)
+			m.Survey.SetSMS(m.Notify) // links by text message where a gateway and --base-url are set
 			m.Survey.RegisterJobs(m.Jobs)
 		}},
 		{name: "alliance", open: func(m *Main) { m.Alliance = alliance.NewService(m.DB, m.Clock) }},
+		// One service for the web pages and the API, so they share the per-address limit on codes.
+		{name: "phone", open: func(m *Main) { m.Phone = phone.NewService(m.DB, m.Clock, m.Notify) }},
 		// Scheduled backups (--backup-dir, --backup-every): a periodic job (backupjob.go).
 		{name: "backup", open: func(*Main) {}, serve: func(m *Main, _ notify.Mailer) { m.startBackups(context.Background()) }},
 	}
@@ -126,5 +130,5 @@ func capabilities() []capability {
 func (m *Main) services() platform.Services {
 	return platform.Services{DB: m.DB, Auth: m.Auth, Clock: m.Clock, Logger: m.Logger, Jobs: m.Jobs,
 		Org: m.Org, Notify: m.Notify, Demand: m.Demand, Lists: m.Lists, Booking: m.Booking, Fund: m.Fund, Suggest: m.Suggest, Delib: m.Delib, Hotspot: m.Hotspot,
-		Party: m.Party, Pairing: m.Pairing, Activity: m.Activity, Points: m.Points, Cadre: m.Cadre, Survey: m.Survey, Alliance: m.Alliance}
+		Party: m.Party, Pairing: m.Pairing, Activity: m.Activity, Points: m.Points, Cadre: m.Cadre, Survey: m.Survey, Alliance: m.Alliance, Phone: m.Phone}
 }

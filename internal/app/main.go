@@ -34,6 +34,7 @@ import (
 	"gongzhi/internal/org"
 	"gongzhi/internal/pairing"
 	"gongzhi/internal/party"
+	"gongzhi/internal/phone"
 	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
 	"gongzhi/internal/survey"
@@ -67,6 +68,7 @@ type Main struct {
 	Cadre    *cadre.Service
 	Survey   *survey.Service
 	Alliance *alliance.Service
+	Phone    *phone.Service
 	// Jobs is the server's one job queue: every capability's timers and
 	// outboxes run on it (internal/jobs).
 	Jobs *jobs.Queue

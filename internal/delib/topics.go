@@ -70,9 +70,9 @@ func scanTopic(r db.Scanner) (Topic, error) {
 		&t.EscalatedTo, &t.EscalatedToName)
 	t.raisedByID = db.NullID(by)
 	t.AgendaAt, t.DueAt, t.AnsweredAt = nullTime(agenda), nullTime(due), nullTime(answered)
-	if !t.ByStaff {
+	if !t.ByStaff && by.Valid {
 		t.RaisedBy = auth.MaskName(t.RaisedBy)
-	}
+	} // else staff, or a phone (its name is the masked phone already)
 	return t, err
 }
 
@@ -317,24 +317,13 @@ func (s *Service) Support(ctx context.Context, p *auth.Principal, id int64) (Top
 			}
 			return errs.New(errs.EFORBIDDEN, "topics are supported by residents of %s", t.AreaName)
 		}
-		to, err := Supported(t.Status, t.Supports, t.Threshold)
-		if err != nil {
+		if err := phoneSupportOfAccount(ctx, tx, p.UserID, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO topic_supports (topic_id, user_id) VALUES (?, ?)`, id, p.UserID); err != nil {
-			if errs.Code(db.MapError(err)) == errs.ECONFLICT {
-				return errs.New(errs.ECONFLICT, "you support this topic already; one support each")
-			}
-			return errs.Wrap(err, "support")
-		}
 		now := s.clock.Now()
-		if _, err := tx.Exec(ctx, `UPDATE topics SET supports = supports + 1, updated_at = ? WHERE id = ?`, now, id); err != nil {
-			return errs.Wrap(err, "support")
-		}
-		if to != t.Status {
-			if err := s.toAgenda(ctx, tx, now, t); err != nil {
-				return err
-			}
+		err = s.addSupport(ctx, tx, now, t, `INSERT INTO topic_supports (topic_id, user_id) VALUES (?, ?)`, id, p.UserID)
+		if err != nil {
+			return err
 		}
 		return record(ctx, tx, now, p, "support", "topic", id, t.AreaPath, nil, nil)
 	})
@@ -342,6 +331,28 @@ func (s *Service) Support(ctx context.Context, p *auth.Principal, id int64) (Top
 		return Topic{}, err
 	}
 	return s.GetTopic(ctx, p, id)
+}
+
+// addSupport counts one support of t, written by insert (an account's or
+// a phone's row): the one that reaches the threshold puts it on the agenda.
+func (s *Service) addSupport(ctx context.Context, tx *db.Tx, now time.Time, t Topic, insert string, args ...any) error {
+	to, err := Supported(t.Status, t.Supports, t.Threshold)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, insert, args...); err != nil {
+		if errs.Code(db.MapError(err)) == errs.ECONFLICT {
+			return errs.New(errs.ECONFLICT, "you support this topic already; one support each")
+		}
+		return errs.Wrap(err, "support")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE topics SET supports = supports + 1, updated_at = ? WHERE id = ?`, now, t.ID); err != nil {
+		return errs.Wrap(err, "support")
+	}
+	if to != t.Status {
+		return s.toAgenda(ctx, tx, now, t)
+	}
+	return nil
 }
 
 // toAgenda puts t on the agenda: staff owe an answer within its working days.

@@ -100,6 +100,7 @@ func (b *builder) steps() []func(context.Context, *db.Tx) error {
 		b.writeFunds,    // fund.go: community funds and their ledgers
 		b.writeDelib,    // delib.go: topics in a third of the residential areas, two votes
 		b.writeCouncils, // delib_councils.go: councils in the same third, a year of meetings and decisions, two rules
+		b.writePhones,   // phones.go: residents' phone rolls of the areas with councils, a few topics supported by phones
 		b.writeSurveys,  // survey.go: one committee evaluation per residential area in 2026H1, a third also in 2025H2
 		b.writeAlliance, // alliance.go: three alliances (三联盟) per street with members, commitments and what was done
 		b.writeParty,    // party.go: party members, dual reporting, activities with sign-ups and check-ins

@@ -263,6 +263,12 @@ func TestBuild(t *testing.T) {
 		digests[d.Dialect.String()] = hex.EncodeToString(h.Sum(nil))
 
 		checkDemoHotspots(t, ctx, d, c) // hotspot_test.go: the planted hot spots found, the topic's effect measured
+		// The steps that need the whole district are checked on this one
+		// rather than on a district of their own, written again.
+		demo.CheckCadres(t, ctx, d)
+		demo.CheckDelibComments(t, ctx, d)
+		demo.CheckCouncils(t, ctx, d)
+		demo.CheckPhones(t, ctx, d)
 
 		// The demands last: their check files one through intake.
 		demandDigests[d.Dialect.String()] = checkDemoDemands(t, ctx, d, c)

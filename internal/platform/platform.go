@@ -24,6 +24,7 @@ import (
 	"gongzhi/internal/org"
 	"gongzhi/internal/pairing"
 	"gongzhi/internal/party"
+	"gongzhi/internal/phone"
 	"gongzhi/internal/points"
 	"gongzhi/internal/suggest"
 	"gongzhi/internal/survey"
@@ -57,6 +58,7 @@ type Services struct {
 	Cadre    *cadre.Service    // secretaries and young cadres: training, yearly evaluation, mentoring pairs (干部)
 	Survey   *survey.Service   // residents' evaluation of their committee (居委会测评)
 	Alliance *alliance.Service // alliances, their members and commitments (三联盟)
+	Phone    *phone.Service    // residents taking part by a verified phone, and the residents' phone rolls (用手机号参与)
 }
 
 // WithDefaults fills what tests and tools may leave out: a real clock, a
@@ -118,9 +120,19 @@ func (s Services) WithDefaults() Services {
 		}
 		if s.Survey == nil {
 			s.Survey = survey.NewService(s.DB, s.Clock)
+			if s.Notify != nil {
+				s.Survey.SetSMS(s.Notify)
+			}
 		}
 		if s.Alliance == nil {
 			s.Alliance = alliance.NewService(s.DB, s.Clock)
+		}
+		if s.Phone == nil {
+			var q phone.SMSQueue // none without the notify service (a nil pointer is no queue)
+			if s.Notify != nil {
+				q = s.Notify
+			}
+			s.Phone = phone.NewService(s.DB, s.Clock, q)
 		}
 	}
 	return s

@@ -38,6 +38,7 @@ import (
 type Service struct {
 	db    *db.DB
 	clock clock.Clock
+	sms   SMSQueue // nil: links go on paper only (sms.go)
 }
 
 // NewService returns the evaluation service.

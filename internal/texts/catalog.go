@@ -40,6 +40,11 @@ var catalog = map[string]entry{
 	// Text messages to residents (notify.QueueSMS), sent in Chinese.
 	"sms.tracking": {"您反映的诉求（编号 {id}）已受理。查询码 {code}，查看进度：{link}", "Your demand (No. {id}) has been received. Tracking code {code}; follow it at {link}"},
 
+	// A survey's one-time link (internal/survey SendLinks), and what the
+	// outbox keeps once the message went: the link deleted.
+	"sms.survey":      {"【{area}居委会测评】请为居委会 {period} 的工作打分，匿名，一次有效，{closes}前：{link}", "[{area} committee evaluation] Rate the committee's work in {period}: anonymous, one use only, before {closes}: {link}"},
+	"sms.survey_sent": {"【{area}居委会测评】请为居委会 {period} 的工作打分，匿名，一次有效，{closes}前：（链接已在发送后删除）", "[{area} committee evaluation] Rate the committee's work in {period}: anonymous, one use only, before {closes}: (link deleted once sent)"},
+
 	// Inbox notice titles (inbox.title_code).
 	"notice.new":                   {"新诉求待派单：{category} #{id}", "New demand to dispatch: {category} #{id}"},
 	"notice.care_request":          {"关爱对象求助 #{id}：请尽快联系", "Help requested by a person in care #{id}: please call"},

@@ -28,6 +28,7 @@ type areaPage struct {
 	Children         []areaChild
 	CanUnits, CanCov bool
 	CanNewUnit       bool
+	CanRoll          bool         // the residents' phone roll (居民手机名册) of a residential area
 	Roots            []auth.Grant // on /areas when the user has several starting points
 	// The organisation network in the area's subtree, for roles that read it.
 	CanOrg                   bool
@@ -65,7 +66,8 @@ func (s *server) areaPage(w http.ResponseWriter, r *http.Request, rq *request) e
 	page := areaPage{Area: a,
 		CanUnits:   auth.Authorize(p, auth.UnitRead, a.Path) == nil,
 		CanCov:     auth.Authorize(p, auth.CoverageRead, a.Path) == nil,
-		CanNewUnit: auth.Authorize(p, auth.UnitWrite, a.Path) == nil}
+		CanNewUnit: auth.Authorize(p, auth.UnitWrite, a.Path) == nil,
+		CanRoll:    a.Level == "residential" && auth.Authorize(p, auth.DelibRead, a.Path) == nil}
 	if page.CanOrg = auth.Authorize(p, auth.OrgRead, a.Path) == nil; page.CanOrg {
 		if _, page.PartyOrgs, err = s.Org.PartyOrgs(ctx, p, org.PartyOrgFilter{Area: a.Code, PerPage: 1}); err != nil {
 			return err

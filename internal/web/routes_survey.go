@@ -18,6 +18,7 @@ func surveySection() section {
 				{"GET /surveys/{id}", s.page(s.surveyPage)},
 				{"POST /surveys/{id}/close", s.post(formLimit, s.surveyClose)},
 				{"POST /surveys/{id}/links", s.post(formLimit, s.surveyLinks)},
+				{"POST /surveys/{id}/sms", s.page(s.surveySMS)}, // multipart: checks its own CSRF token
 				{"GET /survey-scores", s.page(s.surveyScores)},
 				{"GET /survey-scores/export.xlsx", s.page(s.surveyExport)},
 				{"GET /survey/{token}", s.public(s.surveyByLink)},

@@ -75,6 +75,7 @@ func sections() []section {
 		inboxSection(),
 		residentsSection(),
 		projectRateSection(),
+		phoneSection(),
 	}
 }
 

@@ -143,6 +143,7 @@ type surveyView struct {
 	Alert     string
 	LinkError string
 	MaxLinks  int
+	surveySMSView
 }
 
 func (s *server) surveyPage(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -150,6 +151,12 @@ func (s *server) surveyPage(w http.ResponseWriter, r *http.Request, rq *request)
 }
 
 func (s *server) showSurvey(w http.ResponseWriter, r *http.Request, rq *request, status int, alert, linkErr string) error {
+	return s.showSurveyView(w, r, rq, status, surveyView{Alert: alert, LinkError: linkErr})
+}
+
+// showSurveyView shows a campaign's page; d holds what the request adds
+// (an alert, a form's error and input).
+func (s *server) showSurveyView(w http.ResponseWriter, r *http.Request, rq *request, status int, d surveyView) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -158,7 +165,10 @@ func (s *server) showSurvey(w http.ResponseWriter, r *http.Request, rq *request,
 	if err != nil {
 		return err
 	}
-	d := surveyView{Row: surveyRowOf(res), Comments: comments, CanManage: survey.CanManage(rq.P, res.Campaign), Alert: alert, LinkError: linkErr, MaxLinks: survey.MaxLinks}
+	d.Row, d.Comments, d.CanManage, d.MaxLinks = surveyRowOf(res), comments, survey.CanManage(rq.P, res.Campaign), survey.MaxLinks
+	if err := s.surveySMSOf(r, rq, &d); err != nil {
+		return err
+	}
 	for i, k := range survey.Items {
 		d.Items = append(d.Items, surveyFigureOf("survey.item."+k, res.Scores.Items[k], i < 6))
 	}
