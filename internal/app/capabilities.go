@@ -120,7 +120,10 @@ func capabilities() []capability {
 		}},
 		{name: "alliance", open: func(m *Main) { m.Alliance = alliance.NewService(m.DB, m.Clock) }},
 		// One service for the web pages and the API, so they share the per-address limit on codes.
-		{name: "phone", open: func(m *Main) { m.Phone = phone.NewService(m.DB, m.Clock, m.Notify) }},
+		{name: "phone", open: func(m *Main) {
+			m.Phone = phone.NewService(m.DB, m.Clock, m.Notify)
+			m.Phone.RegisterJobs(m.Jobs) // a nightly purge of old codes and ended sessions
+		}},
 		// Scheduled backups (--backup-dir, --backup-every): a periodic job (backupjob.go).
 		{name: "backup", open: func(*Main) {}, serve: func(m *Main, _ notify.Mailer) { m.startBackups(context.Background()) }},
 	}

@@ -21,6 +21,7 @@ import (
 	"gongzhi/internal/clock"
 	"gongzhi/internal/db"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/jobs"
 	"gongzhi/internal/notify"
 )
 
@@ -287,4 +288,37 @@ func (s *Service) Resident(ctx context.Context, token string) (Resident, error) 
 func (s *Service) SignOut(ctx context.Context, token string) error {
 	_, err := s.db.Exec(ctx, `DELETE FROM phone_sessions WHERE token_hash = ?`, TokenHash(token))
 	return errs.Wrap(err, "sign out")
+}
+
+// JobPurge is the daily job that deletes the codes older than a day and
+// the sessions that ended: a number that asked once and never came back
+// leaves nothing behind.
+const JobPurge = "phone.purge"
+
+// RegisterJobs makes q purge old codes and sessions every night.
+func (s *Service) RegisterJobs(q *jobs.Queue) {
+	q.Register(JobPurge, func(ctx context.Context, tx *db.Tx, _ jobs.Job) error {
+		_, err := s.Purge(ctx, tx)
+		return err
+	})
+	q.Periodic(JobPurge, jobs.Daily(3, 40))
+}
+
+// Purge deletes in q the codes older than a day (no limit counts them any
+// more) and the sessions past their end, and says how many rows went.
+func (s *Service) Purge(ctx context.Context, q db.Querier) (int64, error) {
+	now := s.clock.Now()
+	var n int64
+	for _, del := range []struct {
+		sql string
+		at  time.Time
+	}{{`DELETE FROM phone_codes WHERE created_at <= ?`, now.Add(-24 * time.Hour)}, {`DELETE FROM phone_sessions WHERE expires_at <= ?`, now}} {
+		r, err := q.Exec(ctx, del.sql, del.at)
+		if err != nil {
+			return n, errs.Wrap(err, "purge")
+		}
+		k, _ := r.RowsAffected()
+		n += k
+	}
+	return n, nil
 }

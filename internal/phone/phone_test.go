@@ -280,3 +280,48 @@ func TestCodes(t *testing.T) {
 		wantCode(t, "address over its limit", err, errs.ETOOMANY)
 	})
 }
+
+// TestPurge: the nightly purge deletes codes older than a day and ended
+// sessions, and keeps today's codes and live sessions.
+func TestPurge(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		const ph, stranger = "13800138000", "13900139000"
+		if _, err := e.s.Add(e.ctx, e.f.Users[auth.CommunityStaff], phone.EntryInput{Area: testkit.ResA1, Phone: ph}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{ph, stranger} {
+			if _, err := e.s.SendCode(e.ctx, p, "10.0.0.1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := e.s.Verify(e.ctx, ph, e.lastCode(ph)); err != nil {
+			t.Fatal(err)
+		}
+		purge := func() int64 {
+			var n int64
+			err := d.InTx(e.ctx, func(tx *db.Tx) (err error) { n, err = e.s.Purge(e.ctx, tx); return err })
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := purge(); n != 0 {
+			t.Fatalf("purged %d rows of today", n)
+		}
+		e.clock.Advance(25 * time.Hour)
+		if _, err := e.s.SendCode(e.ctx, ph, "10.0.0.2"); err != nil {
+			t.Fatal(err)
+		}
+		// The number that asked again dropped its own old code then; the
+		// stranger who never came back is the purge's.
+		if n := purge(); n != 1 || e.count("SELECT count(*) FROM phone_codes") != 1 || e.count("SELECT count(*) FROM phone_sessions") != 1 {
+			t.Fatalf("after a day: purged %d, %d codes and %d sessions left, want the stranger's code gone, the new one and the live session kept",
+				n, e.count("SELECT count(*) FROM phone_codes"), e.count("SELECT count(*) FROM phone_sessions"))
+		}
+		e.clock.Advance(phone.SessionTTL)
+		if n := purge(); n != 2 || e.count("SELECT count(*) FROM phone_sessions") != 0 {
+			t.Fatalf("after the session's end: purged %d", n)
+		}
+	})
+}
