@@ -179,7 +179,8 @@ func (s *Service) Verify(ctx context.Context, phone, code string) (Session, erro
 	var fail error
 	err = s.db.InTx(ctx, func(tx *db.Tx) error {
 		var c Code
-		err := tx.QueryRow(ctx, `SELECT id, code_hash, attempts, expires_at, used FROM phone_codes WHERE phone = ? ORDER BY id DESC LIMIT 1`, n).
+		// Locked on PostgreSQL, so two guesses at once cannot both take the last try.
+		err := tx.QueryRow(ctx, `SELECT c.id, c.code_hash, c.attempts, c.expires_at, c.used FROM phone_codes c WHERE c.phone = ? ORDER BY c.id DESC LIMIT 1`+tx.D().ForUpdate("c"), n).
 			Scan(&c.ID, &c.Hash, &c.Attempts, &c.ExpiresAt, &c.Used)
 		if errors.Is(err, sql.ErrNoRows) {
 			fail = errs.Invalid("code", "no code was sent to this phone: ask for a code first")

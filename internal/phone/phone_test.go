@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -322,6 +323,45 @@ func TestPurge(t *testing.T) {
 		e.clock.Advance(phone.SessionTTL)
 		if n := purge(); n != 2 || e.count("SELECT count(*) FROM phone_sessions") != 0 {
 			t.Fatalf("after the session's end: purged %d", n)
+		}
+	})
+}
+
+// TestVerifyRace: guesses sent at once share the code's tries; no more
+// than MaxTries are judged, the rest are told to ask for a new code.
+func TestVerifyRace(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		const ph = "13800138000"
+		if _, err := e.s.Add(e.ctx, e.f.Users[auth.CommunityStaff], phone.EntryInput{Area: testkit.ResA1, Phone: ph}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.SendCode(e.ctx, ph, "10.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		wrong := "000000"
+		if e.lastCode(ph) == wrong {
+			wrong = "111111"
+		}
+		const n = 12
+		msgs := make(chan string, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				_, err := e.s.Verify(e.ctx, ph, wrong)
+				msgs <- errs.Message(err)
+			})
+		}
+		wg.Wait()
+		close(msgs)
+		judged := 0
+		for m := range msgs {
+			if strings.HasPrefix(m, "wrong code") {
+				judged++
+			}
+		}
+		if judged != phone.MaxTries || e.count("SELECT attempts FROM phone_codes") != phone.MaxTries {
+			t.Fatalf("%d guesses judged, %d tries counted; want %d", judged, e.count("SELECT attempts FROM phone_codes"), phone.MaxTries)
 		}
 	})
 }
