@@ -206,7 +206,7 @@ func a11yWalks(eng db.Dialect) (roles []string, want int) {
 	for _, r := range a11yRoles {
 		roles = append(roles, r.user)
 	}
-	return roles, 200
+	return roles, 225 // 25 of them the input-only steps of browser_a11y_more_test.go and browser_a11y_phone_test.go
 }
 
 // a11yViolation is one failed axe rule on one page.
@@ -577,15 +577,22 @@ func (a *a11y) signIn(user string) {
 // the public pages; then each demo role, in its own browser context and in
 // parallel, signs in and checks every page it reaches; the district admin
 // also checks forms sent empty and the busiest pages in English, and the grid
-// worker two pages on a phone. On PostgreSQL only the admin and the
-// signed-out walks run (see a11yWalks). A page whose markup another walk has
+// worker two pages on a phone. On SQLite the admin also makes a survey round
+// and a help link and opens them signed out on a phone, and unfolds a
+// member's edit form; the resident sees a hidden comment and raises and
+// discusses a topic (browser_a11y_more_test.go). On PostgreSQL only the admin
+// and the signed-out walks run (see a11yWalks). A page whose markup another walk has
 // checked already is counted without running axe again (a11yMarkup).
 func TestBrowserAccessibility(t *testing.T) {
 	for _, eng := range testkit.Engines() {
 		t.Run(eng.String(), func(t *testing.T) {
 			start := time.Now()
 			browser := browser(t)
-			srv := demoStore(t, eng).serve(t)
+			// With an SMS gateway (that takes nothing), so the pages that
+			// send text messages show their forms: /p and a survey's links.
+			st := demoStore(t, eng)
+			srv := st.serveEnv(t, []string{"GONGZHI_SMS_SECRET=e2e-walk-sms-secret-2026"},
+				"--sms-gateway", "http://127.0.0.1:9/sms", "--base-url", "https://gz.example.gov.cn")
 			up := time.Since(start)
 			walks, want := a11yWalks(eng)
 
@@ -637,8 +644,16 @@ func TestBrowserAccessibility(t *testing.T) {
 						switch r.user {
 						case "admin":
 							a.forms()
+							if eng == db.SQLite { // see browser_a11y_more_test.go
+								a.surveyRound()
+								a.helpLink()
+								a.memberEdit()
+								a.phonePages(st[1]) // browser_a11y_phone_test.go
+							}
 							a.lang("en")
 							a.pages("en ", a11yEnglish)
+						case "resident":
+							a.residentTopics()
 						case "grid": // a grid worker out on the street, with the folded menu open
 							a.onPhone(func() {
 								for _, p := range []string{"/queue", "/demands/new"} {

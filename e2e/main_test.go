@@ -183,9 +183,16 @@ func freeAddr(t *testing.T) string {
 // serve starts the server and waits until /healthz answers.
 func (s store) serve(t *testing.T, extra ...string) *server {
 	t.Helper()
+	return s.serveEnv(t, nil, extra...)
+}
+
+// serveEnv is serve with more environment variables (secrets such as
+// GONGZHI_SMS_SECRET are never flags).
+func (s store) serveEnv(t *testing.T, env []string, extra ...string) *server {
+	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(binary, append(append([]string{"serve", "--addr", addr}, extra...), s...)...)
-	cmd.Env = append(os.Environ(), "GONGZHI_LOG_LEVEL=warn")
+	cmd.Env = append(append(os.Environ(), "GONGZHI_LOG_LEVEL=warn"), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
