@@ -13,8 +13,9 @@ import (
 // roll as staff keep it, then, signed out on a phone, /p as it opens, with
 // the code form, with a wrong code, the phone's topics once verified (the
 // code read from the outbox: the walk's gateway takes nothing, so the
-// message keeps it), the raise form sent empty, and one topic. dir is the
-// SQLite store the server runs on.
+// message keeps it), the raise form sent empty, a topic raised with its
+// comment box, and the box sent empty. dir is the SQLite store the server
+// runs on.
 func (a *a11y) phonePages(dir string) {
 	t, css := a.t, func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	ctx := context.Background()
@@ -69,10 +70,16 @@ func (a *a11y) phonePages(dir string) {
 			chromedp.WaitVisible(css(`#pt-title[aria-invalid="true"]`)),
 		)
 		a.check("/p with the raise form's errors")
-		if p := a.path(`a[href^="/p/topics/"]`); a.open(p) {
-			a.check("/p/topics/{id}")
-		} else {
-			t.Fatalf("%s is not there", p)
-		}
+		steps(t, a.ctx, "raise a topic",
+			chromedp.SendKeys(css(`#pt-title`), "无障碍测试：单元门口加装扶手"),
+			chromedp.Click(css(`form[action="/p/topics"] button[type=submit]`)),
+			chromedp.WaitVisible(css(`#pc-text`)),
+		)
+		a.check("/p/topics/{id} (a new topic with the comment box)")
+		steps(t, a.ctx, "a comment with nothing written",
+			chromedp.Click(css(`form[action$="/comments"] button[type=submit]`)),
+			chromedp.WaitVisible(css(`#pc-text[aria-invalid="true"]`)),
+		)
+		a.check("/p/topics/{id} with the comment's error")
 	})
 }

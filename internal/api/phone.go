@@ -175,6 +175,27 @@ func (s *server) raisePhoneTopic(w http.ResponseWriter, r *http.Request, _ *auth
 	return nil
 }
 
+func (s *server) commentPhoneTopic(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	res, err := s.phoneResident(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "topic")
+	if err != nil {
+		return err
+	}
+	var in commentText
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.Delib.AddCommentByPhone(r.Context(), res, id, in.Text)
+	if err != nil {
+		return err
+	}
+	created(w, Prefix+"/phone/topics/"+strconv.FormatInt(id, 10)+"#comment-"+strconv.FormatInt(c.ID, 10), c)
+	return nil
+}
+
 func (s *server) supportPhoneTopic(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
 	res, err := s.phoneResident(r)
 	if err != nil {

@@ -74,6 +74,9 @@ func phoneMatrixRows() map[string]matrixRow {
 		"POST /phone/topics/{id}/support": {"no phone session", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
 			return "/phone/topics/" + strconv.FormatInt(e.topicIn(out).ID, 10) + "/support", nil
 		}, w(none, 401), w(none, 401)},
+		"POST /phone/topics/{id}/comments": {"no phone session", func(e *env, m *matrixTargets, r auth.Role, out bool) (string, any) {
+			return "/phone/topics/" + strconv.FormatInt(e.topicIn(out).ID, 10) + "/comments", map[string]any{"text": "同意"}
+		}, w(none, 401), w(none, 401)},
 	}
 }
 
@@ -140,6 +143,12 @@ func TestPhoneAPI(t *testing.T) {
 			t.Fatalf("support: %d %s", res.status, res)
 		}
 		wantError(t, call(token, "POST", "/phone/topics/"+id+"/support", nil), 409, "ECONFLICT", "")
+		wantError(t, call(token, "POST", "/phone/topics/"+id+"/comments", map[string]any{"text": " "}), 400, "EINVALID", "text")
+		wantError(t, call(token, "POST", "/phone/topics/"+strconv.FormatInt(e.topicIn(true).ID, 10)+"/comments", map[string]any{"text": "同意"}), 404, "ENOTFOUND", "")
+		if res := call(token, "POST", "/phone/topics/"+id+"/comments", map[string]any{"text": "同意，晚上确实看不清"}); res.status != 201 ||
+			decodeJSON[map[string]any](t, res)["author"] != "138****8000" {
+			t.Fatalf("comment: %d %s", res.status, res)
+		}
 		l = decodeJSON[listBody[map[string]any]](t, call(token, "GET", "/phone/topics?mine=true", nil))
 		if l.Total != 1 || fmt.Sprint(l.Items[0]["id"]) != id {
 			t.Fatalf("mine: %+v", l)

@@ -67,5 +67,11 @@ func phoneRoutes() []route {
 			Body:    &Body{Type: typeOf[noFields](), Desc: "Nothing, or {}.", Optional: true},
 			Resps:   []Resp{{Status: 200, Desc: "The topic.", Type: typeOf[delib.Topic]()}},
 			Errs:    []int{401, 403, 404, 409, 413}}}, (*server).supportPhoneTopic},
+		{Route{Method: "POST", Path: "/phone/topics/{id}/comments", Public: true, Op: Op{ID: "commentPhoneTopic", Tag: "phone",
+			Summary: "Comment on a topic of the phone's areas while it is open or on the agenda, in plain text (at most 1000 characters), named by the masked phone; staff moderate it like any comment. Answered or closed: 409; outside the phone's areas: 404.",
+			Params:  []Param{session, {Name: "id", In: "path", Desc: "The topic's id."}},
+			Body:    &Body{Type: typeOf[commentText]()},
+			Resps:   []Resp{{Status: 201, Desc: "The comment.", Type: typeOf[delib.Comment]()}},
+			Errs:    []int{400, 401, 404, 409, 413}}}, (*server).commentPhoneTopic},
 	}
 }

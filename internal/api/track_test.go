@@ -29,7 +29,7 @@ func TestPublicRoutes(t *testing.T) {
 		"GET /area-pages/{code}",                                  // an area's public page: topics, meetings, decisions, votes, rules; no one's personal data
 		"GET /survey-links/{token}", "POST /survey-links/{token}", // a committee evaluation's one-time link
 		"GET /care-links/{token}", "POST /care-links/{token}/requests",
-		"POST /phone/code", "POST /phone/verify", "GET /phone/topics", "POST /phone/topics", "POST /phone/topics/{id}/support"} // a cared-for person's help link
+		"POST /phone/code", "POST /phone/verify", "GET /phone/topics", "POST /phone/topics", "POST /phone/topics/{id}/support", "POST /phone/topics/{id}/comments"} // a cared-for person's help link
 	if !slices.Equal(public, want) {
 		t.Errorf("public routes %v, want exactly %v", public, want)
 	}

@@ -209,3 +209,46 @@ func (s *Service) PhoneTopic(ctx context.Context, r phone.Resident, id int64) (T
 	}
 	return t, nil
 }
+
+// CanPhoneComment reports whether r may comment on t: a topic of its areas
+// that is open or on the agenda.
+func CanPhoneComment(r phone.Resident, t Topic) bool { return CanPhoneSupport(r, t) }
+
+// AddCommentByPhone writes a verified phone's comment on a topic of its
+// areas, named by the masked phone, as AddComment does for an account:
+// plain text, at most MaxComment characters, while the topic is open or on
+// the agenda (answered or closed: 409). Staff moderate it like any other.
+func (s *Service) AddCommentByPhone(ctx context.Context, r phone.Resident, id int64, text string) (Comment, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Comment{}, errs.Invalid("text", "write the comment")
+	}
+	if err := textLen("text", text, MaxComment); err != nil {
+		return Comment{}, err
+	}
+	var cid int64
+	err := s.db.InTx(ctx, func(tx *db.Tx) error {
+		t, err := s.topic(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !phoneEligible(r, t.AreaPath) {
+			return errs.New(errs.ENOTFOUND, "topic not found")
+		}
+		if t.Status != TopicOpen && t.Status != TopicAgenda {
+			return errs.New(errs.ECONFLICT, "the topic was answered or closed; it takes no more comments")
+		}
+		now := s.clock.Now()
+		cid, err = db.InsertID(ctx, tx, `INSERT INTO topic_comments (topic_id, author_id, author_name, by_staff, body, status, created_at, updated_at)
+			VALUES (?, NULL, ?, ?, ?, ?, ?, ?)`, id, r.Masked, false, text, CommentShown, now, now)
+		if err != nil {
+			return errs.Wrap(err, "insert comment")
+		}
+		return record(ctx, tx, now, r.Principal(), "create", "topic_comment", cid, t.AreaPath, nil, map[string]any{"topic_id": id})
+	})
+	if err != nil {
+		return Comment{}, err
+	}
+	c, err := s.comment(ctx, s.db, cid)
+	return c.view(nil, false), err
+}

@@ -192,3 +192,66 @@ func TestTopicsByPhone(t *testing.T) {
 		}
 	})
 }
+
+// TestCommentsByPhone: a verified phone discusses a topic of its areas,
+// named by its masked phone; staff hide its comment like any other; empty,
+// too long, outside its areas or on a closed topic it is refused and
+// nothing is written.
+func TestCommentsByPhone(t *testing.T) {
+	testkit.EachEngine(t, func(t *testing.T, d *db.DB) {
+		k := newPhoneKit(t, d)
+		staff := k.as(auth.CommunityStaff)
+		a := k.resident(k.signIn("13800138000", testkit.ResA1))
+		far := k.resident(k.signIn("13700137000", testkit.ResB1))
+		top, err := k.s.RaiseTopicByPhone(k.ctx, a, delib.TopicInput{Area: testkit.ResA1, Title: "楼道堆物清理"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		comments := func() int {
+			var n int
+			if err := d.QueryRow(k.ctx, "SELECT count(*) FROM topic_comments").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, c := range []struct {
+			what string
+			r    phone.Resident
+			text string
+			code string
+		}{
+			{"empty", a, "  ", errs.EINVALID},
+			{"too long", a, strings.Repeat("长", delib.MaxComment+1), errs.EINVALID},
+			{"outside its areas", far, "我也同意", errs.ENOTFOUND},
+		} {
+			if _, err := k.s.AddCommentByPhone(k.ctx, c.r, top.ID, c.text); errs.Code(err) != c.code {
+				t.Errorf("%s: %v, want %s", c.what, err, c.code)
+			}
+		}
+		if n := comments(); n != 0 {
+			t.Fatalf("refused comments wrote %d rows", n)
+		}
+		c, err := k.s.AddCommentByPhone(k.ctx, a, top.ID, "三楼楼道堆了很多纸箱，有火灾隐患")
+		if err != nil || c.Author != "138****8000" || c.Text != "三楼楼道堆了很多纸箱，有火灾隐患" {
+			t.Fatalf("comment: %+v %v", c, err)
+		}
+		if _, err := k.s.HideComment(k.ctx, staff, c.ID, "与议题无关"); err != nil {
+			t.Fatalf("staff hide a phone's comment: %v", err)
+		}
+		got, err := k.s.PhoneTopic(k.ctx, a, top.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range got.Comments {
+			if strings.Contains(x.Text, "纸箱") {
+				t.Errorf("a hidden comment shows its text to phones: %+v", x)
+			}
+		}
+		if _, err := k.s.CloseTopic(k.ctx, staff, top.ID, "已清理"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.s.AddCommentByPhone(k.ctx, a, top.ID, "谢谢"); errs.Code(err) != errs.ECONFLICT || comments() != 1 {
+			t.Errorf("a closed topic took a comment: %v, %d comments", err, comments())
+		}
+	})
+}

@@ -43,6 +43,11 @@ type phoneTopicPage struct {
 	Supported  bool
 	Alert      string
 	Done       bool
+	// The comment box: shown while the topic takes comments, with the
+	// area's civility policy; Text and TextError after a refused comment.
+	CanComment      bool
+	Civility        string
+	Text, TextError string
 }
 
 // phoneResident reads the phone session of r, if any.
@@ -194,6 +199,10 @@ func (s *server) phoneTopicPage(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 func (s *server) showPhoneTopic(w http.ResponseWriter, r *http.Request, rq *request, status int, res phone.Resident, alert string) error {
+	return s.showPhoneTopicPage(w, r, rq, status, res, phoneTopicPage{Alert: alert})
+}
+
+func (s *server) showPhoneTopicPage(w http.ResponseWriter, r *http.Request, rq *request, status int, res phone.Resident, d phoneTopicPage) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -202,7 +211,14 @@ func (s *server) showPhoneTopic(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
-	d := phoneTopicPage{Topic: t, CSRF: res.CSRF, Alert: alert, Done: r.URL.Query().Get("done") == "supported"}
+	d.Topic, d.CSRF, d.Done = t, res.CSRF, r.URL.Query().Get("done") == "supported"
+	if d.CanComment = delib.CanPhoneComment(res, t); d.CanComment {
+		st, err := s.Delib.Settings(r.Context(), t.Area)
+		if err != nil {
+			return err
+		}
+		d.Civility = st.Civility
+	}
 	if d.Supported, err = s.Delib.PhoneSupported(r.Context(), res, id); err != nil {
 		return err
 	}
@@ -228,6 +244,25 @@ func (s *server) phoneSupport(w http.ResponseWriter, r *http.Request, rq *reques
 			return e // a topic outside the phone's areas is not found
 		}
 		return s.showPhoneTopic(w, r, rq, statusOf[errs.Code(err)], res, rq.ErrMsg(err))
+	}
+	return err
+}
+
+// phoneComment adds the phone's comment to a topic of its areas.
+func (s *server) phoneComment(w http.ResponseWriter, r *http.Request, rq *request, res phone.Resident) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	text := r.PostFormValue("text")
+	c, err := s.Delib.AddCommentByPhone(r.Context(), res, id, text)
+	switch errs.Code(err) {
+	case "":
+		return redirect(w, r, "/p/topics/"+strconv.FormatInt(id, 10)+"#c"+strconv.FormatInt(c.ID, 10))
+	case errs.EINVALID:
+		return s.showPhoneTopicPage(w, r, rq, http.StatusUnprocessableEntity, res, phoneTopicPage{Text: text, TextError: rq.ErrMsg(err)})
+	case errs.ECONFLICT:
+		return s.showPhoneTopicPage(w, r, rq, http.StatusConflict, res, phoneTopicPage{Alert: rq.ErrMsg(err)})
 	}
 	return err
 }

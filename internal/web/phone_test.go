@@ -127,6 +127,24 @@ func TestPhonePages(t *testing.T) {
 		if strings.Contains(body, "13800138000") {
 			t.Fatal("the topic page shows the whole number")
 		}
+		// The discussion: the comment box under the area's civility policy.
+		testkit.Contains(t, body, `action="`+where+`/comments"`, `id="civility"`)
+		comments := func() int { return s.count(t, "SELECT count(*) FROM topic_comments") }
+		resp = b.post(where+"/comments", url.Values{"text": {"同意"}}, nil)
+		wantStatus(t, "comment without csrf", resp.StatusCode, http.StatusForbidden, resp.Body)
+		resp = b.post(where+"/comments", url.Values{"csrf": {csrf}, "text": {"  "}}, nil)
+		wantStatus(t, "empty comment", resp.StatusCode, http.StatusUnprocessableEntity, resp.Body)
+		if n := comments(); n != 0 {
+			t.Fatalf("refused comments wrote %d rows", n)
+		}
+		resp = b.post(where+"/comments", url.Values{"csrf": {csrf}, "text": {"台阶边上最好也装一盏"}}, nil)
+		wantStatus(t, "comment", resp.StatusCode, http.StatusSeeOther, resp.Body)
+		st, body = b.get(where)
+		wantStatus(t, "topic with a comment", st, http.StatusOK, body)
+		testkit.Contains(t, body, "台阶边上最好也装一盏")
+		if n := comments(); n != 1 {
+			t.Fatalf("%d comments, want 1", n)
+		}
 
 		resp = b.post("/p/signout", url.Values{"csrf": {csrf}}, nil)
 		wantStatus(t, "sign out", resp.StatusCode, http.StatusSeeOther, resp.Body)

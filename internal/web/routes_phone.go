@@ -18,6 +18,7 @@ func phoneSection() section {
 				{"POST /p/topics", s.public(s.phoneSigned(s.phoneRaise))},
 				{"GET /p/topics/{id}", s.public(s.phoneTopicPage)},
 				{"POST /p/topics/{id}/support", s.public(s.phoneSigned(s.phoneSupport))},
+				{"POST /p/topics/{id}/comments", s.public(s.phoneSigned(s.phoneComment))},
 				{"POST /p/signout", s.public(s.phoneSigned(s.phoneSignOut))},
 				{"GET /resident-phones", s.page(s.rollPage)},
 				{"POST /resident-phones", s.post(formLimit, s.rollAdd)},
