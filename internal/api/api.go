@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 
@@ -23,6 +24,9 @@ import (
 // never changes.
 type Deps struct {
 	platform.Services
+	// TrustedProxies are our reverse proxies: for requests from them the
+	// client's address is read from X-Forwarded-For (per-address limits).
+	TrustedProxies []netip.Prefix
 }
 
 // Prefix is where the app mounts the API; route paths are relative to it,

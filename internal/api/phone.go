@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -11,6 +10,7 @@ import (
 	"gongzhi/internal/delib"
 	"gongzhi/internal/errs"
 	"gongzhi/internal/phone"
+	"gongzhi/internal/platform"
 )
 
 // removePhoneBody names the number to take off an area's roll.
@@ -104,10 +104,7 @@ func (s *server) sendPhoneCode(w http.ResponseWriter, r *http.Request, _ *auth.P
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+	host := platform.ClientIP(r, s.TrustedProxies)
 	sent, err := s.Phone.SendCode(r.Context(), in.Phone, host)
 	if errs.Code(err) == errs.ETOOMANY {
 		w.Header().Set("Retry-After", strconv.Itoa(int(phone.CodeEvery.Seconds())))

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"gongzhi/internal/auth"
 	"gongzhi/internal/demand"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/platform"
 )
 
 // The tracking endpoints are the resident's door: no account and no token,
@@ -151,11 +151,9 @@ func (s *server) trackLookup(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 	if in.Number <= 0 && in.Code == "" {
 		return errs.Invalid("number", "number is required: the demand's number (or give code, the short code alone)")
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+	host := platform.ClientIP(r, s.TrustedProxies)
 	var t *demand.Tracked
+	var err error
 	if in.Code != "" {
 		t, err = s.Demand.TrackByCode(r.Context(), in.Code, host)
 	} else {

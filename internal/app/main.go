@@ -136,7 +136,7 @@ func (m *Main) Handler() (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	g := newGate(m.Config.MaxRequests)
-	mux.Handle("/api/v1/", g.wrap(api.New(api.Deps{Services: m.services()})))
+	mux.Handle("/api/v1/", g.wrap(api.New(api.Deps{Services: m.services(), TrustedProxies: proxies})))
 	var district string // the jurisdiction Open311 serves: the root of the area tree
 	if root, err := area.Root(context.Background(), m.DB); err == nil {
 		district = root.Code

@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 
 	"gongzhi/internal/auth"
 	"gongzhi/internal/errs"
+	"gongzhi/internal/platform"
 )
 
 // sessionCookie carries the web session token.
@@ -215,37 +215,5 @@ func (s *server) secure(r *http.Request) bool {
 	return s.SecureCookies || r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
-// clientIP is the peer address, used to throttle logins. X-Forwarded-For is
-// not trusted: anyone could send it to dodge the per-IP limit.
-func clientIP(r *http.Request, trusted []netip.Prefix) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	// Behind our own proxy every login comes from the proxy's address; take
-	// the right-most X-Forwarded-For hop that is not one of our proxies.
-	// Hops a client wrote itself sit further left and are never reached.
-	isTrusted := func(s string) bool {
-		a, err := netip.ParseAddr(strings.TrimSpace(s))
-		if err != nil {
-			return false
-		}
-		for _, p := range trusted {
-			if p.Contains(a.Unmap()) {
-				return true
-			}
-		}
-		return false
-	}
-	if !isTrusted(host) {
-		return host
-	}
-	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		h := strings.TrimSpace(hops[i])
-		if h != "" && !isTrusted(h) {
-			return h
-		}
-	}
-	return host
-}
+// clientIP is the peer address (platform.ClientIP), used to throttle logins.
+func clientIP(r *http.Request, trusted []netip.Prefix) string { return platform.ClientIP(r, trusted) }
