@@ -121,7 +121,7 @@ func (s *server) verifyPhone(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	sess, err := s.Phone.Verify(r.Context(), in.Phone, in.Code)
+	sess, err := s.Phone.Verify(r.Context(), in.Phone, in.Code, platform.ClientIP(r, s.TrustedProxies))
 	if err != nil {
 		return err
 	}

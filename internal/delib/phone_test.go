@@ -41,7 +41,7 @@ func (k *phoneKit) signIn(number string, areas ...string) string {
 	if err := k.d.QueryRow(k.ctx, "SELECT body FROM sms_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1", number).Scan(&body); err != nil {
 		k.t.Fatal(err)
 	}
-	s, err := k.ph.Verify(k.ctx, number, regexp.MustCompile(`\d{6}`).FindString(body))
+	s, err := k.ph.Verify(k.ctx, number, regexp.MustCompile(`\d{6}`).FindString(body), "10.0.0.1")
 	if err != nil {
 		k.t.Fatal(err)
 	}

@@ -139,6 +139,19 @@ func (s *Service) SendCode(ctx context.Context, phone, ip string) (Sent, error) 
 	return out, nil
 }
 
+// audit records a sign-in or a wrong code of phone n from ip, as an
+// account's login is: named by the masked phone, on the root area.
+func audit(ctx context.Context, tx *db.Tx, now time.Time, n, action, ip string) error {
+	path := "/"
+	if root, err := area.Root(ctx, tx); err == nil {
+		path = root.Path
+	} else if errs.Code(err) != errs.ENOTFOUND {
+		return err
+	}
+	return auth.Record(ctx, tx, now, Resident{Masked: auth.MaskPhone(n)}.Principal(), auth.Change{Action: action, Entity: "phone_session",
+		AreaPath: path, After: map[string]string{"ip": ip}})
+}
+
 func randomCode() (string, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
@@ -163,10 +176,12 @@ type Session struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// Verify checks the code the phone got. A wrong code is EINVALID on field
-// code with the tries left; a used, expired or too often tried one asks for
-// a new code. The right one is used up and starts a session of SessionTTL.
-func (s *Service) Verify(ctx context.Context, phone, code string) (Session, error) {
+// Verify checks the code the phone got, from the client address ip. A
+// wrong code is EINVALID on field code with the tries left; a used, expired
+// or too often tried one asks for a new code. The right one is used up and
+// starts a session of SessionTTL. Sign-ins and wrong codes are audited as
+// an account's logins are, the phone masked.
+func (s *Service) Verify(ctx context.Context, phone, code, ip string) (Session, error) {
 	n, err := Normal(phone)
 	if err != nil {
 		return Session{}, err
@@ -197,6 +212,9 @@ func (s *Service) Verify(ctx context.Context, phone, code string) (Session, erro
 			if _, err := tx.Exec(ctx, `UPDATE phone_codes SET attempts = attempts + 1 WHERE id = ?`, c.ID); err != nil {
 				return errs.Wrap(err, "phone code")
 			}
+			if err := audit(ctx, tx, now, n, "phone_login_failed", ip); err != nil {
+				return err
+			}
 			if left := MaxTries - c.Attempts - 1; left > 0 {
 				fail = errs.Invalid("code", "wrong code: %d tries left", left)
 			} else {
@@ -217,9 +235,11 @@ func (s *Service) Verify(ctx context.Context, phone, code string) (Session, erro
 		if _, err := tx.Exec(ctx, `DELETE FROM phone_sessions WHERE phone = ? AND expires_at <= ?`, n, now); err != nil {
 			return errs.Wrap(err, "phone session")
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO phone_sessions (token_hash, phone, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			TokenHash(out.Token), n, out.CSRF, now, out.ExpiresAt)
-		return errs.Wrap(err, "phone session")
+		if _, err = tx.Exec(ctx, `INSERT INTO phone_sessions (token_hash, phone, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			TokenHash(out.Token), n, out.CSRF, now, out.ExpiresAt); err != nil {
+			return errs.Wrap(err, "phone session")
+		}
+		return audit(ctx, tx, now, n, "phone_login", ip)
 	})
 	if err != nil {
 		return Session{}, err

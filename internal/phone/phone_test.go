@@ -193,14 +193,14 @@ func TestCodes(t *testing.T) {
 			wrong = "111111"
 		}
 		for i := 4; i >= 1; i-- {
-			_, err := e.s.Verify(e.ctx, ph, wrong)
+			_, err := e.s.Verify(e.ctx, ph, wrong, "10.0.0.1")
 			if errs.Code(err) != errs.EINVALID || !strings.Contains(errs.Message(err), "tries left") {
 				t.Fatalf("wrong try: %v", err)
 			}
 		}
-		_, err = e.s.Verify(e.ctx, ph, wrong)
+		_, err = e.s.Verify(e.ctx, ph, wrong, "10.0.0.1")
 		wantCode(t, "fifth wrong try", err, errs.EINVALID)
-		if _, err := e.s.Verify(e.ctx, ph, code); errs.Code(err) != errs.EINVALID || !strings.Contains(errs.Message(err), "new code") {
+		if _, err := e.s.Verify(e.ctx, ph, code, "10.0.0.1"); errs.Code(err) != errs.EINVALID || !strings.Contains(errs.Message(err), "new code") {
 			t.Fatalf("right code after five wrong tries: %v", err)
 		}
 
@@ -211,7 +211,7 @@ func TestCodes(t *testing.T) {
 		}
 		code = e.lastCode(ph)
 		e.clock.Advance(phone.CodeTTL)
-		if _, err := e.s.Verify(e.ctx, ph, code); errs.Code(err) != errs.EINVALID || !strings.Contains(errs.Message(err), "new code") {
+		if _, err := e.s.Verify(e.ctx, ph, code, "10.0.0.1"); errs.Code(err) != errs.EINVALID || !strings.Contains(errs.Message(err), "new code") {
 			t.Fatalf("expired code: %v", err)
 		}
 
@@ -220,11 +220,11 @@ func TestCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		code = e.lastCode(ph)
-		sess, err := e.s.Verify(e.ctx, ph, code)
+		sess, err := e.s.Verify(e.ctx, ph, code, "10.0.0.1")
 		if err != nil || len(sess.Token) != 32 || sess.CSRF == "" {
 			t.Fatalf("verify: %+v %v", sess, err)
 		}
-		_, err = e.s.Verify(e.ctx, ph, code)
+		_, err = e.s.Verify(e.ctx, ph, code, "10.0.0.1")
 		wantCode(t, "the code again", err, errs.EINVALID)
 		if n := e.count("SELECT count(*) FROM phone_sessions WHERE token_hash = ?", sess.Token); n != 0 {
 			t.Fatal("the token is stored as it is")
@@ -296,7 +296,7 @@ func TestPurge(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := e.s.Verify(e.ctx, ph, e.lastCode(ph)); err != nil {
+		if _, err := e.s.Verify(e.ctx, ph, e.lastCode(ph), "10.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
 		purge := func() int64 {
@@ -309,6 +309,10 @@ func TestPurge(t *testing.T) {
 		}
 		if n := purge(); n != 0 {
 			t.Fatalf("purged %d rows of today", n)
+		}
+		if n := e.count("SELECT count(*) FROM audit_log WHERE action = 'phone_login' AND actor_name = 'phone 138****8000'"); n != 1 ||
+			e.count("SELECT count(*) FROM audit_log WHERE actor_name LIKE '%13800138000%' OR after LIKE '%13800138000%'") != 0 {
+			t.Fatalf("%d sign-ins audited, want 1 with the phone masked", n)
 		}
 		e.clock.Advance(25 * time.Hour)
 		if _, err := e.s.SendCode(e.ctx, ph, "10.0.0.2"); err != nil {
@@ -348,7 +352,7 @@ func TestVerifyRace(t *testing.T) {
 		var wg sync.WaitGroup
 		for range n {
 			wg.Go(func() {
-				_, err := e.s.Verify(e.ctx, ph, wrong)
+				_, err := e.s.Verify(e.ctx, ph, wrong, "10.0.0.1")
 				msgs <- errs.Message(err)
 			})
 		}
@@ -362,6 +366,10 @@ func TestVerifyRace(t *testing.T) {
 		}
 		if judged != phone.MaxTries || e.count("SELECT attempts FROM phone_codes") != phone.MaxTries {
 			t.Fatalf("%d guesses judged, %d tries counted; want %d", judged, e.count("SELECT attempts FROM phone_codes"), phone.MaxTries)
+		}
+		// Each judged wrong code is audited as a failed login is, the phone masked.
+		if n := e.count("SELECT count(*) FROM audit_log WHERE action = 'phone_login_failed' AND actor_name = 'phone 138****8000' AND after LIKE '%10.0.0.1%'"); n != phone.MaxTries {
+			t.Fatalf("%d failed sign-ins audited, want %d", n, phone.MaxTries)
 		}
 	})
 }

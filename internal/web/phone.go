@@ -155,7 +155,7 @@ func (s *server) phoneVerify(w http.ResponseWriter, r *http.Request, rq *request
 		return tooLargeOr(err)
 	}
 	number := strings.TrimSpace(r.PostFormValue("phone"))
-	sess, err := s.Phone.Verify(r.Context(), number, r.PostFormValue("code"))
+	sess, err := s.Phone.Verify(r.Context(), number, r.PostFormValue("code"), clientIP(r, s.TrustedProxies))
 	if errs.Code(err) == errs.EINVALID {
 		d := phoneHomePage{Step: "code", Number: number, Error: rq.ErrMsg(err)}
 		if n, e := phone.Normal(number); e == nil {
