@@ -1,13 +1,6 @@
 package delib
 
 import (
-	"bytes"
-	"encoding/csv"
-	"io"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
-
 	"gongzhi/internal/errs"
 	"gongzhi/internal/xlsxsafe"
 )
@@ -19,43 +12,9 @@ var headers = map[string]bool{"户号": true, "门牌": true, "门牌号": true,
 // first column of the first sheet, one household label (门牌) a row, a
 // header row allowed. Errors name the row as a spreadsheet shows it.
 func ReadHouseholds(name string, data []byte) ([]string, error) {
-	var rows [][]string
-	if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
-		f, err := xlsxsafe.Open(data, xlsxsafe.Limits{})
-		if err != nil {
-			return nil, errs.Invalid("file", "%s is not an Excel workbook that can be read: save it again as .xlsx or CSV", name)
-		}
-		defer f.Close()
-		it, err := f.Rows(f.GetSheetName(0))
-		if err != nil {
-			return nil, errs.Invalid("file", "%s has no sheet to read", name)
-		}
-		for it.Next() {
-			cols, err := it.Columns(excelize.Options{RawCellValue: true})
-			if err != nil {
-				return nil, errs.Invalid("file", "%s: row %d cannot be read", name, len(rows)+1)
-			}
-			rows = append(rows, cols)
-			if len(rows) > MaxLinks+1 {
-				break
-			}
-		}
-		it.Close()
-	} else {
-		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
-		r.FieldsPerRecord, r.LazyQuotes = -1, true
-		for {
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			} else if err != nil {
-				return nil, errs.Invalid("file", "%s: row %d is not CSV: save the list as .xlsx or CSV (UTF-8)", name, len(rows)+1)
-			}
-			rows = append(rows, rec)
-			if len(rows) > MaxLinks+1 {
-				break
-			}
-		}
+	rows, err := xlsxsafe.Cells(name, data, MaxLinks+1)
+	if err != nil {
+		return nil, err
 	}
 	var out []string
 	for i, row := range rows {

@@ -1,9 +1,7 @@
 package phone
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -261,45 +259,7 @@ func mobile(s string) (string, bool) {
 }
 
 func readCells(name string, data []byte) ([][]string, error) {
-	var rows [][]string
-	if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
-		f, err := xlsxsafe.Open(data, xlsxsafe.Limits{})
-		if err != nil {
-			return nil, errs.Invalid("file", "%s is not an Excel workbook that can be read: save it again as .xlsx or CSV", name)
-		}
-		defer f.Close()
-		it, err := f.Rows(f.GetSheetName(0))
-		if err != nil {
-			return nil, errs.Invalid("file", "%s has no sheet to read", name)
-		}
-		defer it.Close()
-		for it.Next() {
-			cols, err := it.Columns(excelize.Options{RawCellValue: true})
-			if err != nil {
-				return nil, errs.Invalid("file", "%s: row %d cannot be read", name, len(rows)+1)
-			}
-			rows = append(rows, cols)
-			if len(rows) > MaxRoll+1 {
-				break
-			}
-		}
-		return rows, nil
-	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
-	r.FieldsPerRecord, r.LazyQuotes = -1, true
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, errs.Invalid("file", "%s: row %d is not CSV: save the list as .xlsx or CSV (UTF-8)", name, len(rows)+1)
-		}
-		rows = append(rows, rec)
-		if len(rows) > MaxRoll+1 {
-			break
-		}
-	}
-	return rows, nil
+	return xlsxsafe.Cells(name, data, MaxRoll+1)
 }
 
 // ImportResult says what an import did.

@@ -1,13 +1,8 @@
 package survey
 
 import (
-	"bytes"
-	"encoding/csv"
-	"io"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"gongzhi/internal/errs"
 	"gongzhi/internal/notify"
@@ -103,43 +98,15 @@ func ReadPhones(name string, data []byte) ([]string, error) {
 // firstColumn returns the first cell of each row of an .xlsx or CSV file
 // ("" for an empty row), reading at most MaxLinks+2 rows.
 func firstColumn(name string, data []byte) ([]string, error) {
-	var out []string
-	first := func(cols []string) string {
-		if len(cols) == 0 {
-			return ""
-		}
-		return cols[0]
+	rows, err := xlsxsafe.Cells(name, data, MaxLinks+1)
+	if err != nil {
+		return nil, err
 	}
-	if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
-		f, err := xlsxsafe.Open(data, xlsxsafe.Limits{})
-		if err != nil {
-			return nil, errs.Invalid("file", "%s is not an Excel workbook that can be read: save it again as .xlsx or CSV", name)
+	out := make([]string, len(rows))
+	for i, cols := range rows {
+		if len(cols) > 0 {
+			out[i] = cols[0]
 		}
-		defer f.Close()
-		it, err := f.Rows(f.GetSheetName(0))
-		if err != nil {
-			return nil, errs.Invalid("file", "%s has no sheet to read", name)
-		}
-		defer it.Close()
-		for it.Next() && len(out) <= MaxLinks+1 {
-			cols, err := it.Columns(excelize.Options{RawCellValue: true})
-			if err != nil {
-				return nil, errs.Invalid("file", "%s: row %d cannot be read", name, len(out)+1)
-			}
-			out = append(out, first(cols))
-		}
-		return out, nil
-	}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
-	r.FieldsPerRecord, r.LazyQuotes = -1, true
-	for len(out) <= MaxLinks+1 {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, errs.Invalid("file", "%s: row %d is not CSV: save the list as .xlsx or CSV (UTF-8)", name, len(out)+1)
-		}
-		out = append(out, first(rec))
 	}
 	return out, nil
 }
